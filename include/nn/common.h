@@ -1,0 +1,56 @@
+/**
+ * @file common.h
+ * @brief Export marker and error codes shared by every nn module.
+ *
+ * Every function of nn that can fail returns 0 on success or one of the
+ * negative NN_E codes below; nn_strerror() turns a code into a message.
+ */
+#ifndef NN_COMMON_H
+#define NN_COMMON_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(NN_BUILDING_LIBRARY) && defined(__GNUC__)
+#define NN_EXPORT __attribute__((visibility("default")))
+#else
+#define NN_EXPORT
+#endif
+
+/** Error codes. Success is 0; every failure is negative. */
+enum nn_error {
+	NN_OK = 0,
+	NN_EINVAL = -1,      /**< an argument is out of range (a size of 0, eta <= 0, a bad option) */
+	NN_ENOMEM = -2,      /**< memory allocation failed */
+	NN_ESHAPE = -3,      /**< matrix shapes do not agree */
+	NN_ENULL = -4,       /**< a required pointer is NULL */
+	NN_ENONFINITE = -5,  /**< an input holds NaN or Inf */
+	NN_ELABEL = -6,      /**< a label is outside [0, number of classes) */
+	NN_EDIVERGED = -7,   /**< training diverged: the cost became NaN or Inf */
+	NN_EIO = -8,         /**< a read or write failed */
+	NN_ENOENT = -9,      /**< a file or directory does not exist */
+	NN_EMAGIC = -10,     /**< a file does not start with the expected magic number */
+	NN_ETRUNC = -11,     /**< a file ends before the data its header announces */
+	NN_ESIZE = -12,      /**< a size in a file is zero, absurd or overflows */
+	NN_EMISMATCH = -13,  /**< two inputs that must agree do not (image and label counts) */
+	NN_EGZIP = -14,      /**< a gzip stream is corrupt */
+	NN_EFORMAT = -15,    /**< a file is malformed in a way the other codes do not name */
+	NN_EPICKLE = -16,    /**< a pickle uses an opcode, global or object nn does not read */
+	NN_ESTACK = -17,     /**< a pickle's stack or mark is unbalanced */
+	NN_EVERSION = -18,   /**< a file's format version is unknown */
+	NN_ECHECKSUM = -19,  /**< a file's checksum does not match its contents */
+};
+
+/**
+ * A message for an error code.
+ * @param code 0 or a negative NN_E code.
+ * @return a static string; never NULL, never to be freed.
+ */
+NN_EXPORT const char *nn_strerror(int code);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NN_COMMON_H */

@@ -1,0 +1,20 @@
+/**
+ * @file nn.h
+ * @brief nn: neural networks on BLAS. The one header users include.
+ */
+#ifndef NN_NN_H
+#define NN_NN_H
+
+#include "common.h"
+#include "matrix.h"
+#include "random.h"
+#include "net.h"
+#include "train.h"
+#include "datasets.h"
+#include "mnist.h"
+
+#define NN_VERSION_MAJOR 0
+#define NN_VERSION_MINOR 1
+#define NN_VERSION_PATCH 0
+
+#endif /* NN_NN_H */

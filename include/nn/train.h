@@ -1,0 +1,97 @@
+/**
+ * @file train.h
+ * @brief Full-batch gradient descent, as the lecture's first_network and second_network.
+ *
+ * Each step differentiates the current forward pass, updates
+ * W -= eta dC/dW and b -= eta dC/db, runs the forward pass again and scores
+ * the training accuracy; the best model so far (a strictly higher score) is
+ * kept as a deep copy. The forward pass that scores step i is the one step
+ * i + 1 differentiates, and a step allocates nothing.
+ */
+#ifndef NN_TRAIN_H
+#define NN_TRAIN_H
+
+#include <stddef.h>
+
+#include "common.h"
+#include "matrix.h"
+#include "net.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * Progress report, called after step `step` (0-based) when step % every == 0.
+ * @param user     the options' user pointer.
+ * @param step     the step just taken.
+ * @param best     best training accuracy so far, a fraction in [0, 1].
+ * @param cost     the cost after this step's update.
+ * @return 0 to go on, non-zero to stop training early (not an error).
+ */
+typedef int (*nn_train_callback)(void *user, size_t step, double best, double cost);
+
+/** Options of nn_train_gd(). */
+typedef struct nn_train_options {
+	double eta;                  /**< step size, finite and > 0 */
+	size_t steps;                /**< number of steps, >= 1 */
+	size_t every;                /**< report interval in steps; 0: no reports */
+	nn_train_callback callback;  /**< called every `every` steps; may be NULL */
+	void *user;                  /**< handed to callback */
+} nn_train_options;
+
+/** What a training run found. */
+typedef struct nn_train_result {
+	size_t steps_run;     /**< steps taken (fewer than asked when stopped or diverged) */
+	size_t best_step;     /**< step whose model scored best */
+	size_t best_correct;  /**< correct training predictions of the best model */
+	double best_accuracy; /**< best_correct / number of samples */
+	double best_cost;     /**< cost of the best model */
+	double last_cost;     /**< cost after the last step */
+} nn_train_result;
+
+/** A gradient-descent run in progress (opaque): all its memory, allocated once. */
+typedef struct nn_gd nn_gd;
+
+/**
+ * Prepare a run: validates X and y, allocates activations, deltas,
+ * gradient and the best copy, and runs the first forward pass.
+ * X and y are borrowed and must outlive the run; net is borrowed and
+ * updated in place by nn_gd_step().
+ * @param gd out: the run; free with nn_gd_free().
+ * @return 0, NN_ENULL, NN_EINVAL (eta), NN_ESHAPE, NN_ENONFINITE, NN_ELABEL or NN_ENOMEM.
+ */
+NN_EXPORT int nn_gd_new(nn_gd **gd, nn_net *net, const nn_matrix *X, const nn_labels *y,
+			double eta);
+
+/** Free a run; the network it trained is left as it is. NULL is a no-op. */
+NN_EXPORT void nn_gd_free(nn_gd *gd);
+
+/**
+ * One step: backward from the current forward pass, update, forward, score,
+ * keep the best. Allocates nothing.
+ * @return 0, or NN_EDIVERGED when the cost became NaN or Inf.
+ */
+NN_EXPORT int nn_gd_step(nn_gd *gd);
+
+/** Steps taken, best step, best score and costs so far. */
+NN_EXPORT void nn_gd_result(const nn_gd *gd, nn_train_result *res);
+
+/** The best model so far (a copy owned by gd, valid until nn_gd_free()). */
+NN_EXPORT const nn_net *nn_gd_best(const nn_gd *gd);
+
+/**
+ * Train net by full-batch gradient descent and hand back the best model:
+ * on return net holds the parameters of the best step.
+ * @param res out (may be NULL): what the run found.
+ * @return 0, an error of nn_gd_new(), or NN_EDIVERGED (net still holds the
+ *         best model found before the divergence).
+ */
+NN_EXPORT int nn_train_gd(nn_net *net, const nn_matrix *X, const nn_labels *y,
+			  const nn_train_options *opt, nn_train_result *res);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NN_TRAIN_H */

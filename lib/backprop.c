@@ -1,0 +1,275 @@
+/*
+ * Forward and backward passes over a whole batch: one dgemm per product,
+ * the elementwise work fused into one pass after each product.
+ *
+ * Shapes (N = batch, n_l = sizes[l]): A_0 = X is n_0 x N with X->ld,
+ * A_l and D_l are n_l x N with ld = n_l, W_l is n_l x n_{l-1}.
+ */
+#include <cblas.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nn/net.h"
+#include "nn_internal.h"
+
+NN_EXPORT int nn_workspace_new(nn_workspace **out, const nn_net *net, size_t max_batch)
+{
+	if (!out)
+		return NN_ENULL;
+	*out = NULL;
+	if (!net)
+		return NN_ENULL;
+	if (max_batch == 0)
+		return NN_EINVAL;
+	size_t L = net->n_layers, total = 0;
+	for (size_t l = 1; l <= L; l++) {
+		if (net->sizes[l] > SIZE_MAX / sizeof(double) / 2 / max_batch)
+			return NN_ESIZE;
+		size_t n = net->sizes[l] * max_batch;
+		if (2 * n > SIZE_MAX / sizeof(double) - total)
+			return NN_ESIZE;
+		total += 2 * n;
+	}
+
+	int rc = NN_ENOMEM;
+	nn_workspace *ws = calloc(1, sizeof(*ws));
+	if (!ws)
+		goto out;
+	ws->n_layers = L;
+	ws->max_batch = max_batch;
+	ws->sizes = malloc((L + 1) * sizeof(*ws->sizes));
+	ws->A = calloc(L + 1, sizeof(*ws->A));
+	ws->D = calloc(L + 1, sizeof(*ws->D));
+	ws->buf = malloc(total * sizeof(double));
+	if (!ws->sizes || !ws->A || !ws->D || !ws->buf)
+		goto out;
+	memcpy(ws->sizes, net->sizes, (L + 1) * sizeof(*ws->sizes));
+	double *p = ws->buf;
+	for (size_t l = 1; l <= L; l++) {
+		ws->A[l] = p;
+		p += net->sizes[l] * max_batch;
+		ws->D[l] = p;
+		p += net->sizes[l] * max_batch;
+	}
+	*out = ws;
+	ws = NULL;
+	rc = 0;
+out:
+	nn_workspace_free(ws);
+	return rc;
+}
+
+NN_EXPORT void nn_workspace_free(nn_workspace *ws)
+{
+	if (!ws)
+		return;
+	free(ws->sizes);
+	free(ws->A);
+	free(ws->D);
+	free(ws->buf);
+	free(ws);
+}
+
+int nn__workspace_fits(const nn_workspace *ws, const nn_net *net)
+{
+	if (ws->n_layers != net->n_layers)
+		return NN_ESHAPE;
+	for (size_t l = 0; l <= net->n_layers; l++)
+		if (ws->sizes[l] != net->sizes[l])
+			return NN_ESHAPE;
+	return 0;
+}
+
+int nn__check_labels(const nn_labels *y, size_t k)
+{
+	if (!y->data)
+		return NN_ENULL;
+	int hi = k == 1 ? 1 : (k > INT32_MAX ? INT32_MAX : (int)k - 1);
+	for (size_t i = 0; i < y->n; i++)
+		if (y->data[i] < 0 || y->data[i] > hi)
+			return NN_ELABEL;
+	return 0;
+}
+
+/* The argument checks every public pass shares. */
+static int check_pass(const nn_workspace *ws, const nn_net *net, const nn_matrix *X)
+{
+	if (!ws || !net || !X)
+		return NN_ENULL;
+	int rc = nn__matrix_valid(X);
+	if (rc)
+		return rc;
+	if (nn__workspace_fits(ws, net) || X->rows != net->sizes[0] || X->cols > ws->max_batch)
+		return NN_ESHAPE;
+	return nn_matrix_check_finite(X);
+}
+
+void nn__forward(nn_workspace *ws, const nn_net *net, const nn_matrix *X)
+{
+	size_t N = X->cols;
+	const double *in = X->data;
+	size_t ld_in = X->ld;
+	for (size_t l = 1; l <= net->n_layers; l++) {
+		size_t n = net->sizes[l], k = net->sizes[l - 1];
+		/* A_l <- W_l * A_{l-1}  (n x k times k x N; beta 0) */
+		cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)N, (int)k, 1.0,
+			    nn__w(net, l), (int)n, in, (int)ld_in, 0.0, ws->A[l], (int)n);
+		/* A_l <- act(A_l + b_l): the bias rides along the activation's pass */
+		nn__act_forward(net->acts[l - 1], ws->A[l], n, N, n, nn__b(net, l));
+		in = ws->A[l];
+		ld_in = n;
+	}
+	ws->batch = N;
+}
+
+void nn__output_pass(double *cost, size_t *correct, nn_workspace *ws, const nn_net *net,
+		     const int *y, nn_net *grad)
+{
+	size_t L = net->n_layers, k = net->sizes[L], N = ws->batch;
+	nn_activation act = net->acts[L - 1];
+	const double *A = ws->A[L];
+	double *D = ws->D[L];
+	double *db = grad ? nn__b(grad, L) : NULL;
+	double c = 0.0;
+	size_t right = 0;
+
+	if (db)
+		memset(db, 0, k * sizeof(double));
+	if (k == 1) {
+		/* one output unit: target is the 0/1 label, prediction round(a) clamped to
+		 * {0, 1}, i.e. a > 0.5 (np.round rounds 0.5 to even, 0) */
+		for (size_t j = 0; j < N; j++) {
+			double a = A[j], e = a - (double)y[j];
+			c += e * e;
+			right += (a > 0.5) == y[j];
+			if (db) {
+				D[j] = e * nn__act_deriv_from_output(act, a);
+				db[0] += D[j];
+			}
+		}
+	} else {
+		/* k outputs: target is one-hot, prediction the first argmax */
+		for (size_t j = 0; j < N; j++) {
+			const double *a = A + j * k;
+			size_t best = 0;
+			for (size_t i = 0; i < k; i++) {
+				double e = a[i] - (i == (size_t)y[j] ? 1.0 : 0.0);
+				c += e * e;
+				if (a[i] > a[best])
+					best = i;
+				if (db) {
+					double d = e * nn__act_deriv_from_output(act, a[i]);
+					D[i + j * k] = d;
+					db[i] += d;
+				}
+			}
+			right += best == (size_t)y[j];
+		}
+	}
+	if (cost)
+		*cost = 0.5 * c;
+	if (correct)
+		*correct = right;
+}
+
+void nn__backward_from_delta(nn_net *grad, nn_workspace *ws, const nn_net *net,
+			     const nn_matrix *X)
+{
+	size_t N = ws->batch;
+	for (size_t l = net->n_layers; l >= 1; l--) {
+		size_t n = net->sizes[l], k = net->sizes[l - 1];
+		const double *in = l > 1 ? ws->A[l - 1] : X->data;
+		size_t ld_in = l > 1 ? k : X->ld;
+		/* dW_l <- D_l * A_{l-1}^T  (n x N times N x k; beta 0: overwrites) */
+		cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, (int)n, (int)k, (int)N, 1.0,
+			    ws->D[l], (int)n, in, (int)ld_in, 0.0, nn__w(grad, l), (int)n);
+		if (l == 1)
+			break;
+		/* D_{l-1} <- W_l^T * D_l  (k x n times n x N; beta 0) */
+		cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, (int)k, (int)N, (int)n, 1.0,
+			    nn__w(net, l), (int)n, ws->D[l], (int)n, 0.0, ws->D[l - 1], (int)k);
+		/* D_{l-1} <- D_{l-1} o act'(Z_{l-1});  db_{l-1} <- row sums, same pass */
+		nn__act_backward(net->acts[l - 2], ws->D[l - 1], ws->A[l - 1], k, N, k,
+				 nn__b(grad, l - 1));
+	}
+}
+
+NN_EXPORT int nn_forward(nn_matrix *out, nn_workspace *ws, const nn_net *net, const nn_matrix *X)
+{
+	int rc = check_pass(ws, net, X);
+	if (rc)
+		return rc;
+	nn__forward(ws, net, X);
+	if (out) {
+		size_t L = net->n_layers;
+		*out = nn_matrix_view(ws->A[L], net->sizes[L], X->cols, net->sizes[L]);
+	}
+	return 0;
+}
+
+NN_EXPORT int nn_predict(int *pred, nn_workspace *ws, const nn_net *net, const nn_matrix *X)
+{
+	if (!pred)
+		return NN_ENULL;
+	int rc = nn_forward(NULL, ws, net, X);
+	if (rc)
+		return rc;
+	size_t k = net->sizes[net->n_layers];
+	const double *A = ws->A[net->n_layers];
+	for (size_t j = 0; j < X->cols; j++) {
+		const double *a = A + j * k;
+		if (k == 1) {
+			pred[j] = a[0] > 0.5;
+			continue;
+		}
+		size_t best = 0;
+		for (size_t i = 1; i < k; i++)
+			if (a[i] > a[best])
+				best = i;
+		pred[j] = (int)best;
+	}
+	return 0;
+}
+
+/* Checks of a pass that also reads labels. */
+static int check_labelled(const nn_workspace *ws, const nn_net *net, const nn_matrix *X,
+			  const nn_labels *y)
+{
+	int rc = check_pass(ws, net, X);
+	if (rc)
+		return rc;
+	if (!y)
+		return NN_ENULL;
+	if (y->n != X->cols)
+		return NN_ESHAPE;
+	return nn__check_labels(y, net->sizes[net->n_layers]);
+}
+
+NN_EXPORT int nn_evaluate(double *cost, size_t *correct, nn_workspace *ws, const nn_net *net,
+			  const nn_matrix *X, const nn_labels *y)
+{
+	int rc = check_labelled(ws, net, X, y);
+	if (rc)
+		return rc;
+	nn__forward(ws, net, X);
+	nn__output_pass(cost, correct, ws, net, y->data, NULL);
+	return 0;
+}
+
+NN_EXPORT int nn_backward(nn_net *grad, double *cost, nn_workspace *ws, const nn_net *net,
+			  const nn_matrix *X, const nn_labels *y)
+{
+	if (!grad)
+		return NN_ENULL;
+	int rc = check_labelled(ws, net, X, y);
+	if (rc)
+		return rc;
+	if (nn__net_same_shape(grad, net))
+		return NN_ESHAPE;
+	nn__forward(ws, net, X);
+	nn__output_pass(cost, NULL, ws, net, y->data, grad);
+	nn__backward_from_delta(grad, ws, net, X);
+	return 0;
+}

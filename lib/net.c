@@ -1,0 +1,193 @@
+/* The network: layer sizes, activations and one contiguous parameter buffer. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nn/net.h"
+#include "nn_internal.h"
+
+NN_EXPORT int nn_net_new(nn_net **out, size_t n_layers, const size_t *sizes,
+			 const nn_activation *acts)
+{
+	if (!out)
+		return NN_ENULL;
+	*out = NULL;
+	if (!sizes)
+		return NN_ENULL;
+	if (n_layers == 0 || n_layers > SIZE_MAX / sizeof(size_t) - 1)
+		return NN_EINVAL;
+	for (size_t l = 0; l <= n_layers; l++)
+		if (sizes[l] == 0)
+			return NN_EINVAL;
+	if (acts)
+		for (size_t l = 0; l < n_layers; l++)
+			if ((unsigned)acts[l] >= NN_ACT_COUNT_)
+				return NN_EINVAL;
+
+	/* Count parameters, refusing any overflow. */
+	size_t total = 0;
+	for (size_t l = 1; l <= n_layers; l++) {
+		size_t in = sizes[l - 1], n = sizes[l];
+		if (in > SIZE_MAX - 1 || n > SIZE_MAX / (in + 1))
+			return NN_ESIZE;
+		size_t layer = n * (in + 1);
+		if (layer > SIZE_MAX / sizeof(double) - total)
+			return NN_ESIZE;
+		total += layer;
+	}
+
+	int rc = NN_ENOMEM;
+	nn_net *net = calloc(1, sizeof(*net));
+	if (!net)
+		goto out;
+	net->n_layers = n_layers;
+	net->sizes = malloc((n_layers + 1) * sizeof(*net->sizes));
+	net->acts = malloc(n_layers * sizeof(*net->acts));
+	net->offset = malloc(n_layers * sizeof(*net->offset));
+	net->params = calloc(total, sizeof(double));
+	if (!net->sizes || !net->acts || !net->offset || !net->params)
+		goto out;
+	memcpy(net->sizes, sizes, (n_layers + 1) * sizeof(*sizes));
+	size_t off = 0;
+	for (size_t l = 1; l <= n_layers; l++) {
+		net->acts[l - 1] = acts ? acts[l - 1] : NN_ACT_SIGMOID;
+		net->offset[l - 1] = off;
+		off += sizes[l] * (sizes[l - 1] + 1);
+	}
+	net->n_params = total;
+	*out = net;
+	net = NULL;
+	rc = 0;
+out:
+	nn_net_free(net);
+	return rc;
+}
+
+NN_EXPORT void nn_net_free(nn_net *net)
+{
+	if (!net)
+		return;
+	free(net->sizes);
+	free(net->acts);
+	free(net->offset);
+	free(net->params);
+	free(net);
+}
+
+NN_EXPORT int nn_net_clone(nn_net **dst, const nn_net *src)
+{
+	if (!dst)
+		return NN_ENULL;
+	*dst = NULL;
+	if (!src)
+		return NN_ENULL;
+	int rc = nn_net_new(dst, src->n_layers, src->sizes, src->acts);
+	if (rc)
+		return rc;
+	memcpy((*dst)->params, src->params, src->n_params * sizeof(double));
+	return 0;
+}
+
+int nn__net_same_shape(const nn_net *a, const nn_net *b)
+{
+	if (a->n_layers != b->n_layers)
+		return NN_ESHAPE;
+	for (size_t l = 0; l <= a->n_layers; l++)
+		if (a->sizes[l] != b->sizes[l])
+			return NN_ESHAPE;
+	return 0;
+}
+
+NN_EXPORT int nn_net_copy_params(nn_net *dst, const nn_net *src)
+{
+	if (!dst || !src)
+		return NN_ENULL;
+	int rc = nn__net_same_shape(dst, src);
+	if (rc)
+		return rc;
+	memcpy(dst->params, src->params, src->n_params * sizeof(double));
+	return 0;
+}
+
+NN_EXPORT size_t nn_net_layers(const nn_net *net)
+{
+	return net ? net->n_layers : 0;
+}
+
+NN_EXPORT size_t nn_net_width(const nn_net *net, size_t l)
+{
+	return net && l <= net->n_layers ? net->sizes[l] : 0;
+}
+
+NN_EXPORT nn_activation nn_net_activation(const nn_net *net, size_t l)
+{
+	return net && l >= 1 && l <= net->n_layers ? net->acts[l - 1] : NN_ACT_IDENTITY;
+}
+
+NN_EXPORT size_t nn_net_param_count(const nn_net *net)
+{
+	return net ? net->n_params : 0;
+}
+
+NN_EXPORT double *nn_net_params(nn_net *net)
+{
+	return net ? net->params : NULL;
+}
+
+NN_EXPORT const double *nn_net_params_const(const nn_net *net)
+{
+	return net ? net->params : NULL;
+}
+
+NN_EXPORT int nn_net_weights(nn_matrix *w, nn_net *net, size_t l)
+{
+	if (!w || !net)
+		return NN_ENULL;
+	if (l < 1 || l > net->n_layers)
+		return NN_EINVAL;
+	*w = nn_matrix_view(nn__w(net, l), net->sizes[l], net->sizes[l - 1], net->sizes[l]);
+	return 0;
+}
+
+NN_EXPORT int nn_net_bias(nn_matrix *b, nn_net *net, size_t l)
+{
+	if (!b || !net)
+		return NN_ENULL;
+	if (l < 1 || l > net->n_layers)
+		return NN_EINVAL;
+	*b = nn_matrix_view(nn__b(net, l), net->sizes[l], 1, net->sizes[l]);
+	return 0;
+}
+
+/* numpy fills an (n, in) C-order array row by row; W is column-major, so
+ * row i, column k of the draw goes to W[i + k * n]. */
+NN_EXPORT int nn_net_init_randn(nn_net *net, nn_rng *rng)
+{
+	if (!net || !rng)
+		return NN_ENULL;
+	for (size_t l = 1; l <= net->n_layers; l++) {
+		size_t n = net->sizes[l], in = net->sizes[l - 1];
+		double *w = nn__w(net, l), *b = nn__b(net, l);
+		for (size_t i = 0; i < n; i++)
+			for (size_t k = 0; k < in; k++)
+				w[i + k * n] = nn_rng_gauss(rng);
+		memset(b, 0, n * sizeof(double));
+	}
+	return 0;
+}
+
+NN_EXPORT int nn_net_init_random(nn_net *net, nn_rng *rng)
+{
+	if (!net || !rng)
+		return NN_ENULL;
+	for (size_t l = 1; l <= net->n_layers; l++) {
+		size_t n = net->sizes[l], in = net->sizes[l - 1];
+		double *w = nn__w(net, l), *b = nn__b(net, l);
+		for (size_t i = 0; i < n; i++)
+			for (size_t k = 0; k < in; k++)
+				w[i + k * n] = nn_rng_random(rng);
+		for (size_t i = 0; i < n; i++)
+			b[i] = nn_rng_random(rng);
+	}
+	return 0;
+}

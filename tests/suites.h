@@ -1,0 +1,15 @@
+/* The Check suites of the test program, one per module; test_main.c lists them. */
+#ifndef NN_TEST_SUITES_H
+#define NN_TEST_SUITES_H
+
+#include <check.h>
+
+Suite *matrix_suite(void);
+Suite *net_suite(void);
+Suite *backprop_suite(void);
+Suite *train_suite(void);
+/* datasets (issue 3) */
+/* mnist (issue 4) */
+/* plot (issue 5) */
+
+#endif

@@ -1,0 +1,272 @@
+/* Gradient descent: one step by hand, learning, the best model, divergence, errors. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nn_internal.h"
+#include "suites.h"
+#include "test_util.h"
+
+/* Two Gaussian clusters, centres (-1.5, -1) and (1.5, 1), unit spread; labels 0/1. */
+static void two_clusters(nn_matrix *X, nn_labels *y, size_t n, uint32_t seed)
+{
+	nn_rng *rng;
+	ck_assert_int_eq(nn_rng_new(&rng, seed), 0);
+	ck_assert_int_eq(nn_matrix_new(X, 2, n), 0);
+	ck_assert_int_eq(nn_labels_new(y, n), 0);
+	for (size_t j = 0; j < n; j++) {
+		int c = (int)(j % 2);
+		y->data[j] = c;
+		NN_AT(X, 0, j) = nn_rng_normal(rng, c ? 1.5 : -1.5, 1.0);
+		NN_AT(X, 1, j) = nn_rng_normal(rng, c ? 1.0 : -1.0, 1.0);
+	}
+	nn_rng_free(rng);
+}
+
+/* One step equals params - eta * (the naive gradient). */
+START_TEST(test_one_step)
+{
+	nn_matrix X;
+	nn_labels y;
+	two_clusters(&X, &y, 40, 3);
+	const size_t sizes[] = { 2, 5, 2 };
+	nn_net *net, *grad, *before;
+	nn_rng *rng;
+	ck_assert_int_eq(nn_rng_new(&rng, 5), 0);
+	ck_assert_int_eq(nn_net_new(&net, 2, sizes, NULL), 0);
+	ck_assert_int_eq(nn_net_init_randn(net, rng), 0);
+	ck_assert_int_eq(nn_net_clone(&before, net), 0);
+	ck_assert_int_eq(nn_net_clone(&grad, net), 0);
+	double cost0;
+	ck_assert_int_eq(nn__backward_naive(grad, &cost0, net, &X, &y), 0);
+
+	nn_gd *gd;
+	const double eta = 0.01;
+	ck_assert_int_eq(nn_gd_new(&gd, net, &X, &y, eta), 0);
+	ck_assert_int_eq(nn_gd_step(gd), 0);
+	size_t n = nn_net_param_count(net);
+	const double *p = nn_net_params(net), *p0 = nn_net_params(before), *g = nn_net_params(grad);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_double_eq_tol(p[i], p0[i] - eta * g[i], 1e-13 * (1 + fabs(p0[i])));
+
+	/* the result reports the cost of the stepped model */
+	nn_train_result r;
+	nn_gd_result(gd, &r);
+	ck_assert_uint_eq(r.steps_run, 1);
+	double c1;
+	ck_assert_int_eq(nn__backward_naive(grad, &c1, net, &X, &y), 0);
+	ck_assert_double_le(fabs(r.last_cost - c1) / c1, 1e-12);
+	ck_assert_double_lt(r.last_cost, cost0);
+	nn_gd_free(gd);
+	nn_net_free(net);
+	nn_net_free(grad);
+	nn_net_free(before);
+	nn_rng_free(rng);
+	nn_matrix_free(&X);
+	nn_labels_free(&y);
+}
+END_TEST
+
+struct log {
+	size_t calls, last_step;
+	double first_best, last_best, first_cost, last_cost;
+};
+
+static int record(void *user, size_t step, double best, double cost)
+{
+	struct log *lg = user;
+	if (lg->calls++ == 0) {
+		lg->first_best = best;
+		lg->first_cost = cost;
+	}
+	ck_assert_double_ge(best, lg->last_best); /* the best never falls */
+	lg->last_step = step;
+	lg->last_best = best;
+	lg->last_cost = cost;
+	return 0;
+}
+
+/* Training learns, and the model handed back scores what the callback reported. */
+START_TEST(test_learns)
+{
+	nn_matrix X;
+	nn_labels y;
+	two_clusters(&X, &y, 200, 11);
+	const size_t one[] = { 2, 1 }, two[] = { 2, 6, 2 };
+	const size_t *shapes[] = { one, two };
+	for (int s = 0; s < 2; s++) {
+		nn_net *net;
+		nn_rng *rng;
+		ck_assert_int_eq(nn_rng_new(&rng, 17), 0);
+		ck_assert_int_eq(nn_net_new(&net, (size_t)s + 1, shapes[s], NULL), 0);
+		ck_assert_int_eq(s ? nn_net_init_randn(net, rng) : nn_net_init_random(net, rng), 0);
+		struct log lg = { 0 };
+		nn_train_options opt = { .eta = 0.005, .steps = 600, .every = 100,
+					 .callback = record, .user = &lg };
+		nn_train_result r;
+		ck_assert_int_eq(nn_train_gd(net, &X, &y, &opt, &r), 0);
+		ck_assert_uint_eq(lg.calls, 6);
+		ck_assert_uint_eq(lg.last_step, 500);
+		ck_assert_uint_eq(r.steps_run, 600);
+		ck_assert_double_lt(lg.last_cost, lg.first_cost);
+		ck_assert_double_ge(r.best_accuracy, 0.85);
+		ck_assert_double_ge(r.best_accuracy, lg.last_best);
+
+		/* the handed-back model is the best one */
+		nn_workspace *ws;
+		ck_assert_int_eq(nn_workspace_new(&ws, net, X.cols), 0);
+		size_t correct;
+		double cost;
+		ck_assert_int_eq(nn_evaluate(&cost, &correct, ws, net, &X, &y), 0);
+		ck_assert_uint_eq(correct, r.best_correct);
+		ck_assert_double_le(fabs(cost - r.best_cost) / cost, 1e-12);
+		nn_workspace_free(ws);
+		nn_net_free(net);
+		nn_rng_free(rng);
+	}
+	nn_matrix_free(&X);
+	nn_labels_free(&y);
+}
+END_TEST
+
+static int stop_at_two(void *user, size_t step, double best, double cost)
+{
+	(void)user, (void)best, (void)cost;
+	return step >= 2;
+}
+
+/* The best copy is deep, the callback can stop a run, and a step allocates nothing. */
+START_TEST(test_best_and_steps)
+{
+	nn_matrix X;
+	nn_labels y;
+	two_clusters(&X, &y, 60, 2);
+	const size_t sizes[] = { 2, 4, 2 };
+	nn_net *net;
+	nn_rng *rng;
+	ck_assert_int_eq(nn_rng_new(&rng, 9), 0);
+	ck_assert_int_eq(nn_net_new(&net, 2, sizes, NULL), 0);
+	ck_assert_int_eq(nn_net_init_randn(net, rng), 0);
+
+	nn_gd *gd;
+	ck_assert_int_eq(nn_gd_new(&gd, net, &X, &y, 0.05), 0);
+	/* no allocation in the hot loop (Check's own asserts allocate, so none inside it) */
+	unsigned long before = tu_alloc_count;
+	int rc = 0;
+	for (int i = 0; i < 50; i++)
+		rc |= nn_gd_step(gd);
+	unsigned long after = tu_alloc_count;
+	ck_assert_int_eq(rc, 0);
+	ck_assert_uint_eq(after, before);
+	nn_train_result r;
+	nn_gd_result(gd, &r);
+	/* the best copy scores what the run says, and is not the live network */
+	const nn_net *best = nn_gd_best(gd);
+	nn_workspace *ws;
+	ck_assert_int_eq(nn_workspace_new(&ws, net, X.cols), 0);
+	size_t correct;
+	ck_assert_int_eq(nn_evaluate(NULL, &correct, ws, best, &X, &y), 0);
+	ck_assert_uint_eq(correct, r.best_correct);
+	ck_assert_ptr_ne(nn_net_params_const(best), nn_net_params(net));
+	nn_workspace_free(ws);
+	nn_gd_free(gd);
+
+	nn_train_options opt = { .eta = 0.05, .steps = 100, .every = 1, .callback = stop_at_two };
+	ck_assert_int_eq(nn_train_gd(net, &X, &y, &opt, &r), 0);
+	ck_assert_uint_eq(r.steps_run, 3);
+	nn_net_free(net);
+	nn_rng_free(rng);
+	nn_matrix_free(&X);
+	nn_labels_free(&y);
+}
+END_TEST
+
+/* A huge step size drives the cost to Inf/NaN: NN_EDIVERGED, and the model
+ * handed back is the (finite) best one found before. */
+START_TEST(test_diverges)
+{
+	nn_matrix X;
+	nn_labels y;
+	two_clusters(&X, &y, 50, 4);
+	/* identity layers make the cost explode instead of saturating */
+	const size_t sizes[] = { 2, 8, 8, 1 };
+	const nn_activation acts[] = { NN_ACT_IDENTITY, NN_ACT_IDENTITY, NN_ACT_IDENTITY };
+	nn_net *net;
+	nn_rng *rng;
+	ck_assert_int_eq(nn_rng_new(&rng, 1), 0);
+	ck_assert_int_eq(nn_net_new(&net, 3, sizes, acts), 0);
+	ck_assert_int_eq(nn_net_init_randn(net, rng), 0);
+	nn_train_options opt = { .eta = 10.0, .steps = 1000 };
+	nn_train_result r;
+	ck_assert_int_eq(nn_train_gd(net, &X, &y, &opt, &r), NN_EDIVERGED);
+	ck_assert_uint_lt(r.steps_run, 1000);
+	ck_assert(!isfinite(r.last_cost));
+	nn_matrix w;
+	for (size_t l = 1; l <= 3; l++) {
+		nn_net_weights(&w, net, l);
+		ck_assert_int_eq(nn_matrix_check_finite(&w), 0);
+	}
+	nn_net_free(net);
+	nn_rng_free(rng);
+	nn_matrix_free(&X);
+	nn_labels_free(&y);
+}
+END_TEST
+
+START_TEST(test_errors)
+{
+	nn_matrix X;
+	nn_labels y;
+	two_clusters(&X, &y, 20, 1);
+	const size_t sizes[] = { 2, 3, 1 }, wide[] = { 3, 3, 1 };
+	nn_net *net, *w3;
+	nn_gd *gd = (nn_gd *)1;
+	ck_assert_int_eq(nn_net_new(&net, 2, sizes, NULL), 0);
+	ck_assert_int_eq(nn_net_new(&w3, 2, wide, NULL), 0);
+	nn_train_options opt = { .eta = 0.1, .steps = 10 };
+
+	ck_assert_int_eq(nn_gd_new(&gd, net, &X, &y, 0.0), NN_EINVAL);
+	ck_assert_ptr_null(gd);
+	ck_assert_int_eq(nn_gd_new(&gd, net, &X, &y, -1.0), NN_EINVAL);
+	ck_assert_int_eq(nn_gd_new(&gd, net, &X, &y, NAN), NN_EINVAL);
+	ck_assert_int_eq(nn_gd_new(&gd, net, &X, &y, INFINITY), NN_EINVAL);
+	ck_assert_int_eq(nn_gd_new(&gd, NULL, &X, &y, 0.1), NN_ENULL);
+	ck_assert_int_eq(nn_gd_new(NULL, net, &X, &y, 0.1), NN_ENULL);
+	ck_assert_int_eq(nn_gd_new(&gd, w3, &X, &y, 0.1), NN_ESHAPE);
+	ck_assert_int_eq(nn_train_gd(net, &X, &y, NULL, NULL), NN_ENULL);
+	opt.steps = 0;
+	ck_assert_int_eq(nn_train_gd(net, &X, &y, &opt, NULL), NN_EINVAL);
+	opt.steps = 10;
+	y.data[5] = 2; /* one output unit takes 0/1 labels only */
+	ck_assert_int_eq(nn_train_gd(net, &X, &y, &opt, NULL), NN_ELABEL);
+	y.data[5] = 1;
+	y.n = 19;
+	ck_assert_int_eq(nn_train_gd(net, &X, &y, &opt, NULL), NN_ESHAPE);
+	y.n = 20;
+	NN_AT(&X, 0, 7) = NAN;
+	ck_assert_int_eq(nn_train_gd(net, &X, &y, &opt, NULL), NN_ENONFINITE);
+	NN_AT(&X, 0, 7) = 0.0;
+	ck_assert_int_eq(nn_train_gd(net, &X, &y, &opt, NULL), 0);
+	nn_net_free(net);
+	nn_net_free(w3);
+	nn_matrix_free(&X);
+	nn_labels_free(&y);
+}
+END_TEST
+
+Suite *train_suite(void)
+{
+	Suite *s = suite_create("train");
+	TCase *tc = tcase_create("step");
+	tcase_add_test(tc, test_one_step);
+	tcase_add_test(tc, test_best_and_steps);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("learn");
+	tcase_add_test(tc, test_learns);
+	tcase_add_test(tc, test_diverges);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("errors");
+	tcase_add_test(tc, test_errors);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,57 @@
+#include <math.h>
+
+#include "test_util.h"
+
+double tu_max_rel_err(const double *a, const double *b, size_t n, double floor)
+{
+	double worst = 0.0;
+	for (size_t i = 0; i < n; i++) {
+		double scale = fmax(fmax(fabs(a[i]), fabs(b[i])), floor);
+		double e = fabs(a[i] - b[i]) / scale;
+		if (!(e <= worst))
+			worst = e; /* also catches NaN */
+	}
+	return worst;
+}
+
+void tu_fill_uniform(nn_matrix *m, nn_rng *rng, double lo, double hi)
+{
+	for (size_t j = 0; j < m->cols; j++)
+		for (size_t i = 0; i < m->rows; i++)
+			NN_AT(m, i, j) = nn_rng_uniform(rng, lo, hi);
+}
+
+void tu_fill_labels(nn_labels *y, nn_rng *rng, size_t k)
+{
+	for (size_t i = 0; i < y->n; i++)
+		y->data[i] = (int)nn_rng_interval(rng, k == 1 ? 1 : k - 1);
+}
+
+/* The linker's --wrap=malloc routes every call from objects linked into the
+ * test program -- libnn.a among them -- here; shared libraries (BLAS, Check)
+ * are not affected, so the count is nn's own. */
+unsigned long tu_alloc_count;
+void *__real_malloc(size_t n);
+void *__real_calloc(size_t n, size_t size);
+void *__real_realloc(void *p, size_t n);
+void *__wrap_malloc(size_t n);
+void *__wrap_calloc(size_t n, size_t size);
+void *__wrap_realloc(void *p, size_t n);
+
+void *__wrap_malloc(size_t n)
+{
+	tu_alloc_count++;
+	return __real_malloc(n);
+}
+
+void *__wrap_calloc(size_t n, size_t size)
+{
+	tu_alloc_count++;
+	return __real_calloc(n, size);
+}
+
+void *__wrap_realloc(void *p, size_t n)
+{
+	tu_alloc_count++;
+	return __real_realloc(p, n);
+}
