@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: install what is missing, build, run
+# every test, then again under valgrind (core suites) and in an
+# AddressSanitizer + UndefinedBehaviorSanitizer build. Ends with one line
+# "N passed, N failed, N skipped" counting the tests really run.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh || { echo "test: could not install dependencies" >&2; exit 1; }
+
+status=0
+logs=()
+
+run() { # run BUILDDIR LOGNAME [meson test args...]: LOGNAME is testlog or testlog-<setup>
+  local dir=$1 log=$2
+  shift 2
+  echo "== meson test -C $dir $*" >&2
+  if meson test -C "$dir" --print-errorlogs "$@"; then :; else status=1; fi
+  logs+=("$dir/meson-logs/$log.json")
+}
+
+setup() { # setup BUILDDIR [meson setup args...]
+  local dir=$1
+  shift
+  if [ -d "$dir" ]; then
+    meson setup --reconfigure "$dir" "$@" >/dev/null
+  else
+    meson setup "$dir" "$@" >/dev/null
+  fi && ninja -C "$dir" >/dev/null
+}
+
+setup build -Dtests=enabled || { echo "test: build failed" >&2; exit 1; }
+run build testlog
+run build testlog-valgrind --setup valgrind --suite unit
+setup build-asan -Dtests=enabled -Db_sanitize=address,undefined -Db_lundef=false \
+  || { echo "test: sanitizer build failed" >&2; exit 1; }
+UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
+  run build-asan testlog --suite unit
+
+python3 - "${logs[@]}" <<'PY'
+import json, sys
+passed = failed = skipped = 0
+for path in sys.argv[1:]:
+    try:
+        lines = open(path).read().splitlines()
+    except OSError:
+        failed += 1
+        continue
+    for line in lines:
+        r = json.loads(line).get("result")
+        if r in ("OK", "EXPECTEDFAIL"):
+            passed += 1
+        elif r == "SKIP":
+            skipped += 1
+        else:
+            failed += 1
+print(f"{passed} passed, {failed} failed, {skipped} skipped")
+sys.exit(1 if failed else 0)
+PY
+[ $? -eq 0 ] || status=1
+exit $status

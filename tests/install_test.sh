@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Install nn into a temporary root, then build a downstream program with
+# pkg-config against it, once shared and once static, and run both.
+# Also compiles nn.h as strict C99 and as C++.
+# usage: install_test.sh BUILD_DIR SOURCE_DIR
+set -euo pipefail
+build=$1 src=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+DESTDIR="$tmp/root" meson install -C "$build" --no-rebuild --quiet >/dev/null
+pc=$(find "$tmp/root" -name nn.pc -path '*pkgconfig*' | head -n 1)
+[ -n "$pc" ] || { echo "FAIL: nn.pc not installed"; exit 1; }
+export PKG_CONFIG_PATH=$(dirname "$pc")
+libdir=$(dirname "$(dirname "$pc")")
+# the installed prefix, relocated under the temporary root
+prefix=$(pkg-config --variable=prefix nn)
+pkgconf() { pkg-config --define-variable=prefix="$tmp/root$prefix" "$@"; }
+for f in libnn.so libnn.a; do
+  [ -e "$libdir/$f" ] || { echo "FAIL: $f not installed in $libdir"; exit 1; }
+done
+soname=$(objdump -p "$libdir/libnn.so" | awk '/SONAME/ {print $2}')
+[ "$soname" = "libnn.so.0" ] || { echo "FAIL: soname is '$soname', expected libnn.so.0"; exit 1; }
+
+# only nn_ symbols are exported
+bad=$(nm -D --defined-only "$libdir/libnn.so" | awk '$2 ~ /[TDBR]/ {print $3}' | grep -v '^nn_' || true)
+[ -z "$bad" ] || { echo "FAIL: symbols outside nn_ exported: $bad"; exit 1; }
+
+cc=${CC:-cc}
+want=$'predictions: 0 1 1 1\naccuracy: 1.0000'
+
+# shared
+$cc -o "$tmp/prog-shared" "$src/tests/downstream/prog.c" $(pkgconf --cflags nn) $(pkgconf --libs nn)
+got=$(LD_LIBRARY_PATH="$libdir" "$tmp/prog-shared")
+[ "$got" = "$want" ] || { echo "FAIL: shared program printed: $got"; exit 1; }
+LD_LIBRARY_PATH="$libdir" ldd "$tmp/prog-shared" | grep -q "$libdir/libnn.so.0" \
+  || { echo "FAIL: shared program does not load the installed libnn.so.0"; exit 1; }
+
+# static: no libnn.so at run time
+$cc -static -o "$tmp/prog-static" "$src/tests/downstream/prog.c" \
+  $(pkgconf --static --cflags nn) $(pkgconf --static --libs nn)
+got=$(env -u LD_LIBRARY_PATH "$tmp/prog-static")
+[ "$got" = "$want" ] || { echo "FAIL: static program printed: $got"; exit 1; }
+if ldd "$tmp/prog-static" 2>/dev/null | grep -q libnn; then
+  echo "FAIL: static program links libnn dynamically"; exit 1
+fi
+
+# the public header, strict C99 and C++
+inc=$(pkgconf --cflags-only-I nn)
+$cc -std=c99 -pedantic -Wall -Wextra -Werror -fsyntax-only $inc "$src/tests/downstream/header_check.c"
+${CXX:-c++} -x c++ -std=c++11 -pedantic -Wall -Wextra -Werror -fsyntax-only $inc \
+  "$src/tests/downstream/header_check.c"
+echo "install: shared and static programs ran; nn.h is clean C99 and C++"
