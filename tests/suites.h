@@ -8,6 +8,7 @@ Suite *matrix_suite(void);
 Suite *net_suite(void);
 Suite *backprop_suite(void);
 Suite *train_suite(void);
+Suite *model_suite(void);
 /* datasets (issue 3) */
 /* mnist (issue 4) */
 /* plot (issue 5) */

@@ -17,6 +17,7 @@ static const struct {
 	{ "net", net_suite },
 	{ "backprop", backprop_suite },
 	{ "train", train_suite },
+	{ "model", model_suite },
 	/* datasets (issue 3) */
 	/* mnist (issue 4) */
 	/* plot (issue 5) */

@@ -10,6 +10,7 @@
 #include "random.h"
 #include "net.h"
 #include "train.h"
+#include "model.h"
 #include "datasets.h"
 #include "mnist.h"
 

@@ -1,0 +1,68 @@
+/**
+ * @file model.h
+ * @brief Save and load a trained network: a small, versioned, checksummed binary file.
+ *
+ * The format (doc/model-format.md) is little-endian throughout:
+ * a magic number, a version, the layer sizes and activations, the float64
+ * parameters in nn's own layout, an optional block of training state, and
+ * a CRC-32 (zlib's) of everything before it. Files are written to a
+ * temporary name in the same directory and renamed, so a failed save never
+ * leaves a half-written model behind.
+ */
+#ifndef NN_MODEL_H
+#define NN_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common.h"
+#include "net.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** The current format version written by nn_model_save(). */
+#define NN_MODEL_VERSION 1u
+
+/**
+ * Optional training state saved beside the parameters, so that training
+ * can resume exactly (an optimiser's moments and step count).
+ */
+typedef struct nn_model_state {
+	uint32_t kind;       /**< who wrote it (an optimiser's id); 0 = no state */
+	uint64_t step;       /**< steps taken so far */
+	size_t n;            /**< number of doubles in data */
+	const double *data;  /**< the state; borrowed */
+} nn_model_state;
+
+/**
+ * Save net (and optionally a training state) to path, atomically.
+ * @param state may be NULL.
+ * @return 0, NN_ENULL, NN_EIO (cannot create, write or rename) or NN_ENOMEM.
+ */
+NN_EXPORT int nn_model_save(const char *path, const nn_net *net, const nn_model_state *state);
+
+/**
+ * Load a network saved by nn_model_save().
+ * @param net       out: a new network; free with nn_net_free().
+ * @param state     out (may be NULL): the saved training state; its data is
+ *                  malloc'ed and must be freed with free(); kind 0 when none.
+ * @return 0, NN_ENULL, NN_ENOENT, NN_EIO, NN_EMAGIC (not a model file),
+ *         NN_EVERSION, NN_ESIZE (impossible sizes), NN_ETRUNC, NN_ECHECKSUM,
+ *         NN_EFORMAT (trailing bytes, unknown activation) or NN_ENOMEM.
+ */
+NN_EXPORT int nn_model_load(nn_net **net, nn_model_state *state, const char *path);
+
+/**
+ * nn_model_load() from a buffer in memory (what the fuzz target drives).
+ * @return as nn_model_load(), without NN_ENOENT and NN_EIO.
+ */
+NN_EXPORT int nn_model_load_buffer(nn_net **net, nn_model_state *state, const void *buf,
+				   size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NN_MODEL_H */

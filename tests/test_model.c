@@ -1,0 +1,295 @@
+/* Model files: round trips, atomic writes, and every way a file can be bad. */
+#include <errno.h>
+#include <pthread.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "nn/model.h"
+#include "nn_internal.h"
+#include "suites.h"
+
+static char dir[] = "/tmp/nn-model-test-XXXXXX";
+
+static void mkdir_tmp(void)
+{
+	strcpy(dir, "/tmp/nn-model-test-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+static void rm_tmp(void)
+{
+	char cmd[64];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static nn_net *make_net(void)
+{
+	const size_t sizes[] = { 5, 4, 3 };
+	const nn_activation acts[] = { NN_ACT_SIGMOID, NN_ACT_IDENTITY };
+	nn_net *net;
+	nn_rng *rng;
+	ck_assert_int_eq(nn_rng_new(&rng, 3), 0);
+	ck_assert_int_eq(nn_net_new(&net, 2, sizes, acts), 0);
+	ck_assert_int_eq(nn_net_init_randn(net, rng), 0);
+	nn_net_params(net)[0] = -0.0;     /* sign of zero survives */
+	nn_net_params(net)[1] = 1e-310;   /* and subnormals */
+	nn_rng_free(rng);
+	return net;
+}
+
+static unsigned char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	ck_assert_ptr_nonnull(f);
+	fseek(f, 0, SEEK_END);
+	*len = (size_t)ftell(f);
+	rewind(f);
+	unsigned char *buf = malloc(*len);
+	ck_assert_uint_eq(fread(buf, 1, *len, f), *len);
+	fclose(f);
+	return buf;
+}
+
+START_TEST(test_round_trip)
+{
+	mkdir_tmp();
+	char path[128];
+	snprintf(path, sizeof(path), "%s/m.nn", dir);
+	nn_net *net = make_net(), *back;
+	double st[3] = { 1.5, -2.0, NAN };
+	nn_model_state state = { .kind = 7, .step = 123456789012ull, .n = 3, .data = st }, got;
+	ck_assert_int_eq(nn_model_save(path, net, &state), 0);
+	ck_assert_int_eq(nn_model_load(&back, &got, path), 0);
+	ck_assert_uint_eq(nn_net_layers(back), 2);
+	for (size_t l = 0; l <= 2; l++)
+		ck_assert_uint_eq(nn_net_width(back, l), nn_net_width(net, l));
+	ck_assert_int_eq(nn_net_activation(back, 2), NN_ACT_IDENTITY);
+	ck_assert_mem_eq(nn_net_params(back), nn_net_params(net),
+			 nn_net_param_count(net) * sizeof(double));
+	ck_assert_uint_eq(got.kind, 7);
+	ck_assert(got.step == 123456789012ull);
+	ck_assert_uint_eq(got.n, 3);
+	ck_assert(got.data[0] == 1.5 && got.data[1] == -2.0 && isnan(got.data[2]));
+	free((void *)got.data);
+	nn_net_free(back);
+
+	/* without state; loading into a NULL state is fine too */
+	ck_assert_int_eq(nn_model_save(path, net, NULL), 0);
+	ck_assert_int_eq(nn_model_load(&back, &got, path), 0);
+	ck_assert_uint_eq(got.kind, 0);
+	ck_assert_ptr_null(got.data);
+	nn_net_free(back);
+	ck_assert_int_eq(nn_model_load(&back, NULL, path), 0);
+	nn_net_free(back);
+
+	/* the layout is little-endian with the magic first and the size known */
+	size_t len;
+	unsigned char *buf = slurp(path, &len);
+	ck_assert_uint_eq(len, 8 + 16 + 3 * 8 + 2 * 4 + 8 + nn_net_param_count(net) * 8 + 4);
+	ck_assert_int_eq(buf[0], 0x89);
+	ck_assert_int_eq(buf[8], 1); /* version 1, little-endian */
+	ck_assert_int_eq(buf[24], 5); /* sizes[0] */
+	free(buf);
+	nn_net_free(net);
+	rm_tmp();
+}
+END_TEST
+
+/* A save that cannot complete leaves the old file and no temporary behind. */
+START_TEST(test_atomic)
+{
+	mkdir_tmp();
+	char path[128], bad[160];
+	snprintf(path, sizeof(path), "%s/m.nn", dir);
+	snprintf(bad, sizeof(bad), "%s/missing/m.nn", dir);
+	nn_net *net = make_net();
+	ck_assert_int_eq(nn_model_save(bad, net, NULL), NN_EIO);
+	/* a directory in the way of the rename */
+	char sub[160];
+	snprintf(sub, sizeof(sub), "%s/taken", dir);
+	char cmd[512];
+	snprintf(cmd, sizeof(cmd), "mkdir '%s' && touch '%s/x'", sub, sub);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(nn_model_save(sub, net, NULL), NN_EIO);
+	snprintf(cmd, sizeof(cmd), "test $(ls '%s' | wc -l) -eq 1", dir);
+	ck_assert_int_eq(system(cmd), 0); /* only "taken": no temporary left */
+	ck_assert_int_eq(nn_model_save(path, net, NULL), 0);
+	nn_net_free(net);
+	rm_tmp();
+}
+END_TEST
+
+static int load_bytes(const unsigned char *buf, size_t len)
+{
+	nn_net *net = NULL;
+	nn_model_state st;
+	int rc = nn_model_load_buffer(&net, &st, buf, len);
+	ck_assert(rc != 0 || net != NULL);
+	free((void *)st.data);
+	nn_net_free(net);
+	return rc;
+}
+
+/* Overwrite 4 or 8 little-endian bytes at off, then fix the crc, so the
+ * error seen is the structural one, not the checksum. */
+static void poke(unsigned char *buf, size_t len, size_t off, uint64_t v, int width)
+{
+	for (int i = 0; i < width; i++)
+		buf[off + (size_t)i] = (unsigned char)(v >> (8 * i));
+	uLong crc = crc32(0L, buf, (uInt)(len - 4));
+	for (int i = 0; i < 4; i++)
+		buf[len - 4 + (size_t)i] = (unsigned char)(crc >> (8 * i));
+}
+
+START_TEST(test_errors)
+{
+	mkdir_tmp();
+	char path[128];
+	snprintf(path, sizeof(path), "%s/m.nn", dir);
+	nn_net *net = make_net(), *out = (nn_net *)1;
+	ck_assert_int_eq(nn_model_save(path, net, NULL), 0);
+	size_t len;
+	unsigned char *good = slurp(path, &len), *buf = malloc(len + 8);
+
+	ck_assert_int_eq(load_bytes(good, len), 0);
+	/* every truncation */
+	for (size_t n = 8; n < len; n++)
+		ck_assert_int_eq(load_bytes(good, n), NN_ETRUNC);
+	ck_assert_int_eq(load_bytes(good, 3), NN_ETRUNC);
+	/* wrong magic */
+	memcpy(buf, good, len);
+	buf[1] = 'X';
+	ck_assert_int_eq(load_bytes(buf, len), NN_EMAGIC);
+	ck_assert_int_eq(load_bytes((const unsigned char *)"hello", 5), NN_EMAGIC);
+	/* unknown version */
+	memcpy(buf, good, len);
+	poke(buf, len, 8, 2, 4);
+	ck_assert_int_eq(load_bytes(buf, len), NN_EVERSION);
+	/* impossible sizes: no layers, a zero width, an absurd width */
+	memcpy(buf, good, len);
+	poke(buf, len, 12, 0, 4);
+	ck_assert_int_eq(load_bytes(buf, len), NN_ESIZE);
+	memcpy(buf, good, len);
+	poke(buf, len, 12, 0xffffffffu, 4);
+	ck_assert_int_eq(load_bytes(buf, len), NN_ESIZE);
+	memcpy(buf, good, len);
+	poke(buf, len, 24, 0, 8);
+	ck_assert_int_eq(load_bytes(buf, len), NN_ESIZE);
+	memcpy(buf, good, len);
+	poke(buf, len, 32, (uint64_t)1 << 40, 8);
+	ck_assert_int_eq(load_bytes(buf, len), NN_ESIZE);
+	/* a parameter count that disagrees with the sizes */
+	memcpy(buf, good, len);
+	poke(buf, len, 8 + 16 + 24 + 8, 1, 8);
+	ck_assert_int_eq(load_bytes(buf, len), NN_ESIZE);
+	/* an unknown activation, unknown flags */
+	memcpy(buf, good, len);
+	poke(buf, len, 8 + 16 + 24, 99, 4);
+	ck_assert_int_eq(load_bytes(buf, len), NN_EFORMAT);
+	memcpy(buf, good, len);
+	poke(buf, len, 20, 6, 4);
+	ck_assert_int_eq(load_bytes(buf, len), NN_EFORMAT);
+	/* a flipped bit in a parameter */
+	memcpy(buf, good, len);
+	buf[len - 20] ^= 0x10;
+	ck_assert_int_eq(load_bytes(buf, len), NN_ECHECKSUM);
+	/* trailing garbage */
+	memcpy(buf, good, len);
+	memcpy(buf + len, "garbage!", 8);
+	ck_assert_int_eq(load_bytes(buf, len + 8), NN_EFORMAT);
+
+	/* files */
+	ck_assert_int_eq(nn_model_load(&out, NULL, "/nonexistent/m.nn"), NN_ENOENT);
+	ck_assert_ptr_null(out);
+	ck_assert_int_eq(nn_model_load(&out, NULL, dir), NN_EIO);
+	ck_assert_int_eq(nn_model_load(&out, NULL, NULL), NN_ENULL);
+	ck_assert_int_eq(nn_model_load(NULL, NULL, path), NN_ENULL);
+	ck_assert_int_eq(nn_model_save(NULL, net, NULL), NN_ENULL);
+	ck_assert_int_eq(nn_model_save(path, NULL, NULL), NN_ENULL);
+	nn_model_state bad = { .kind = 1, .n = 2, .data = NULL };
+	ck_assert_int_eq(nn_model_save(path, net, &bad), NN_ENULL);
+	free(good);
+	free(buf);
+	nn_net_free(net);
+	rm_tmp();
+}
+END_TEST
+
+struct predictor {
+	const nn_net *net;
+	const nn_matrix *X;
+	int *pred;
+	int rc;
+};
+
+/* Each thread predicts with its own workspace on the shared, const model. */
+static void *predict_many(void *arg)
+{
+	struct predictor *p = arg;
+	nn_workspace *ws = NULL;
+	p->rc = nn_workspace_new(&ws, p->net, p->X->cols);
+	for (int rep = 0; rep < 200 && !p->rc; rep++)
+		p->rc = nn_predict(p->pred, ws, p->net, p->X);
+	nn_workspace_free(ws);
+	return NULL;
+}
+
+/* A loaded model serves two threads at once, each with its own workspace,
+ * and both get what one thread alone gets. */
+START_TEST(test_reentrant)
+{
+	mkdir_tmp();
+	char path[128];
+	snprintf(path, sizeof(path), "%s/m.nn", dir);
+	nn_net *net = make_net(), *loaded;
+	ck_assert_int_eq(nn_model_save(path, net, NULL), 0);
+	ck_assert_int_eq(nn_model_load(&loaded, NULL, path), 0);
+	nn_matrix X;
+	nn_rng *rng;
+	ck_assert_int_eq(nn_rng_new(&rng, 8), 0);
+	ck_assert_int_eq(nn_matrix_new(&X, 5, 300), 0);
+	for (size_t j = 0; j < X.cols; j++)
+		for (size_t i = 0; i < X.rows; i++)
+			NN_AT(&X, i, j) = nn_rng_gauss(rng);
+	int want[300], got[2][300];
+	nn_workspace *ws;
+	ck_assert_int_eq(nn_workspace_new(&ws, loaded, X.cols), 0);
+	ck_assert_int_eq(nn_predict(want, ws, loaded, &X), 0);
+	struct predictor p[2] = { { loaded, &X, got[0], -1 }, { loaded, &X, got[1], -1 } };
+	pthread_t t[2];
+	for (int i = 0; i < 2; i++)
+		ck_assert_int_eq(pthread_create(&t[i], NULL, predict_many, &p[i]), 0);
+	for (int i = 0; i < 2; i++) {
+		ck_assert_int_eq(pthread_join(t[i], NULL), 0);
+		ck_assert_int_eq(p[i].rc, 0);
+		ck_assert_mem_eq(got[i], want, sizeof(want));
+	}
+	nn_workspace_free(ws);
+	nn_matrix_free(&X);
+	nn_rng_free(rng);
+	nn_net_free(net);
+	nn_net_free(loaded);
+	rm_tmp();
+}
+END_TEST
+
+Suite *model_suite(void)
+{
+	Suite *s = suite_create("model");
+	TCase *tc = tcase_create("round_trip");
+	tcase_add_test(tc, test_round_trip);
+	tcase_add_test(tc, test_atomic);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("errors");
+	tcase_add_test(tc, test_errors);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("reentrant");
+	tcase_add_test(tc, test_reentrant);
+	suite_add_tcase(s, tc);
+	return s;
+}
