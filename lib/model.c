@@ -100,37 +100,6 @@ static uint32_t crc_of(const unsigned char *p, size_t len)
 	return (uint32_t)crc;
 }
 
-/* Write buf to path through a temporary file in the same directory. */
-static int write_atomic(const char *path, const unsigned char *buf, size_t len)
-{
-	size_t n = strlen(path);
-	char *tmp = malloc(n + 16);
-	if (!tmp)
-		return NN_ENOMEM;
-	memcpy(tmp, path, n);
-	memcpy(tmp + n, ".tmp.XXXXXX", 12);
-	int rc = NN_EIO;
-	int fd = mkstemp(tmp);
-	if (fd < 0)
-		goto out;
-	FILE *f = fdopen(fd, "wb");
-	if (!f) {
-		close(fd);
-		unlink(tmp);
-		goto out;
-	}
-	int ok = fwrite(buf, 1, len, f) == len && fflush(f) == 0 && fsync(fileno(f)) == 0;
-	ok &= fclose(f) == 0;
-	/* mkstemp makes 0600; a model is an ordinary file */
-	if (ok && chmod(tmp, 0644) == 0 && rename(tmp, path) == 0)
-		rc = 0;
-	else
-		unlink(tmp);
-out:
-	free(tmp);
-	return rc;
-}
-
 NN_EXPORT int nn_model_save(const char *path, const nn_net *net, const nn_model_state *state)
 {
 	if (!path || !net)
@@ -161,7 +130,7 @@ NN_EXPORT int nn_model_save(const char *path, const nn_net *net, const nn_model_
 	}
 	if (!o.err)
 		put_u32(&o, crc_of(o.p, o.len));
-	int rc = o.err ? o.err : write_atomic(path, o.p, o.len);
+	int rc = o.err ? o.err : nn__write_atomic(path, o.p, o.len);
 	free(o.p);
 	return rc;
 }

@@ -96,6 +96,10 @@ void nn__output_pass(double *cost, size_t *correct, nn_workspace *ws, const nn_n
 void nn__backward_from_delta(nn_net *grad, nn_workspace *ws, const nn_net *net,
 			     const nn_matrix *X);
 
+/* fileio.c: write buf to path through a temporary file in the same
+ * directory, flushed and renamed into place; 0, NN_EIO or NN_ENOMEM. */
+int nn__write_atomic(const char *path, const void *buf, size_t len);
+
 /* reference.c: the naive loops the tests hold the BLAS path against. */
 int nn__forward_naive(double *out, const nn_net *net, const nn_matrix *X);
 int nn__backward_naive(nn_net *grad, double *cost, const nn_net *net, const nn_matrix *X,

@@ -9,6 +9,7 @@ Suite *net_suite(void);
 Suite *backprop_suite(void);
 Suite *train_suite(void);
 Suite *model_suite(void);
+Suite *fit_suite(void);
 /* datasets (issue 3) */
 /* mnist (issue 4) */
 /* plot (issue 5) */

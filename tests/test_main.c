@@ -18,6 +18,7 @@ static const struct {
 	{ "backprop", backprop_suite },
 	{ "train", train_suite },
 	{ "model", model_suite },
+	{ "fit", fit_suite },
 	/* datasets (issue 3) */
 	/* mnist (issue 4) */
 	/* plot (issue 5) */

@@ -1,0 +1,143 @@
+/*
+ * Optimisers: one update of the whole parameter buffer from a gradient.
+ *
+ * g = scale * grad + l2 * W (the L2 term on weights only, as the course
+ * code writes it: w -= eta (lam w + dC/dw)), then
+ *   SGD       w -= eta g
+ *   MOMENTUM  u = mu u + g;  w -= eta u
+ *   NESTEROV  u = mu u + g;  w -= eta (g + mu u)
+ *   ADAM      m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;
+ *             w -= eta (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
+ * Each is one pass over the buffer; biases are the same loop with lam = 0.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nn/fit.h"
+#include "nn_internal.h"
+
+struct nn_optim {
+	nn_optimizer kind;
+	double mu, beta1, beta2, eps, l2;
+	size_t n_params;
+	uint64_t t;     /* updates taken */
+	double *state;  /* MOMENTUM, NESTEROV: u (n); ADAM: m then v (2n); SGD: none */
+	size_t n_state;
+};
+
+NN_EXPORT int nn_optim_new(nn_optim **out, const nn_net *net, const nn_fit_options *opt)
+{
+	if (!out)
+		return NN_ENULL;
+	*out = NULL;
+	if (!net || !opt)
+		return NN_ENULL;
+	if (opt->optimizer < NN_OPT_SGD || opt->optimizer >= NN_OPT_COUNT_ ||
+	    !(opt->momentum >= 0 && opt->momentum < 1) || !(opt->beta1 >= 0 && opt->beta1 < 1) ||
+	    !(opt->beta2 >= 0 && opt->beta2 < 1) || !(opt->epsilon > 0) || !isfinite(opt->epsilon) ||
+	    !(opt->l2 >= 0) || !isfinite(opt->l2))
+		return NN_EINVAL;
+	nn_optim *o = calloc(1, sizeof(*o));
+	if (!o)
+		return NN_ENOMEM;
+	*o = (nn_optim){ .kind = opt->optimizer, .mu = opt->momentum, .beta1 = opt->beta1,
+			 .beta2 = opt->beta2, .eps = opt->epsilon, .l2 = opt->l2,
+			 .n_params = net->n_params };
+	o->n_state = opt->optimizer == NN_OPT_ADAM ? 2 * net->n_params
+		     : opt->optimizer == NN_OPT_SGD ? 0 : net->n_params;
+	if (o->n_state && !(o->state = calloc(o->n_state, sizeof(double)))) {
+		free(o);
+		return NN_ENOMEM;
+	}
+	*out = o;
+	return 0;
+}
+
+NN_EXPORT void nn_optim_free(nn_optim *o)
+{
+	if (!o)
+		return;
+	free(o->state);
+	free(o);
+}
+
+/* The update over n parameters p with gradient gr, lam the L2 strength for this run. */
+static void update(nn_optim *o, double *p, const double *gr, double *u, double *v, size_t n,
+		   double eta, double scale, double lam, double c1, double c2)
+{
+	switch (o->kind) {
+	case NN_OPT_SGD:
+		for (size_t i = 0; i < n; i++)
+			p[i] -= eta * (scale * gr[i] + lam * p[i]);
+		break;
+	case NN_OPT_MOMENTUM:
+		for (size_t i = 0; i < n; i++) {
+			u[i] = o->mu * u[i] + (scale * gr[i] + lam * p[i]);
+			p[i] -= eta * u[i];
+		}
+		break;
+	case NN_OPT_NESTEROV:
+		for (size_t i = 0; i < n; i++) {
+			double g = scale * gr[i] + lam * p[i];
+			u[i] = o->mu * u[i] + g;
+			p[i] -= eta * (g + o->mu * u[i]);
+		}
+		break;
+	case NN_OPT_ADAM:
+	default:
+		for (size_t i = 0; i < n; i++) {
+			double g = scale * gr[i] + lam * p[i];
+			u[i] = o->beta1 * u[i] + (1 - o->beta1) * g;
+			v[i] = o->beta2 * v[i] + (1 - o->beta2) * g * g;
+			p[i] -= eta * (u[i] / c1) / (sqrt(v[i] / c2) + o->eps);
+		}
+		break;
+	}
+}
+
+NN_EXPORT int nn_optim_step(nn_optim *o, nn_net *net, const nn_net *grad, double eta,
+			    double scale)
+{
+	if (!o || !net || !grad)
+		return NN_ENULL;
+	if (net->n_params != o->n_params || nn__net_same_shape(net, grad))
+		return NN_ESHAPE;
+	o->t++;
+	double c1 = 1 - pow(o->beta1, (double)o->t), c2 = 1 - pow(o->beta2, (double)o->t);
+	double *u = o->state, *v = o->kind == NN_OPT_ADAM ? o->state + o->n_params : NULL;
+	for (size_t l = 1; l <= net->n_layers; l++) {
+		size_t off = net->offset[l - 1], nw = net->sizes[l] * net->sizes[l - 1];
+		size_t nb = net->sizes[l];
+		/* weights with L2, then biases without */
+		update(o, net->params + off, grad->params + off, u ? u + off : NULL,
+		       v ? v + off : NULL, nw, eta, scale, o->l2, c1, c2);
+		off += nw;
+		update(o, net->params + off, grad->params + off, u ? u + off : NULL,
+		       v ? v + off : NULL, nb, eta, scale, 0.0, c1, c2);
+	}
+	return 0;
+}
+
+NN_EXPORT int nn_optim_state(nn_model_state *state, const nn_optim *o)
+{
+	if (!state || !o)
+		return NN_ENULL;
+	*state = (nn_model_state){ .kind = (uint32_t)o->kind, .step = o->t, .n = o->n_state,
+				   .data = o->state };
+	return 0;
+}
+
+NN_EXPORT int nn_optim_set_state(nn_optim *o, const nn_model_state *state)
+{
+	if (!o || !state)
+		return NN_ENULL;
+	if (state->kind != (uint32_t)o->kind || state->n != o->n_state)
+		return NN_EMISMATCH;
+	if (state->n && !state->data)
+		return NN_ENULL;
+	if (state->n)
+		memcpy(o->state, state->data, state->n * sizeof(double));
+	o->t = state->step;
+	return 0;
+}
