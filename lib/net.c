@@ -1,4 +1,6 @@
 /* The network: layer sizes, activations and one contiguous parameter buffer. */
+#include <lapacke.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -190,4 +192,92 @@ NN_EXPORT int nn_net_init_random(nn_net *net, nn_rng *rng)
 			b[i] = nn_rng_random(rng);
 	}
 	return 0;
+}
+
+NN_EXPORT int nn_net_init_glorot(nn_net *net, nn_rng *rng)
+{
+	if (!net || !rng)
+		return NN_ENULL;
+	for (size_t l = 1; l <= net->n_layers; l++) {
+		size_t n = net->sizes[l], in = net->sizes[l - 1];
+		double a = sqrt(6.0 / (double)(n + in)), *w = nn__w(net, l);
+		for (size_t i = 0; i < n; i++)
+			for (size_t k = 0; k < in; k++)
+				w[i + k * n] = nn_rng_uniform(rng, -a, a);
+		memset(nn__b(net, l), 0, n * sizeof(double));
+	}
+	return 0;
+}
+
+NN_EXPORT int nn_net_init_he(nn_net *net, nn_rng *rng)
+{
+	if (!net || !rng)
+		return NN_ENULL;
+	for (size_t l = 1; l <= net->n_layers; l++) {
+		size_t n = net->sizes[l], in = net->sizes[l - 1];
+		double s = sqrt(2.0 / (double)in), *w = nn__w(net, l);
+		for (size_t i = 0; i < n; i++)
+			for (size_t k = 0; k < in; k++)
+				w[i + k * n] = nn_rng_normal(rng, 0.0, s);
+		memset(nn__b(net, l), 0, n * sizeof(double));
+	}
+	return 0;
+}
+
+/*
+ * Q of a Gaussian (rows x cols) matrix G = QR, rows >= cols, with each
+ * column of Q multiplied by the sign of R's diagonal so that Q is uniform
+ * over the orthogonal matrices (Mezzadri 2007). Q overwrites g.
+ */
+static int orthonormal_columns(double *g, size_t rows, size_t cols, double *tau)
+{
+	lapack_int m = (lapack_int)rows, n = (lapack_int)cols;
+	if (LAPACKE_dgeqrf(LAPACK_COL_MAJOR, m, n, g, m, tau))
+		return NN_ENOMEM;
+	double *sign = tau + cols;
+	for (size_t j = 0; j < cols; j++)
+		sign[j] = g[j + j * rows] < 0 ? -1.0 : 1.0;
+	if (LAPACKE_dorgqr(LAPACK_COL_MAJOR, m, n, n, g, m, tau))
+		return NN_ENOMEM;
+	for (size_t j = 0; j < cols; j++)
+		for (size_t i = 0; i < rows; i++)
+			g[i + j * rows] *= sign[j];
+	return 0;
+}
+
+NN_EXPORT int nn_net_init_orthogonal(nn_net *net, nn_rng *rng, double gain)
+{
+	if (!net || !rng)
+		return NN_ENULL;
+	if (!isfinite(gain))
+		return NN_EINVAL;
+	size_t most = 0;
+	for (size_t l = 1; l <= net->n_layers; l++) {
+		size_t e = net->sizes[l] * net->sizes[l - 1];
+		most = e > most ? e : most;
+	}
+	int rc = NN_ENOMEM;
+	double *g = malloc(most * sizeof(double));
+	double *tau = malloc(2 * most * sizeof(double));
+	if (!g || !tau)
+		goto out;
+	for (size_t l = 1; l <= net->n_layers; l++) {
+		size_t n = net->sizes[l], in = net->sizes[l - 1];
+		size_t rows = n > in ? n : in, cols = n > in ? in : n;
+		for (size_t i = 0; i < rows * cols; i++)
+			g[i] = nn_rng_gauss(rng);
+		if ((rc = orthonormal_columns(g, rows, cols, tau)))
+			goto out;
+		/* tall W: W = Q; wide W: W = Q^T, so its rows are orthonormal */
+		double *w = nn__w(net, l);
+		for (size_t k = 0; k < in; k++)
+			for (size_t i = 0; i < n; i++)
+				w[i + k * n] = gain * (n >= in ? g[i + k * n] : g[k + i * in]);
+		memset(nn__b(net, l), 0, n * sizeof(double));
+	}
+	rc = 0;
+out:
+	free(g);
+	free(tau);
+	return rc;
 }

@@ -1,3 +1,4 @@
+#include <math.h>
 #include <stdlib.h>
 
 #include "nn_internal.h"
@@ -97,6 +98,76 @@ START_TEST(test_init_order)
 }
 END_TEST
 
+/* Glorot and He: the documented distributions, drawn row by row. */
+START_TEST(test_init_glorot_he)
+{
+	const size_t sizes[] = { 6, 4, 3 };
+	nn_net *net;
+	nn_rng *rng, *ref;
+	ck_assert_int_eq(nn_net_new(&net, 2, sizes, NULL), 0);
+	ck_assert_int_eq(nn_rng_new(&rng, 5), 0);
+	ck_assert_int_eq(nn_rng_new(&ref, 5), 0);
+	for (int kind = 0; kind < 2; kind++) {
+		nn_rng_seed(rng, 5);
+		nn_rng_seed(ref, 5);
+		ck_assert_int_eq(kind ? nn_net_init_he(net, rng) : nn_net_init_glorot(net, rng), 0);
+		for (size_t l = 1; l <= 2; l++) {
+			nn_matrix w, b;
+			nn_net_weights(&w, net, l);
+			nn_net_bias(&b, net, l);
+			double a = sqrt(6.0 / (double)(sizes[l] + sizes[l - 1]));
+			double s = sqrt(2.0 / (double)sizes[l - 1]);
+			for (size_t i = 0; i < w.rows; i++)
+				for (size_t k = 0; k < w.cols; k++) {
+					double want = kind ? s * nn_rng_gauss(ref)
+							   : -a + 2 * a * nn_rng_random(ref);
+					ck_assert_double_eq_tol(NN_AT(&w, i, k), want, 1e-15);
+					if (!kind)
+						ck_assert(fabs(NN_AT(&w, i, k)) <= a);
+				}
+			for (size_t i = 0; i < b.rows; i++)
+				ck_assert(b.data[i] == 0.0);
+		}
+	}
+	nn_net_free(net);
+	nn_rng_free(rng);
+	nn_rng_free(ref);
+}
+END_TEST
+
+/* Orthogonal: the fewer of W's rows or columns are orthonormal (times gain). */
+START_TEST(test_init_orthogonal)
+{
+	const size_t sizes[] = { 7, 3, 9, 9 }; /* wide, tall, square */
+	nn_net *net;
+	nn_rng *rng;
+	ck_assert_int_eq(nn_net_new(&net, 3, sizes, NULL), 0);
+	ck_assert_int_eq(nn_rng_new(&rng, 21), 0);
+	const double gain = 1.5;
+	ck_assert_int_eq(nn_net_init_orthogonal(net, rng, gain), 0);
+	for (size_t l = 1; l <= 3; l++) {
+		nn_matrix w;
+		nn_net_weights(&w, net, l);
+		int wide = w.rows < w.cols;
+		size_t m = wide ? w.rows : w.cols, len = wide ? w.cols : w.rows;
+		for (size_t p = 0; p < m; p++)
+			for (size_t q = 0; q < m; q++) {
+				double dot = 0;
+				for (size_t t = 0; t < len; t++)
+					dot += wide ? NN_AT(&w, p, t) * NN_AT(&w, q, t)
+						    : NN_AT(&w, t, p) * NN_AT(&w, t, q);
+				ck_assert_double_eq_tol(dot, p == q ? gain * gain : 0.0, 1e-12);
+			}
+	}
+	ck_assert_int_eq(nn_net_init_orthogonal(net, rng, NAN), NN_EINVAL);
+	ck_assert_int_eq(nn_net_init_orthogonal(NULL, rng, 1.0), NN_ENULL);
+	ck_assert_int_eq(nn_net_init_he(net, NULL), NN_ENULL);
+	ck_assert_int_eq(nn_net_init_glorot(NULL, rng), NN_ENULL);
+	nn_net_free(net);
+	nn_rng_free(rng);
+}
+END_TEST
+
 START_TEST(test_errors)
 {
 	nn_net *net = (nn_net *)1;
@@ -127,6 +198,8 @@ Suite *net_suite(void)
 	tcase_add_test(tc, test_layout);
 	tcase_add_test(tc, test_clone);
 	tcase_add_test(tc, test_init_order);
+	tcase_add_test(tc, test_init_glorot_he);
+	tcase_add_test(tc, test_init_orthogonal);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("errors");
 	tcase_add_test(tc, test_errors);

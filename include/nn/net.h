@@ -118,6 +118,29 @@ NN_EXPORT int nn_net_init_randn(nn_net *net, nn_rng *rng);
 NN_EXPORT int nn_net_init_random(nn_net *net, nn_rng *rng);
 
 /**
+ * Glorot/Xavier initialisation: every W_l uniform in [-a, a] with
+ * a = sqrt(6 / (sizes[l-1] + sizes[l])), drawn row by row; b_l = 0.
+ * @return 0 or NN_ENULL.
+ */
+NN_EXPORT int nn_net_init_glorot(nn_net *net, nn_rng *rng);
+
+/**
+ * He initialisation (for ReLU layers): every W_l normal with standard
+ * deviation sqrt(2 / sizes[l-1]), drawn row by row; b_l = 0.
+ * @return 0 or NN_ENULL.
+ */
+NN_EXPORT int nn_net_init_he(nn_net *net, nn_rng *rng);
+
+/**
+ * Orthogonal initialisation: W_l = gain * Q, where Q comes from the QR
+ * factorisation (LAPACKE dgeqrf + dorgqr) of a Gaussian matrix, signs
+ * fixed by diag(R), so the rows (or columns, whichever are fewer) of W_l
+ * are orthonormal; b_l = 0.
+ * @return 0, NN_ENULL, NN_EINVAL (gain not finite) or NN_ENOMEM.
+ */
+NN_EXPORT int nn_net_init_orthogonal(nn_net *net, nn_rng *rng, double gain);
+
+/**
  * Create a workspace for batches of up to max_batch samples.
  * It holds A_1..A_L and the deltas; it borrows nothing from net, but must
  * only be used with networks of net's layer sizes.
