@@ -1,17 +1,34 @@
 /*
- * Activations, written so that each is a local change: a forward formula,
- * and its derivative through the output a = act(z), so the backward pass
- * needs only the stored activations, never Z.
+ * Activations. Each is a forward formula and a derivative written through
+ * its output a = act(z), so the backward pass needs only the stored
+ * activations: adding one is a local change here (and an enum entry).
+ * Every pass switches once, outside its loops.
+ *
+ *   sigmoid     a = 1 / (1 + e^-z)     a' = a (1 - a)
+ *   identity    a = z                  a' = 1
+ *   tanh        a = tanh z             a' = 1 - a^2
+ *   relu        a = max(z, 0)          a' = [a > 0]
+ *   leaky relu  a = z or 0.01 z        a' = 1 or 0.01 (a and z share a sign)
+ *   softmax     a = e^z / sum e^z, per column (output layer only; its
+ *               Jacobian is not diagonal, so the output pass handles it)
  */
 #include <math.h>
 
 #include "nn_internal.h"
+
+#define LEAKY_SLOPE 0.01
 
 double nn__act_scalar(nn_activation act, double z)
 {
 	switch (act) {
 	case NN_ACT_SIGMOID:
 		return 1.0 / (1.0 + exp(-z));
+	case NN_ACT_TANH:
+		return tanh(z);
+	case NN_ACT_RELU:
+		return z > 0 ? z : 0.0;
+	case NN_ACT_LEAKY_RELU:
+		return z > 0 ? z : LEAKY_SLOPE * z;
 	case NN_ACT_IDENTITY:
 	default:
 		return z;
@@ -22,40 +39,108 @@ double nn__act_deriv_from_output(nn_activation act, double a)
 {
 	switch (act) {
 	case NN_ACT_SIGMOID:
-		return a * (1.0 - a); /* sigma'(z) = sigma(z) (1 - sigma(z)) */
+		return a * (1.0 - a);
+	case NN_ACT_TANH:
+		return 1.0 - a * a;
+	case NN_ACT_RELU:
+		return a > 0 ? 1.0 : 0.0;
+	case NN_ACT_LEAKY_RELU:
+		return a > 0 ? 1.0 : LEAKY_SLOPE;
 	case NN_ACT_IDENTITY:
 	default:
 		return 1.0;
 	}
 }
 
-void nn__act_forward(nn_activation act, double *A, size_t rows, size_t cols, size_t ld,
-		     const double *b)
+/* a = act(z + b) over one column of n values, elementwise activations only. */
+static void column_forward(nn_activation act, double *a, const double *z, const double *b,
+			   size_t n)
 {
 	switch (act) {
 	case NN_ACT_SIGMOID:
-		for (size_t j = 0; j < cols; j++) {
-			double *a = A + j * ld;
-			for (size_t i = 0; i < rows; i++)
-				a[i] = 1.0 / (1.0 + exp(-(a[i] + b[i])));
+		for (size_t i = 0; i < n; i++)
+			a[i] = 1.0 / (1.0 + exp(-(z[i] + b[i])));
+		break;
+	case NN_ACT_TANH:
+		for (size_t i = 0; i < n; i++)
+			a[i] = tanh(z[i] + b[i]);
+		break;
+	case NN_ACT_RELU:
+		for (size_t i = 0; i < n; i++) {
+			double v = z[i] + b[i];
+			a[i] = v > 0 ? v : 0.0;
+		}
+		break;
+	case NN_ACT_LEAKY_RELU:
+		for (size_t i = 0; i < n; i++) {
+			double v = z[i] + b[i];
+			a[i] = v > 0 ? v : LEAKY_SLOPE * v;
 		}
 		break;
 	case NN_ACT_IDENTITY:
 	default:
-		for (size_t j = 0; j < cols; j++) {
-			double *a = A + j * ld;
-			for (size_t i = 0; i < rows; i++)
-				a[i] += b[i];
-		}
+		for (size_t i = 0; i < n; i++)
+			a[i] = z[i] + b[i];
 		break;
 	}
 }
 
+void nn__act_forward(nn_activation act, double *A, size_t rows, size_t cols, size_t ld,
+		     const double *b, const double *mask)
+{
+	for (size_t j = 0; j < cols; j++) {
+		double *a = A + j * ld;
+		column_forward(act, a, a, b, rows);
+		if (mask) {
+			const double *m = mask + j * ld;
+			for (size_t i = 0; i < rows; i++)
+				a[i] *= m[i];
+		}
+	}
+}
+
+void nn__act_forward_output(nn_activation act, double *A, double *Z, size_t rows, size_t cols,
+			    const double *b)
+{
+	for (size_t j = 0; j < cols; j++) {
+		double *z = Z + j * rows, *a = A + j * rows;
+		for (size_t i = 0; i < rows; i++)
+			z[i] += b[i];
+		if (act != NN_ACT_SOFTMAX) {
+			for (size_t i = 0; i < rows; i++)
+				a[i] = nn__act_scalar(act, z[i]);
+			continue;
+		}
+		/* softmax, shifted by the column's max so exp never overflows */
+		double mx = z[0], s = 0;
+		for (size_t i = 1; i < rows; i++)
+			mx = z[i] > mx ? z[i] : mx;
+		for (size_t i = 0; i < rows; i++)
+			s += a[i] = exp(z[i] - mx);
+		for (size_t i = 0; i < rows; i++)
+			a[i] /= s;
+	}
+}
+
 void nn__act_backward(nn_activation act, double *D, const double *A, size_t rows, size_t cols,
-		      size_t ld, double *db)
+		      size_t ld, double *db, const double *mask)
 {
 	for (size_t i = 0; i < rows; i++)
 		db[i] = 0.0;
+	if (mask) {
+		/* inverted dropout: A holds act(z) * m with m in {0, 1/(1-p)};
+		 * dropped units pass no gradient, kept ones act'(a / m) * m */
+		for (size_t j = 0; j < cols; j++) {
+			double *d = D + j * ld;
+			const double *a = A + j * ld, *m = mask + j * ld;
+			for (size_t i = 0; i < rows; i++) {
+				d[i] = m[i] != 0 ? d[i] * m[i] * nn__act_deriv_from_output(act, a[i] / m[i])
+						 : 0.0;
+				db[i] += d[i];
+			}
+		}
+		return;
+	}
 	switch (act) {
 	case NN_ACT_SIGMOID:
 		for (size_t j = 0; j < cols; j++) {
@@ -67,6 +152,29 @@ void nn__act_backward(nn_activation act, double *D, const double *A, size_t rows
 			}
 		}
 		break;
+	case NN_ACT_TANH:
+		for (size_t j = 0; j < cols; j++) {
+			double *d = D + j * ld;
+			const double *a = A + j * ld;
+			for (size_t i = 0; i < rows; i++) {
+				d[i] *= 1.0 - a[i] * a[i];
+				db[i] += d[i];
+			}
+		}
+		break;
+	case NN_ACT_RELU:
+	case NN_ACT_LEAKY_RELU: {
+		double neg = act == NN_ACT_RELU ? 0.0 : LEAKY_SLOPE;
+		for (size_t j = 0; j < cols; j++) {
+			double *d = D + j * ld;
+			const double *a = A + j * ld;
+			for (size_t i = 0; i < rows; i++) {
+				d[i] *= a[i] > 0 ? 1.0 : neg;
+				db[i] += d[i];
+			}
+		}
+		break;
+	}
 	case NN_ACT_IDENTITY:
 	default:
 		for (size_t j = 0; j < cols; j++) {

@@ -32,6 +32,10 @@ NN_EXPORT int nn_workspace_new(nn_workspace **out, const nn_net *net, size_t max
 			return NN_ESIZE;
 		total += 2 * n;
 	}
+	size_t nz = net->sizes[L] * max_batch; /* Z_L */
+	if (nz > SIZE_MAX / sizeof(double) - total)
+		return NN_ESIZE;
+	total += nz;
 
 	int rc = NN_ENOMEM;
 	nn_workspace *ws = calloc(1, sizeof(*ws));
@@ -53,6 +57,7 @@ NN_EXPORT int nn_workspace_new(nn_workspace **out, const nn_net *net, size_t max
 		ws->D[l] = p;
 		p += net->sizes[l] * max_batch;
 	}
+	ws->Z = p;
 	*out = ws;
 	ws = NULL;
 	rc = 0;
@@ -106,22 +111,38 @@ static int check_pass(const nn_workspace *ws, const nn_net *net, const nn_matrix
 	return nn_matrix_check_finite(X);
 }
 
-void nn__forward(nn_workspace *ws, const nn_net *net, const nn_matrix *X)
+void nn__forward_masked(nn_workspace *ws, const nn_net *net, const nn_matrix *X,
+			double *const *masks)
 {
-	size_t N = X->cols;
+	size_t N = X->cols, L = net->n_layers;
 	const double *in = X->data;
 	size_t ld_in = X->ld;
-	for (size_t l = 1; l <= net->n_layers; l++) {
+	for (size_t l = 1; l <= L; l++) {
 		size_t n = net->sizes[l], k = net->sizes[l - 1];
-		/* A_l <- W_l * A_{l-1}  (n x k times k x N; beta 0) */
+		double *out = l < L ? ws->A[l] : ws->Z;
+		/* out <- W_l * A_{l-1}  (n x k times k x N; beta 0) */
 		cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)N, (int)k, 1.0,
-			    nn__w(net, l), (int)n, in, (int)ld_in, 0.0, ws->A[l], (int)n);
-		/* A_l <- act(A_l + b_l): the bias rides along the activation's pass */
-		nn__act_forward(net->acts[l - 1], ws->A[l], n, N, n, nn__b(net, l));
+			    nn__w(net, l), (int)n, in, (int)ld_in, 0.0, out, (int)n);
+		if (l < L) /* A_l <- act(A_l + b_l) [o mask]: one pass */
+			nn__act_forward(net->acts[l - 1], ws->A[l], n, N, n, nn__b(net, l),
+					masks ? masks[l] : NULL);
+		else /* Z_L <- Z_L + b_L, A_L <- act(Z_L) */
+			nn__act_forward_output(net->acts[l - 1], ws->A[l], ws->Z, n, N, nn__b(net, l));
 		in = ws->A[l];
 		ld_in = n;
 	}
 	ws->batch = N;
+}
+
+void nn__forward(nn_workspace *ws, const nn_net *net, const nn_matrix *X)
+{
+	nn__forward_masked(ws, net, X, NULL);
+}
+
+/* log(1 + e^z) without overflow or loss for large |z| */
+static double softplus(double z)
+{
+	return (z > 0 ? z : 0.0) + log1p(exp(-fabs(z)));
 }
 
 void nn__output_pass(double *cost, size_t *correct, nn_workspace *ws, const nn_net *net,
@@ -129,7 +150,8 @@ void nn__output_pass(double *cost, size_t *correct, nn_workspace *ws, const nn_n
 {
 	size_t L = net->n_layers, k = net->sizes[L], N = ws->batch;
 	nn_activation act = net->acts[L - 1];
-	const double *A = ws->A[L];
+	nn_cost kind = net->cost;
+	const double *A = ws->A[L], *Z = ws->Z;
 	double *D = ws->D[L];
 	double *db = grad ? nn__b(grad, L) : NULL;
 	double c = 0.0;
@@ -137,45 +159,79 @@ void nn__output_pass(double *cost, size_t *correct, nn_workspace *ws, const nn_n
 
 	if (db)
 		memset(db, 0, k * sizeof(double));
-	if (k == 1) {
-		/* one output unit: target is the 0/1 label, prediction round(a) clamped to
-		 * {0, 1}, i.e. a > 0.5 (np.round rounds 0.5 to even, 0) */
-		for (size_t j = 0; j < N; j++) {
-			double a = A[j], e = a - (double)y[j];
-			c += e * e;
-			right += (a > 0.5) == y[j];
-			if (db) {
-				D[j] = e * nn__act_deriv_from_output(act, a);
-				db[0] += D[j];
-			}
-		}
-	} else {
-		/* k outputs: target is one-hot, prediction the first argmax */
-		for (size_t j = 0; j < N; j++) {
-			const double *a = A + j * k;
-			size_t best = 0;
+	for (size_t j = 0; j < N; j++) {
+		const double *a = A + j * k, *z = Z + j * k;
+		double *d = D + j * k;
+		size_t label = (size_t)y[j];
+		/* the target: the 0/1 label itself for one unit, one-hot otherwise */
+#define TARGET(i) (k == 1 ? (double)label : (double)((i) == label))
+		switch (kind) {
+		case NN_COST_BCE: /* sigmoid output: C = softplus(z) - t z, dC/dz = a - t */
 			for (size_t i = 0; i < k; i++) {
-				double e = a[i] - (i == (size_t)y[j] ? 1.0 : 0.0);
-				c += e * e;
-				if (a[i] > a[best])
-					best = i;
-				if (db) {
-					double d = e * nn__act_deriv_from_output(act, a[i]);
-					D[i + j * k] = d;
-					db[i] += d;
+				double t = TARGET(i);
+				c += softplus(z[i]) - t * z[i];
+				if (db)
+					d[i] = a[i] - t;
+			}
+			break;
+		case NN_COST_CE: { /* softmax output: C = lse(z) - z_label, dC/dz = a - t */
+			double mx = z[0], s = 0;
+			for (size_t i = 1; i < k; i++)
+				mx = z[i] > mx ? z[i] : mx;
+			for (size_t i = 0; i < k; i++)
+				s += exp(z[i] - mx);
+			c += mx + log(s) - z[label];
+			if (db)
+				for (size_t i = 0; i < k; i++)
+					d[i] = a[i] - TARGET(i);
+			break;
+		}
+		case NN_COST_QUADRATIC:
+		default:
+			if (act == NN_ACT_SOFTMAX) {
+				/* dC/dz = J^T (a - t), J = diag(a) - a a^T */
+				double s = 0;
+				for (size_t i = 0; i < k; i++) {
+					double e = a[i] - TARGET(i);
+					c += 0.5 * e * e;
+					s += a[i] * e;
+				}
+				if (db)
+					for (size_t i = 0; i < k; i++)
+						d[i] = a[i] * (a[i] - TARGET(i) - s);
+			} else {
+				for (size_t i = 0; i < k; i++) {
+					double e = a[i] - TARGET(i);
+					c += 0.5 * e * e;
+					if (db)
+						d[i] = e * nn__act_deriv_from_output(act, a[i]);
 				}
 			}
-			right += best == (size_t)y[j];
+			break;
 		}
+#undef TARGET
+		if (db)
+			for (size_t i = 0; i < k; i++)
+				db[i] += d[i];
+		/* prediction: a > 0.5 for one unit (np.round sends 0.5 to 0), else the first argmax */
+		size_t best = 0;
+		if (k == 1) {
+			best = a[0] > 0.5;
+		} else {
+			for (size_t i = 1; i < k; i++)
+				if (a[i] > a[best])
+					best = i;
+		}
+		right += best == label;
 	}
 	if (cost)
-		*cost = 0.5 * c;
+		*cost = c;
 	if (correct)
 		*correct = right;
 }
 
-void nn__backward_from_delta(nn_net *grad, nn_workspace *ws, const nn_net *net,
-			     const nn_matrix *X)
+void nn__backward_masked(nn_net *grad, nn_workspace *ws, const nn_net *net, const nn_matrix *X,
+			 double *const *masks)
 {
 	size_t N = ws->batch;
 	for (size_t l = net->n_layers; l >= 1; l--) {
@@ -190,10 +246,16 @@ void nn__backward_from_delta(nn_net *grad, nn_workspace *ws, const nn_net *net,
 		/* D_{l-1} <- W_l^T * D_l  (k x n times n x N; beta 0) */
 		cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, (int)k, (int)N, (int)n, 1.0,
 			    nn__w(net, l), (int)n, ws->D[l], (int)n, 0.0, ws->D[l - 1], (int)k);
-		/* D_{l-1} <- D_{l-1} o act'(Z_{l-1});  db_{l-1} <- row sums, same pass */
+		/* D_{l-1} <- D_{l-1} o act'(Z_{l-1}) [o mask];  db_{l-1} <- row sums, same pass */
 		nn__act_backward(net->acts[l - 2], ws->D[l - 1], ws->A[l - 1], k, N, k,
-				 nn__b(grad, l - 1));
+				 nn__b(grad, l - 1), masks ? masks[l - 1] : NULL);
 	}
+}
+
+void nn__backward_from_delta(nn_net *grad, nn_workspace *ws, const nn_net *net,
+			     const nn_matrix *X)
+{
+	nn__backward_masked(grad, ws, net, X, NULL);
 }
 
 NN_EXPORT int nn_forward(nn_matrix *out, nn_workspace *ws, const nn_net *net, const nn_matrix *X)

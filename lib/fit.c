@@ -114,8 +114,6 @@ NN_EXPORT int nn_fit(nn_net *net, nn_history *hist, const nn_matrix *X, const nn
 		return rc;
 	if (opt->val_x && (rc = check_data(net, opt->val_x, opt->val_y)))
 		return rc;
-	if (opt->dropout > 0)
-		return NN_EINVAL; /* dropout: not yet wired into the passes */
 
 	size_t N = X->cols, B = opt->batch_size == 0 || opt->batch_size > N ? N : opt->batch_size;
 	int in_place = B == N && !opt->shuffle; /* X itself is the one batch */
@@ -127,6 +125,10 @@ NN_EXPORT int nn_fit(nn_net *net, nn_history *hist, const nn_matrix *X, const nn
 	int *yb = NULL;
 	nn_matrix Xb = { 0 };
 	nn_epoch_stats *epochs = NULL;
+	double **masks = NULL, *mask_buf = NULL;
+	size_t L = net->n_layers, hidden = 0;
+	for (size_t l = 1; l < L; l++)
+		hidden += net->sizes[l];
 
 	rc = NN_ENOMEM;
 	if (!(epochs = calloc(opt->epochs, sizeof(*epochs))) || !(perm = malloc(N * sizeof(*perm))) ||
@@ -136,6 +138,15 @@ NN_EXPORT int nn_fit(nn_net *net, nn_history *hist, const nn_matrix *X, const nn
 		goto out;
 	if (!in_place && (rc = nn_matrix_new(&Xb, n0, B)))
 		goto out;
+	if (opt->dropout > 0 && L > 1) {
+		/* one scale factor per hidden unit and sample: 0 or 1 / (1 - p) */
+		rc = NN_ENOMEM;
+		if (!(masks = calloc(L, sizeof(*masks))) ||
+		    !(mask_buf = malloc(hidden * B * sizeof(double))))
+			goto out;
+		for (size_t l = 1, off = 0; l < L; off += net->sizes[l] * B, l++)
+			masks[l] = mask_buf + off;
+	}
 	if (opt->val_x) {
 		size_t chunk = opt->val_x->cols < 1024 ? opt->val_x->cols : 1024;
 		if ((rc = nn_workspace_new(&ews, net, chunk)) || (rc = nn_net_clone(&best, net)))
@@ -176,9 +187,14 @@ NN_EXPORT int nn_fit(nn_net *net, nn_history *hist, const nn_matrix *X, const nn
 			}
 			double c;
 			size_t r;
-			nn__forward(ws, net, &batch);
+			if (masks) /* inverted dropout: drawn per batch, layer, column, unit */
+				for (size_t l = 1; l < L; l++)
+					for (size_t i = 0; i < net->sizes[l] * nb; i++)
+						masks[l][i] = nn_rng_random(rng) < opt->dropout
+							? 0.0 : 1.0 / (1.0 - opt->dropout);
+			nn__forward_masked(ws, net, &batch, masks);
 			nn__output_pass(&c, &r, ws, net, labels, grad);
-			nn__backward_from_delta(grad, ws, net, &batch);
+			nn__backward_masked(grad, ws, net, &batch, masks);
 			nn_optim_step(optim, net, grad, eta, 1.0 / (double)nb);
 			cost_sum += c;
 			right += r;
@@ -224,6 +240,8 @@ NN_EXPORT int nn_fit(nn_net *net, nn_history *hist, const nn_matrix *X, const nn
 	if (rc != NN_EDIVERGED)
 		rc = 0;
 out:
+	free(masks);
+	free(mask_buf);
 	free(epochs);
 	free(perm);
 	free(yb);

@@ -5,7 +5,7 @@
  *                      7-bit and text-mode transfers, as PNG's magic does)
  *   version   u32      NN_MODEL_VERSION
  *   layers    u32      L, 1..NN_MODEL_MAX_LAYERS
- *   reserved  u32      0
+ *   cost      u32      nn_cost (0: the lecture's quadratic cost)
  *   flags     u32      bit 0: a training-state block follows the parameters
  *   sizes     u64 x (L + 1)
  *   acts      u32 x L
@@ -111,7 +111,7 @@ NN_EXPORT int nn_model_save(const char *path, const nn_net *net, const nn_model_
 	put(&o, magic, sizeof(magic));
 	put_u32(&o, NN_MODEL_VERSION);
 	put_u32(&o, (uint32_t)net->n_layers);
-	put_u32(&o, 0);
+	put_u32(&o, (uint32_t)net->cost);
 	put_u32(&o, with_state ? 1u : 0u);
 	for (size_t l = 0; l <= net->n_layers; l++)
 		put_u64(&o, net->sizes[l]);
@@ -193,7 +193,7 @@ NN_EXPORT int nn_model_load_buffer(nn_net **out, nn_model_state *state, const vo
 		return NN_ENULL;
 	struct in in = { buf, len };
 	unsigned char m[8];
-	uint32_t version, L, reserved, flags;
+	uint32_t version, L, cost, flags;
 	size_t *sizes = NULL;
 	nn_activation *acts = NULL;
 	double *sdata = NULL;
@@ -209,12 +209,12 @@ NN_EXPORT int nn_model_load_buffer(nn_net **out, nn_model_state *state, const vo
 		return rc;
 	if (version != NN_MODEL_VERSION)
 		return NN_EVERSION;
-	if ((rc = get_u32(&in, &L)) || (rc = get_u32(&in, &reserved)) ||
+	if ((rc = get_u32(&in, &L)) || (rc = get_u32(&in, &cost)) ||
 	    (rc = get_u32(&in, &flags)))
 		return rc;
 	if (L == 0 || L > NN_MODEL_MAX_LAYERS)
 		return NN_ESIZE;
-	if (reserved != 0 || flags > 1)
+	if (cost >= NN_COST_COUNT_ || flags > 1)
 		return NN_EFORMAT;
 	sizes = malloc((L + 1) * sizeof(*sizes));
 	acts = malloc(L * sizeof(*acts));
@@ -256,7 +256,13 @@ NN_EXPORT int nn_model_load_buffer(nn_net **out, nn_model_state *state, const vo
 	rc = NN_ETRUNC;
 	if (nparams > in.left / 8)
 		goto out;
-	if ((rc = nn_net_new(&net, L, sizes, acts)))
+	if ((rc = nn_net_new(&net, L, sizes, acts))) {
+		if (rc == NN_EINVAL) /* softmax where it cannot be */
+			rc = NN_EFORMAT;
+		goto out;
+	}
+	rc = NN_EFORMAT;
+	if (nn_net_set_cost(net, (nn_cost)cost)) /* a cost its output layer cannot carry */
 		goto out;
 	get_f64s(&in, net->params, net->n_params);
 

@@ -23,7 +23,8 @@ NN_EXPORT int nn_net_new(nn_net **out, size_t n_layers, const size_t *sizes,
 			return NN_EINVAL;
 	if (acts)
 		for (size_t l = 0; l < n_layers; l++)
-			if ((unsigned)acts[l] >= NN_ACT_COUNT_)
+			if ((unsigned)acts[l] >= NN_ACT_COUNT_ ||
+			    (acts[l] == NN_ACT_SOFTMAX && (l + 1 < n_layers || sizes[l + 1] < 2)))
 				return NN_EINVAL;
 
 	/* Count parameters, refusing any overflow. */
@@ -87,6 +88,7 @@ NN_EXPORT int nn_net_clone(nn_net **dst, const nn_net *src)
 	if (rc)
 		return rc;
 	memcpy((*dst)->params, src->params, src->n_params * sizeof(double));
+	(*dst)->cost = src->cost;
 	return 0;
 }
 
@@ -124,6 +126,23 @@ NN_EXPORT size_t nn_net_width(const nn_net *net, size_t l)
 NN_EXPORT nn_activation nn_net_activation(const nn_net *net, size_t l)
 {
 	return net && l >= 1 && l <= net->n_layers ? net->acts[l - 1] : NN_ACT_IDENTITY;
+}
+
+NN_EXPORT int nn_net_set_cost(nn_net *net, nn_cost cost)
+{
+	if (!net)
+		return NN_ENULL;
+	nn_activation out = net->acts[net->n_layers - 1];
+	if ((unsigned)cost >= NN_COST_COUNT_ || (cost == NN_COST_BCE && out != NN_ACT_SIGMOID) ||
+	    (cost == NN_COST_CE && out != NN_ACT_SOFTMAX))
+		return NN_EINVAL;
+	net->cost = cost;
+	return 0;
+}
+
+NN_EXPORT nn_cost nn_net_cost(const nn_net *net)
+{
+	return net ? net->cost : NN_COST_QUADRATIC;
 }
 
 NN_EXPORT size_t nn_net_param_count(const nn_net *net)

@@ -3,6 +3,7 @@
  * samples, straight from the lecture's formulas, with no BLAS. The tests
  * hold the dgemm path against it; it is never used in training.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,9 +20,58 @@ static void forward_one(double **acts, const nn_net *net, const double *x)
 			double z = b[i];
 			for (size_t c = 0; c < k; c++)
 				z += W[i + c * n] * acts[l - 1][c];
-			acts[l][i] = nn__act_scalar(net->acts[l - 1], z);
+			acts[l][i] = net->acts[l - 1] == NN_ACT_SOFTMAX ? z
+				     : nn__act_scalar(net->acts[l - 1], z);
+		}
+		if (net->acts[l - 1] == NN_ACT_SOFTMAX) { /* straight from the definition */
+			double s = 0;
+			for (size_t i = 0; i < n; i++)
+				s += exp(acts[l][i]);
+			for (size_t i = 0; i < n; i++)
+				acts[l][i] = exp(acts[l][i]) / s;
 		}
 	}
+}
+
+/*
+ * Cost of one sample and delta_L = dC/dz by the chain rule written out:
+ * dC/da from the cost's formula, then through the activation's Jacobian
+ * (diagonal, or softmax's full one).
+ */
+static double output_delta(double *delta, const nn_net *net, const double *a, int label)
+{
+	size_t L = net->n_layers, k = net->sizes[L];
+	nn_activation act = net->acts[L - 1];
+	double c = 0, dCda[64];
+	if (k > 64)
+		return NAN; /* the reference is for small test networks */
+	for (size_t i = 0; i < k; i++) {
+		double t = k == 1 ? (double)label : (double)(i == (size_t)label);
+		switch (net->cost) {
+		case NN_COST_BCE:
+			c -= t * log(a[i]) + (1 - t) * log(1 - a[i]);
+			dCda[i] = -t / a[i] + (1 - t) / (1 - a[i]);
+			break;
+		case NN_COST_CE:
+			c -= t * log(a[i]);
+			dCda[i] = -t / a[i];
+			break;
+		default:
+			c += 0.5 * (a[i] - t) * (a[i] - t);
+			dCda[i] = a[i] - t;
+		}
+	}
+	for (size_t i = 0; i < k; i++) {
+		if (act != NN_ACT_SOFTMAX) {
+			delta[i] = dCda[i] * nn__act_deriv_from_output(act, a[i]);
+			continue;
+		}
+		double s = 0; /* sum_j da_j/dz_i dC/da_j, da_j/dz_i = a_j ([i == j] - a_i) */
+		for (size_t j = 0; j < k; j++)
+			s += a[j] * ((i == j) - a[i]) * dCda[j];
+		delta[i] = s;
+	}
+	return c;
 }
 
 static double **alloc_acts(const nn_net *net)
@@ -82,13 +132,7 @@ int nn__backward_naive(nn_net *grad, double *cost, const nn_net *net, const nn_m
 	double c = 0.0;
 	for (size_t j = 0; j < X->cols; j++) {
 		forward_one(acts, net, X->data + j * X->ld);
-		size_t kL = net->sizes[L];
-		for (size_t i = 0; i < kL; i++) {
-			double target = kL == 1 ? (double)y->data[j] : (i == (size_t)y->data[j]);
-			double e = acts[L][i] - target;
-			c += 0.5 * e * e;
-			delta[L][i] = e * nn__act_deriv_from_output(net->acts[L - 1], acts[L][i]);
-		}
+		c += output_delta(delta[L], net, acts[L], y->data[j]);
 		for (size_t l = L; l >= 1; l--) {
 			size_t n = net->sizes[l], k = net->sizes[l - 1];
 			double *dW = nn__w(grad, l), *db = nn__b(grad, l);

@@ -14,16 +14,24 @@ struct shape {
 	size_t sizes[5];
 	nn_activation acts[4];
 	size_t batch;
+	nn_cost cost;
 };
 
 /* 1, 2 and 3 layers; one output unit (0/1 target) and k outputs (one-hot). */
 static const struct shape shapes[] = {
-	{ 1, { 2, 1 }, { NN_ACT_SIGMOID }, 9 },
-	{ 1, { 3, 4 }, { NN_ACT_SIGMOID }, 5 },
-	{ 2, { 2, 10, 2 }, { NN_ACT_SIGMOID, NN_ACT_SIGMOID }, 11 },
-	{ 2, { 5, 3, 1 }, { NN_ACT_SIGMOID, NN_ACT_IDENTITY }, 7 },
-	{ 3, { 6, 5, 4, 3 }, { NN_ACT_SIGMOID, NN_ACT_IDENTITY, NN_ACT_SIGMOID }, 8 },
-	{ 3, { 4, 7, 3, 1 }, { NN_ACT_SIGMOID, NN_ACT_SIGMOID, NN_ACT_SIGMOID }, 1 },
+	{ 1, { 2, 1 }, { NN_ACT_SIGMOID }, 9, NN_COST_QUADRATIC },
+	{ 1, { 3, 4 }, { NN_ACT_SIGMOID }, 5, NN_COST_QUADRATIC },
+	{ 2, { 2, 10, 2 }, { NN_ACT_SIGMOID, NN_ACT_SIGMOID }, 11, NN_COST_QUADRATIC },
+	{ 2, { 5, 3, 1 }, { NN_ACT_SIGMOID, NN_ACT_IDENTITY }, 7, NN_COST_QUADRATIC },
+	{ 3, { 6, 5, 4, 3 }, { NN_ACT_SIGMOID, NN_ACT_IDENTITY, NN_ACT_SIGMOID }, 8, NN_COST_QUADRATIC },
+	{ 3, { 4, 7, 3, 1 }, { NN_ACT_SIGMOID, NN_ACT_SIGMOID, NN_ACT_SIGMOID }, 1, NN_COST_QUADRATIC },
+	/* beyond the lecture: every activation, and the cross-entropies */
+	{ 3, { 3, 6, 5, 2 }, { NN_ACT_TANH, NN_ACT_RELU, NN_ACT_LEAKY_RELU }, 9, NN_COST_QUADRATIC },
+	{ 2, { 4, 5, 3 }, { NN_ACT_LEAKY_RELU, NN_ACT_SOFTMAX }, 6, NN_COST_QUADRATIC },
+	{ 2, { 4, 5, 3 }, { NN_ACT_TANH, NN_ACT_SOFTMAX }, 6, NN_COST_CE },
+	{ 2, { 3, 4, 1 }, { NN_ACT_RELU, NN_ACT_SIGMOID }, 8, NN_COST_BCE },
+	{ 2, { 3, 4, 3 }, { NN_ACT_SIGMOID, NN_ACT_SIGMOID }, 8, NN_COST_BCE },
+	{ 1, { 5, 4 }, { NN_ACT_SOFTMAX }, 10, NN_COST_CE },
 };
 #define N_SHAPES (sizeof(shapes) / sizeof(shapes[0]))
 
@@ -41,6 +49,7 @@ static void setup(struct fixture *f, const struct shape *s, uint32_t seed)
 	ck_assert_int_eq(nn_net_new(&f->net, s->n_layers, s->sizes, s->acts), 0);
 	ck_assert_int_eq(nn_net_new(&f->grad, s->n_layers, s->sizes, s->acts), 0);
 	ck_assert_int_eq(nn_net_new(&f->ref, s->n_layers, s->sizes, s->acts), 0);
+	ck_assert_int_eq(nn_net_set_cost(f->net, s->cost), 0);
 	ck_assert_int_eq(nn_net_init_randn(f->net, f->rng), 0);
 	/* non-zero biases too */
 	for (size_t l = 1; l <= s->n_layers; l++) {
@@ -215,6 +224,68 @@ START_TEST(test_errors)
 }
 END_TEST
 
+/* Cross-entropies stay finite and exact where exp(z) over- or underflows:
+ * one sample, a 1-layer identity-weight network, logits set by hand. */
+START_TEST(test_stable_costs)
+{
+	const size_t sizes[] = { 3, 3 }, one[] = { 1, 1 };
+	const nn_activation soft[] = { NN_ACT_SOFTMAX }, sig[] = { NN_ACT_SIGMOID };
+	nn_net *net, *bce;
+	ck_assert_int_eq(nn_net_new(&net, 1, sizes, soft), 0);
+	ck_assert_int_eq(nn_net_set_cost(net, NN_COST_CE), 0);
+	double *p = nn_net_params(net); /* W = I, b = 0: z = x */
+	p[0] = p[4] = p[8] = 1.0;
+	double x[3] = { 1000.0, -1000.0, 999.0 };
+	int lab[1] = { 2 };
+	nn_matrix X = nn_matrix_view(x, 3, 1, 3);
+	nn_labels y = { .n = 1, .data = lab };
+	nn_workspace *ws;
+	ck_assert_int_eq(nn_workspace_new(&ws, net, 1), 0);
+	double c;
+	size_t right;
+	ck_assert_int_eq(nn_evaluate(&c, &right, ws, net, &X, &y), 0);
+	/* -log softmax(z)_2 = log(e^1000 + e^-1000 + e^999) - 999 = log(e + 1 + e^-2000) */
+	ck_assert_double_eq_tol(c, log(exp(1.0) + 1.0), 1e-12);
+	ck_assert_uint_eq(right, 0);
+	nn_workspace_free(ws);
+
+	ck_assert_int_eq(nn_net_new(&bce, 1, one, sig), 0);
+	ck_assert_int_eq(nn_net_set_cost(bce, NN_COST_BCE), 0);
+	nn_net_params(bce)[0] = 1.0;
+	ck_assert_int_eq(nn_workspace_new(&ws, bce, 1), 0);
+	double z[1] = { -800.0 };
+	int one_lab[1] = { 1 };
+	nn_matrix Z = nn_matrix_view(z, 1, 1, 1);
+	nn_labels y1 = { .n = 1, .data = one_lab };
+	/* -log sigma(-800) = softplus(800) = 800 + log1p(e^-800) */
+	ck_assert_int_eq(nn_evaluate(&c, NULL, ws, bce, &Z, &y1), 0);
+	ck_assert_double_eq_tol(c, 800.0, 1e-12);
+	nn_workspace_free(ws);
+	nn_net_free(net);
+	nn_net_free(bce);
+}
+END_TEST
+
+START_TEST(test_cost_errors)
+{
+	const size_t sizes[] = { 3, 4, 2 }, narrow[] = { 3, 1 };
+	const nn_activation hidden_soft[] = { NN_ACT_SOFTMAX, NN_ACT_SIGMOID };
+	const nn_activation soft[] = { NN_ACT_SOFTMAX };
+	const nn_activation relu_out[] = { NN_ACT_SIGMOID, NN_ACT_RELU };
+	nn_net *net;
+	ck_assert_int_eq(nn_net_new(&net, 2, sizes, hidden_soft), NN_EINVAL);
+	ck_assert_int_eq(nn_net_new(&net, 1, narrow, soft), NN_EINVAL);
+	ck_assert_int_eq(nn_net_new(&net, 2, sizes, relu_out), 0);
+	ck_assert_int_eq(nn_net_cost(net), NN_COST_QUADRATIC);
+	ck_assert_int_eq(nn_net_set_cost(net, NN_COST_BCE), NN_EINVAL);
+	ck_assert_int_eq(nn_net_set_cost(net, NN_COST_CE), NN_EINVAL);
+	ck_assert_int_eq(nn_net_set_cost(net, NN_COST_COUNT_), NN_EINVAL);
+	ck_assert_int_eq(nn_net_set_cost(NULL, NN_COST_QUADRATIC), NN_ENULL);
+	ck_assert_int_eq(nn_net_cost(net), NN_COST_QUADRATIC);
+	nn_net_free(net);
+}
+END_TEST
+
 Suite *backprop_suite(void)
 {
 	Suite *s = suite_create("backprop");
@@ -227,8 +298,12 @@ Suite *backprop_suite(void)
 	tc = tcase_create("gradcheck");
 	tcase_add_loop_test(tc, test_gradcheck, 0, N_SHAPES);
 	suite_add_tcase(s, tc);
+	tc = tcase_create("costs");
+	tcase_add_test(tc, test_stable_costs);
+	suite_add_tcase(s, tc);
 	tc = tcase_create("errors");
 	tcase_add_test(tc, test_errors);
+	tcase_add_test(tc, test_cost_errors);
 	suite_add_tcase(s, tc);
 	return s;
 }

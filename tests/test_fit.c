@@ -346,6 +346,93 @@ START_TEST(test_resume)
 }
 END_TEST
 
+/* Through a fixed dropout mask the backward pass is still the exact
+ * gradient of the masked network: central differences agree. */
+START_TEST(test_dropout_gradcheck)
+{
+	const size_t sizes[] = { 3, 6, 5, 2 };
+	const nn_activation acts[] = { NN_ACT_TANH, NN_ACT_SIGMOID, NN_ACT_SOFTMAX };
+	nn_net *net, *grad;
+	nn_rng *rng;
+	ck_assert_int_eq(nn_rng_new(&rng, 31), 0);
+	ck_assert_int_eq(nn_net_new(&net, 3, sizes, acts), 0);
+	ck_assert_int_eq(nn_net_set_cost(net, NN_COST_CE), 0);
+	ck_assert_int_eq(nn_net_init_glorot(net, rng), 0);
+	ck_assert_int_eq(nn_net_clone(&grad, net), 0);
+	nn_matrix X;
+	nn_labels y;
+	ck_assert_int_eq(nn_matrix_new(&X, 3, 7), 0);
+	ck_assert_int_eq(nn_labels_new(&y, 7), 0);
+	tu_fill_uniform(&X, rng, -1, 1);
+	tu_fill_labels(&y, rng, 2);
+	double m1[6 * 7], m2[5 * 7], *masks[3] = { NULL, m1, m2 };
+	for (size_t i = 0; i < 6 * 7; i++)
+		m1[i] = nn_rng_random(rng) < 0.3 ? 0.0 : 1.0 / 0.7;
+	for (size_t i = 0; i < 5 * 7; i++)
+		m2[i] = nn_rng_random(rng) < 0.3 ? 0.0 : 1.0 / 0.7;
+	nn_workspace *ws;
+	ck_assert_int_eq(nn_workspace_new(&ws, net, 7), 0);
+	nn__forward_masked(ws, net, &X, masks);
+	nn__output_pass(NULL, NULL, ws, net, y.data, grad);
+	nn__backward_masked(grad, ws, net, &X, masks);
+	double *p = nn_net_params(net), *g = nn_net_params(grad), worst = 0;
+	for (size_t i = 0; i < nn_net_param_count(net); i++) {
+		double keep = p[i], cp, cm;
+		p[i] = keep + 1e-5;
+		nn__forward_masked(ws, net, &X, masks);
+		nn__output_pass(&cp, NULL, ws, net, y.data, NULL);
+		p[i] = keep - 1e-5;
+		nn__forward_masked(ws, net, &X, masks);
+		nn__output_pass(&cm, NULL, ws, net, y.data, NULL);
+		p[i] = keep;
+		double fd = (cp - cm) / 2e-5;
+		worst = fmax(worst, fabs(fd - g[i]) / fmax(fmax(fabs(fd), fabs(g[i])), 1e-3));
+	}
+	ck_assert_double_lt(worst, 1e-6);
+	nn_workspace_free(ws);
+	nn_net_free(net);
+	nn_net_free(grad);
+	nn_rng_free(rng);
+	nn_matrix_free(&X);
+	nn_labels_free(&y);
+}
+END_TEST
+
+/* Training with dropout still learns; validation runs without it. */
+START_TEST(test_dropout_learns)
+{
+	nn_matrix X, V;
+	nn_labels y, vy;
+	clusters(&X, &y, 300, 32);
+	clusters(&V, &vy, 100, 33);
+	const size_t sizes[] = { 2, 32, 2 };
+	const nn_activation acts[] = { NN_ACT_RELU, NN_ACT_SOFTMAX };
+	nn_net *net;
+	nn_rng *rng;
+	ck_assert_int_eq(nn_rng_new(&rng, 34), 0);
+	ck_assert_int_eq(nn_net_new(&net, 2, sizes, acts), 0);
+	ck_assert_int_eq(nn_net_set_cost(net, NN_COST_CE), 0);
+	ck_assert_int_eq(nn_net_init_he(net, rng), 0);
+	nn_fit_options o = nn_fit_defaults();
+	o.optimizer = NN_OPT_ADAM;
+	o.eta = 0.01;
+	o.epochs = 15;
+	o.dropout = 0.5;
+	o.val_x = &V;
+	o.val_y = &vy;
+	nn_history h;
+	ck_assert_int_eq(nn_fit(net, &h, &X, &y, &o, rng), 0);
+	ck_assert_double_ge(h.epochs[h.best_epoch].val_accuracy, 0.85);
+	nn_history_free(&h);
+	nn_net_free(net);
+	nn_rng_free(rng);
+	nn_matrix_free(&X);
+	nn_matrix_free(&V);
+	nn_labels_free(&y);
+	nn_labels_free(&vy);
+}
+END_TEST
+
 START_TEST(test_history_csv)
 {
 	nn_epoch_stats e[2] = { { 0, 0.5, 0.1, 1.25, 0.5, NAN, NAN }, { 1, 0.25, 0.1, 1.0, 0.75, 2.0, 0.5 } };
@@ -451,6 +538,8 @@ Suite *fit_suite(void)
 	tcase_add_test(tc, test_learns);
 	tcase_add_test(tc, test_early_stopping);
 	tcase_add_test(tc, test_history_csv);
+	tcase_add_test(tc, test_dropout_gradcheck);
+	tcase_add_test(tc, test_dropout_learns);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("errors");
 	tcase_add_test(tc, test_errors);

@@ -78,6 +78,19 @@ START_TEST(test_round_trip)
 	free((void *)got.data);
 	nn_net_free(back);
 
+	/* the cost comes back */
+	const size_t csizes[] = { 4, 3 };
+	const nn_activation soft[] = { NN_ACT_SOFTMAX };
+	nn_net *ce;
+	ck_assert_int_eq(nn_net_new(&ce, 1, csizes, soft), 0);
+	ck_assert_int_eq(nn_net_set_cost(ce, NN_COST_CE), 0);
+	ck_assert_int_eq(nn_model_save(path, ce, NULL), 0);
+	nn_net_free(ce);
+	ck_assert_int_eq(nn_model_load(&ce, NULL, path), 0);
+	ck_assert_int_eq(nn_net_cost(ce), NN_COST_CE);
+	ck_assert_int_eq(nn_net_activation(ce, 1), NN_ACT_SOFTMAX);
+	nn_net_free(ce);
+
 	/* without state; loading into a NULL state is fine too */
 	ck_assert_int_eq(nn_model_save(path, net, NULL), 0);
 	ck_assert_int_eq(nn_model_load(&back, &got, path), 0);
@@ -187,9 +200,19 @@ START_TEST(test_errors)
 	memcpy(buf, good, len);
 	poke(buf, len, 8 + 16 + 24 + 8, 1, 8);
 	ck_assert_int_eq(load_bytes(buf, len), NN_ESIZE);
+	/* an unknown cost, a cost the output cannot carry (CE on identity) */
+	memcpy(buf, good, len);
+	poke(buf, len, 16, 9, 4);
+	ck_assert_int_eq(load_bytes(buf, len), NN_EFORMAT);
+	memcpy(buf, good, len);
+	poke(buf, len, 16, NN_COST_CE, 4);
+	ck_assert_int_eq(load_bytes(buf, len), NN_EFORMAT);
 	/* an unknown activation, unknown flags */
 	memcpy(buf, good, len);
 	poke(buf, len, 8 + 16 + 24, 99, 4);
+	ck_assert_int_eq(load_bytes(buf, len), NN_EFORMAT);
+	memcpy(buf, good, len);
+	poke(buf, len, 8 + 16 + 24, NN_ACT_SOFTMAX, 4); /* softmax on a hidden layer */
 	ck_assert_int_eq(load_bytes(buf, len), NN_EFORMAT);
 	memcpy(buf, good, len);
 	poke(buf, len, 20, 6, 4);

@@ -9,10 +9,11 @@
  *
  * On a batch X (sizes[0] x N, one sample per column):
  *   Z_l = W_l A_{l-1} + b_l,  A_l = act_l(Z_l),  A_0 = X.
- * The cost is the lecture's quadratic cost, summed over the batch:
+ * The cost is by default the lecture's quadratic cost, summed over the batch:
  *   C = 1/2 sum_i ||A_L[:, i] - y_i||^2
  * where y_i is the 0/1 label itself for one output unit and the one-hot
- * vector of the label for k > 1 output units.
+ * vector of the label for k > 1 output units (nn_net_set_cost() chooses a
+ * cross-entropy instead).
  */
 #ifndef NN_NET_H
 #define NN_NET_H
@@ -31,8 +32,27 @@ extern "C" {
 typedef enum nn_activation {
 	NN_ACT_SIGMOID = 0, /**< sigma(z) = 1 / (1 + exp(-z)) */
 	NN_ACT_IDENTITY,    /**< z */
+	NN_ACT_TANH,        /**< tanh(z) */
+	NN_ACT_RELU,        /**< max(z, 0) */
+	NN_ACT_LEAKY_RELU,  /**< z for z > 0, else 0.01 z */
+	NN_ACT_SOFTMAX,     /**< exp(z_i) / sum_j exp(z_j) over a column; output layer only, width >= 2 */
 	NN_ACT_COUNT_       /**< number of activations; not an activation */
 } nn_activation;
+
+/**
+ * The cost a network is trained on. The lecture's quadratic cost is the
+ * default. The cross-entropies are computed stably from Z (log-sum-exp,
+ * softplus), and with their matching output activation the output delta
+ * is simply A - Y.
+ */
+typedef enum nn_cost {
+	NN_COST_QUADRATIC = 0, /**< 1/2 sum ||a - y||^2 */
+	NN_COST_BCE,           /**< binary cross-entropy, on a sigmoid output layer:
+				    -sum [y log a + (1 - y) log(1 - a)] */
+	NN_COST_CE,            /**< categorical cross-entropy, on a softmax output layer:
+				    -sum log a_label */
+	NN_COST_COUNT_         /**< number of costs; not a cost */
+} nn_cost;
 
 /** A network (opaque). */
 typedef struct nn_net nn_net;
@@ -46,7 +66,9 @@ typedef struct nn_workspace nn_workspace;
  * @param n_layers number of weight layers L >= 1.
  * @param sizes    L + 1 layer widths, each >= 1: sizes[0] inputs ... sizes[L] outputs.
  * @param acts     L activations, one per layer; NULL means sigmoid everywhere (the lecture).
- * @return 0, NN_ENULL, NN_EINVAL (L = 0, a width of 0, an unknown activation),
+ * The cost is NN_COST_QUADRATIC; change it with nn_net_set_cost().
+ * @return 0, NN_ENULL, NN_EINVAL (L = 0, a width of 0, an unknown activation,
+ *         softmax on a hidden layer or on an output layer of width 1),
  *         NN_ESIZE (parameter count overflows) or NN_ENOMEM.
  */
 NN_EXPORT int nn_net_new(nn_net **net, size_t n_layers, const size_t *sizes,
@@ -76,6 +98,16 @@ NN_EXPORT size_t nn_net_width(const nn_net *net, size_t l);
 
 /** Activation of layer l, 1 <= l <= L. */
 NN_EXPORT nn_activation nn_net_activation(const nn_net *net, size_t l);
+
+/**
+ * Choose the cost: NN_COST_BCE needs a sigmoid output layer and
+ * NN_COST_CE a softmax one.
+ * @return 0, NN_ENULL or NN_EINVAL (unknown cost, or the wrong output activation).
+ */
+NN_EXPORT int nn_net_set_cost(nn_net *net, nn_cost cost);
+
+/** The network's cost. */
+NN_EXPORT nn_cost nn_net_cost(const nn_net *net);
 
 /** Number of trainable parameters: sum over l of (sizes[l-1] + 1) * sizes[l]. */
 NN_EXPORT size_t nn_net_param_count(const nn_net *net);
@@ -170,8 +202,8 @@ NN_EXPORT int nn_forward(nn_matrix *out, nn_workspace *ws, const nn_net *net, co
 NN_EXPORT int nn_predict(int *pred, nn_workspace *ws, const nn_net *net, const nn_matrix *X);
 
 /**
- * Quadratic cost and number of correct predictions of net on (X, y).
- * @param cost    out (may be NULL): C = 1/2 sum ||a - y||^2, summed over samples.
+ * Cost and number of correct predictions of net on (X, y).
+ * @param cost    out (may be NULL): the network's cost, summed over samples.
  * @param correct out (may be NULL): how many samples are predicted right.
  * @return as nn_forward(), or NN_ELABEL (a label is not a class of the output layer).
  */
@@ -179,9 +211,10 @@ NN_EXPORT int nn_evaluate(double *cost, size_t *correct, nn_workspace *ws, const
 			  const nn_matrix *X, const nn_labels *y);
 
 /**
- * Gradient of the quadratic cost, summed over the batch (backpropagation).
+ * Gradient of the network's cost, summed over the batch (backpropagation).
  * Runs a forward pass, then for l = L..1
- *   delta_L = (A_L - Y) o act'(Z_L),  delta_l = (W_{l+1}^T delta_{l+1}) o act'(Z_l),
+ *   delta_L = dC/dZ_L (quadratic: (A_L - Y) o act'(Z_L); a cross-entropy with
+ *   its matching output: A_L - Y),  delta_l = (W_{l+1}^T delta_{l+1}) o act'(Z_l),
  *   dC/dW_l = delta_l A_{l-1}^T,      dC/db_l = row sums of delta_l,
  * each product one dgemm over the whole batch.
  * @param grad out: a network of net's sizes whose parameters are OVERWRITTEN
