@@ -8,6 +8,10 @@
  * The output pass after each forward computes the cost, the score and the
  * next step's output delta in one sweep, so the forward pass that scores
  * step i is the one step i + 1 differentiates.
+ *
+ * The gradient buffer has three more slots after the parameters -- cost,
+ * correct count and sample count of the current forward pass -- so a
+ * distributed run sums all it needs with one reduction per step.
  */
 #include <cblas.h>
 #include <math.h>
@@ -17,22 +21,25 @@
 #include "nn/train.h"
 #include "nn_internal.h"
 
+#define EXTRA 3 /* cost, correct, samples */
+
 struct nn_gd {
 	nn_net *net;         /* borrowed: updated in place */
-	const nn_matrix *X;  /* borrowed */
+	const nn_matrix *X;  /* borrowed; may have 0 columns in a distributed run */
 	const nn_labels *y;  /* borrowed */
 	double eta;
 	nn_workspace *ws;
-	nn_net *grad;        /* dC/dparams, same layout as net */
+	nn_net *grad;        /* dC/dparams, same layout as net, + EXTRA slots */
 	nn_net *best;        /* deep copy of the best model so far */
 	size_t steps;
 	int has_best;
-	size_t best_step, best_correct, correct;
-	double best_cost, cost;
+	size_t best_step, best_correct, correct, n_total;
+	double best_cost, cost, last_cost;
 };
 
-NN_EXPORT int nn_gd_new(nn_gd **out, nn_net *net, const nn_matrix *X, const nn_labels *y,
-			double eta)
+/* nn_gd_new, allowing an empty shard when the run is distributed. */
+static int gd_create(nn_gd **out, nn_net *net, const nn_matrix *X, const nn_labels *y,
+		     double eta, int allow_empty)
 {
 	if (!out)
 		return NN_ENULL;
@@ -41,12 +48,14 @@ NN_EXPORT int nn_gd_new(nn_gd **out, nn_net *net, const nn_matrix *X, const nn_l
 		return NN_ENULL;
 	if (!(eta > 0.0) || !isfinite(eta))
 		return NN_EINVAL;
-	int rc = nn__matrix_valid(X);
+	int empty = allow_empty && X->cols == 0;
+	int rc = empty ? 0 : nn__matrix_valid(X);
 	if (rc)
 		return rc;
 	if (X->rows != net->sizes[0] || y->n != X->cols)
 		return NN_ESHAPE;
-	if ((rc = nn_matrix_check_finite(X)) || (rc = nn__check_labels(y, net->sizes[net->n_layers])))
+	if (!empty && ((rc = nn_matrix_check_finite(X)) ||
+		       (rc = nn__check_labels(y, net->sizes[net->n_layers]))))
 		return rc;
 
 	nn_gd *gd = calloc(1, sizeof(*gd));
@@ -56,17 +65,32 @@ NN_EXPORT int nn_gd_new(nn_gd **out, nn_net *net, const nn_matrix *X, const nn_l
 	gd->X = X;
 	gd->y = y;
 	gd->eta = eta;
-	if ((rc = nn_workspace_new(&gd->ws, net, X->cols)) || (rc = nn_net_clone(&gd->grad, net)) ||
-	    (rc = nn_net_clone(&gd->best, net)))
+	gd->n_total = X->cols;
+	if ((rc = nn_workspace_new(&gd->ws, net, X->cols ? X->cols : 1)) ||
+	    (rc = nn_net_clone(&gd->grad, net)) || (rc = nn_net_clone(&gd->best, net)))
 		goto out;
-	nn__forward(gd->ws, net, X);
-	nn__output_pass(&gd->cost, &gd->correct, gd->ws, net, y->data, gd->grad);
-	gd->best_cost = gd->cost;
+	double *p = realloc(gd->grad->params, (net->n_params + EXTRA) * sizeof(double));
+	rc = NN_ENOMEM;
+	if (!p)
+		goto out;
+	gd->grad->params = p;
+	if (!empty) {
+		nn__forward(gd->ws, net, X);
+		nn__output_pass(&gd->cost, &gd->correct, gd->ws, net, y->data, gd->grad);
+	}
+	gd->best_cost = gd->last_cost = gd->cost;
 	*out = gd;
 	gd = NULL;
+	rc = 0;
 out:
 	nn_gd_free(gd);
 	return rc;
+}
+
+NN_EXPORT int nn_gd_new(nn_gd **out, nn_net *net, const nn_matrix *X, const nn_labels *y,
+			double eta)
+{
+	return gd_create(out, net, X, y, eta, 0);
 }
 
 NN_EXPORT void nn_gd_free(nn_gd *gd)
@@ -79,25 +103,48 @@ NN_EXPORT void nn_gd_free(nn_gd *gd)
 	free(gd);
 }
 
-NN_EXPORT int nn_gd_step(nn_gd *gd)
+/* The local gradient of the current parameters, then the update. */
+static void gd_backward(nn_gd *gd)
+{
+	if (gd->X->cols)
+		nn__backward_from_delta(gd->grad, gd->ws, gd->net, gd->X);
+	else /* an empty shard adds nothing to the sum */
+		memset(gd->grad->params, 0, gd->net->n_params * sizeof(double));
+}
+
+static void gd_update_forward(nn_gd *gd)
 {
 	nn_net *net = gd->net;
-	nn__backward_from_delta(gd->grad, gd->ws, net, gd->X);
 	/* params <- params - eta * grad: every W and b in one sweep */
 	cblas_daxpy((int)net->n_params, -gd->eta, gd->grad->params, 1, net->params, 1);
-	nn__forward(gd->ws, net, gd->X);
-	nn__output_pass(&gd->cost, &gd->correct, gd->ws, net, gd->y->data, gd->grad);
-	size_t step = gd->steps++;
-	if (!isfinite(gd->cost))
+	if (gd->X->cols) {
+		nn__forward(gd->ws, net, gd->X);
+		nn__output_pass(&gd->cost, &gd->correct, gd->ws, net, gd->y->data, gd->grad);
+	}
+	gd->steps++;
+}
+
+/* Score the current parameters as the model of `step`: keep them when best. */
+static int gd_score(nn_gd *gd, size_t step, double cost, size_t correct)
+{
+	gd->last_cost = cost;
+	if (!isfinite(cost))
 		return NN_EDIVERGED;
-	if (!gd->has_best || gd->correct > gd->best_correct) {
-		memcpy(gd->best->params, net->params, net->n_params * sizeof(double));
+	if (!gd->has_best || correct > gd->best_correct) {
+		memcpy(gd->best->params, gd->net->params, gd->net->n_params * sizeof(double));
 		gd->has_best = 1;
 		gd->best_step = step;
-		gd->best_correct = gd->correct;
-		gd->best_cost = gd->cost;
+		gd->best_correct = correct;
+		gd->best_cost = cost;
 	}
 	return 0;
+}
+
+NN_EXPORT int nn_gd_step(nn_gd *gd)
+{
+	gd_backward(gd);
+	gd_update_forward(gd);
+	return gd_score(gd, gd->steps - 1, gd->cost, gd->correct);
 }
 
 NN_EXPORT void nn_gd_result(const nn_gd *gd, nn_train_result *res)
@@ -108,15 +155,73 @@ NN_EXPORT void nn_gd_result(const nn_gd *gd, nn_train_result *res)
 		.steps_run = gd->steps,
 		.best_step = gd->best_step,
 		.best_correct = gd->best_correct,
-		.best_accuracy = (double)gd->best_correct / (double)gd->X->cols,
+		.best_accuracy = gd->n_total ? (double)gd->best_correct / (double)gd->n_total : 0.0,
 		.best_cost = gd->best_cost,
-		.last_cost = gd->cost,
+		.last_cost = gd->last_cost,
 	};
 }
 
 NN_EXPORT const nn_net *nn_gd_best(const nn_gd *gd)
 {
 	return gd ? gd->best : NULL;
+}
+
+/* The callback for `step`, when due; non-zero to stop. */
+static int report(const nn_train_options *opt, const nn_gd *gd, size_t step)
+{
+	if (!opt->every || !opt->callback || step % opt->every)
+		return 0;
+	double best = gd->n_total ? (double)gd->best_correct / (double)gd->n_total : 0.0;
+	return opt->callback(opt->user, step, best, gd->last_cost);
+}
+
+/* One process: each step scores its own model at once. */
+static int train_local(nn_gd *gd, const nn_train_options *opt)
+{
+	for (size_t i = 0; i < opt->steps; i++) {
+		int rc = nn_gd_step(gd);
+		if (rc)
+			return rc;
+		if (report(opt, gd, i))
+			break;
+	}
+	return 0;
+}
+
+/*
+ * Distributed: step i reduces [gradient, cost, correct, samples] of the
+ * current parameters p_i -- the model of step i - 1 -- in one call, scores
+ * p_i with the global figures, then updates. The last model is scored
+ * after the loop with one more (small) reduction.
+ */
+static int train_reduced(nn_gd *gd, const nn_train_options *opt)
+{
+	size_t P = gd->net->n_params;
+	double *buf = gd->grad->params;
+	int rc;
+	for (size_t i = 0; i < opt->steps; i++) {
+		gd_backward(gd);
+		buf[P] = gd->cost;
+		buf[P + 1] = (double)gd->correct;
+		buf[P + 2] = (double)gd->X->cols;
+		if ((rc = opt->reduce(opt->reduce_user, buf, P + EXTRA)))
+			return rc;
+		gd->n_total = (size_t)buf[P + 2];
+		if (i > 0) {
+			if ((rc = gd_score(gd, i - 1, buf[P], (size_t)buf[P + 1])))
+				return rc;
+			if (report(opt, gd, i - 1))
+				return 0;
+		}
+		gd_update_forward(gd);
+	}
+	double last[2] = { gd->cost, (double)gd->correct };
+	if ((rc = opt->reduce(opt->reduce_user, last, 2)))
+		return rc;
+	if ((rc = gd_score(gd, opt->steps - 1, last[0], (size_t)last[1])))
+		return rc;
+	report(opt, gd, opt->steps - 1);
+	return 0;
 }
 
 NN_EXPORT int nn_train_gd(nn_net *net, const nn_matrix *X, const nn_labels *y,
@@ -127,17 +232,10 @@ NN_EXPORT int nn_train_gd(nn_net *net, const nn_matrix *X, const nn_labels *y,
 	if (opt->steps == 0)
 		return NN_EINVAL;
 	nn_gd *gd = NULL;
-	int rc = nn_gd_new(&gd, net, X, y, opt->eta);
+	int rc = gd_create(&gd, net, X, y, opt->eta, opt->reduce != NULL);
 	if (rc)
 		return rc;
-	for (size_t i = 0; i < opt->steps; i++) {
-		rc = nn_gd_step(gd);
-		if (rc)
-			break;
-		if (opt->every && opt->callback && i % opt->every == 0 &&
-		    opt->callback(opt->user, i, (double)gd->best_correct / (double)X->cols, gd->cost))
-			break;
-	}
+	rc = opt->reduce ? train_reduced(gd, opt) : train_local(gd, opt);
 	/* Hand back the best model, also after a divergence. */
 	if (gd->has_best)
 		memcpy(net->params, gd->best->params, net->n_params * sizeof(double));

@@ -1,5 +1,6 @@
 /* Gradient descent: one step by hand, learning, the best model, divergence, errors. */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -213,6 +214,135 @@ START_TEST(test_diverges)
 }
 END_TEST
 
+/*
+ * Distributed training without MPI: threads stand in for processes, each
+ * training on its shard, and the reduce hook sums their buffers behind a
+ * barrier. The result must be one process's, up to summation order.
+ */
+#define MAX_RANKS 3
+struct group {
+	pthread_barrier_t bar;
+	double *slot[MAX_RANKS];
+	size_t n;
+	int ranks;
+};
+
+struct rank {
+	struct group *g;
+	int id;
+	nn_net *net;
+	nn_matrix X;
+	nn_labels y;
+	nn_train_result res;
+	size_t calls, steps[64];
+	double bests[64], costs[64];
+	int rc;
+};
+
+static int thread_sum(void *user, double *buf, size_t n)
+{
+	struct rank *r = user;
+	struct group *g = r->g;
+	g->slot[r->id] = buf;
+	g->n = n;
+	pthread_barrier_wait(&g->bar);
+	/* every rank sums the slots in rank order, into a private copy first */
+	double *sum = calloc(n, sizeof(double));
+	for (int k = 0; k < g->ranks; k++)
+		for (size_t i = 0; i < n; i++)
+			sum[i] += g->slot[k][i];
+	pthread_barrier_wait(&g->bar);
+	memcpy(buf, sum, n * sizeof(double));
+	free(sum);
+	return 0;
+}
+
+static int log_step(void *user, size_t step, double best, double cost)
+{
+	struct rank *r = user;
+	if (r->calls < 64) {
+		r->steps[r->calls] = step;
+		r->bests[r->calls] = best;
+		r->costs[r->calls] = cost;
+	}
+	r->calls++;
+	return 0;
+}
+
+static void *run_rank(void *arg)
+{
+	struct rank *r = arg;
+	nn_train_options opt = { .eta = 0.002, .steps = 100, .every = 10, .callback = log_step,
+				 .user = r, .reduce = thread_sum, .reduce_user = r };
+	r->rc = nn_train_gd(r->net, &r->X, &r->y, &opt, &r->res);
+	return NULL;
+}
+
+START_TEST(test_reduce_equals_single)
+{
+	nn_matrix X;
+	nn_labels y;
+	two_clusters(&X, &y, 101, 21);
+	const size_t sizes[] = { 2, 7, 2 };
+	nn_rng *rng;
+	ck_assert_int_eq(nn_rng_new(&rng, 22), 0);
+	nn_net *single;
+	ck_assert_int_eq(nn_net_new(&single, 2, sizes, NULL), 0);
+	ck_assert_int_eq(nn_net_init_randn(single, rng), 0);
+	struct rank ref = { .id = 0 };
+	nn_train_options opt = { .eta = 0.002, .steps = 100, .every = 10, .callback = log_step,
+				 .user = &ref };
+	ck_assert_int_eq(nn_train_gd(single, &X, &y, &opt, &ref.res), 0);
+
+	/* _i: 2 ranks with uneven shards (60 + 41), or 3 with an empty middle one */
+	int ranks = _i == 0 ? 2 : 3;
+	size_t cut[MAX_RANKS + 1] = { 0, 60, 101, 101 };
+	if (ranks == 3)
+		cut[1] = 50, cut[2] = 50, cut[3] = 101;
+	struct group g = { .ranks = ranks };
+	pthread_barrier_init(&g.bar, NULL, (unsigned)ranks);
+	struct rank r[MAX_RANKS];
+	pthread_t t[MAX_RANKS];
+	nn_rng_seed(rng, 22);
+	nn_net *init;
+	ck_assert_int_eq(nn_net_new(&init, 2, sizes, NULL), 0);
+	ck_assert_int_eq(nn_net_init_randn(init, rng), 0);
+	for (int k = 0; k < ranks; k++) {
+		r[k] = (struct rank){ .g = &g, .id = k };
+		ck_assert_int_eq(nn_net_clone(&r[k].net, init), 0);
+		size_t n = cut[k + 1] - cut[k];
+		r[k].X = nn_matrix_view(n ? X.data + cut[k] * X.ld : NULL, 2, n, 2);
+		r[k].y = (nn_labels){ .n = n, .data = y.data + cut[k] };
+		ck_assert_int_eq(pthread_create(&t[k], NULL, run_rank, &r[k]), 0);
+	}
+	for (int k = 0; k < ranks; k++)
+		ck_assert_int_eq(pthread_join(t[k], NULL), 0);
+	pthread_barrier_destroy(&g.bar);
+	for (int k = 0; k < ranks; k++) {
+		ck_assert_int_eq(r[k].rc, 0);
+		size_t n = nn_net_param_count(single);
+		ck_assert_double_le(tu_max_rel_err(nn_net_params(r[k].net), nn_net_params(single), n,
+						   1e-12), 1e-12);
+		ck_assert_uint_eq(r[k].res.best_correct, ref.res.best_correct);
+		ck_assert_uint_eq(r[k].res.best_step, ref.res.best_step);
+		ck_assert_uint_eq(r[k].res.steps_run, 100);
+		ck_assert_double_eq(r[k].res.best_accuracy, ref.res.best_accuracy);
+		ck_assert_uint_eq(r[k].calls, ref.calls);
+		for (size_t c = 0; c < ref.calls; c++) {
+			ck_assert_uint_eq(r[k].steps[c], ref.steps[c]);
+			ck_assert_double_eq(r[k].bests[c], ref.bests[c]);
+			ck_assert_double_le(fabs(r[k].costs[c] - ref.costs[c]) / ref.costs[c], 1e-12);
+		}
+		nn_net_free(r[k].net);
+	}
+	nn_net_free(init);
+	nn_net_free(single);
+	nn_rng_free(rng);
+	nn_matrix_free(&X);
+	nn_labels_free(&y);
+}
+END_TEST
+
 START_TEST(test_errors)
 {
 	nn_matrix X;
@@ -264,6 +394,7 @@ Suite *train_suite(void)
 	tc = tcase_create("learn");
 	tcase_add_test(tc, test_learns);
 	tcase_add_test(tc, test_diverges);
+	tcase_add_loop_test(tc, test_reduce_equals_single, 0, 2);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("errors");
 	tcase_add_test(tc, test_errors);

@@ -31,6 +31,14 @@ extern "C" {
  */
 typedef int (*nn_train_callback)(void *user, size_t step, double best, double cost);
 
+/**
+ * Sum buf[0..n) over all the processes of a distributed run, in place
+ * (an MPI_Allreduce; see nn/mpi.h). Every process calls it at the same
+ * points with the same n.
+ * @return 0, or a negative NN_E code that stops training on this process.
+ */
+typedef int (*nn_train_reduce)(void *user, double *buf, size_t n);
+
 /** Options of nn_train_gd(). */
 typedef struct nn_train_options {
 	double eta;                  /**< step size, finite and > 0 */
@@ -38,6 +46,11 @@ typedef struct nn_train_options {
 	size_t every;                /**< report interval in steps; 0: no reports */
 	nn_train_callback callback;  /**< called every `every` steps; may be NULL */
 	void *user;                  /**< handed to callback */
+	nn_train_reduce reduce;      /**< NULL for one process; else X and y are this process's
+					  shard (possibly empty) and each step sums one buffer --
+					  the gradient, the cost, the score and the sample count --
+					  over all processes, so every process takes the same steps */
+	void *reduce_user;           /**< handed to reduce */
 } nn_train_options;
 
 /** What a training run found. */
@@ -83,9 +96,13 @@ NN_EXPORT const nn_net *nn_gd_best(const nn_gd *gd);
 /**
  * Train net by full-batch gradient descent and hand back the best model:
  * on return net holds the parameters of the best step.
+ * With opt->reduce set, the score of each step's model is known only after
+ * the next step's reduction, so the callback for step i runs during step
+ * i + 1 (the values it receives are those of one process training on the
+ * whole set, up to the order of summation).
  * @param res out (may be NULL): what the run found.
- * @return 0, an error of nn_gd_new(), or NN_EDIVERGED (net still holds the
- *         best model found before the divergence).
+ * @return 0, an error of nn_gd_new() or of reduce, or NN_EDIVERGED (net still
+ *         holds the best model found before the divergence).
  */
 NN_EXPORT int nn_train_gd(nn_net *net, const nn_matrix *X, const nn_labels *y,
 			  const nn_train_options *opt, nn_train_result *res);
