@@ -9,6 +9,7 @@ packages=(
   libopenblas-dev liblapacke-dev zlib1g-dev check
   valgrind clang libclang-rt-14-dev
   python3-numpy python3-sklearn
+  libopenmpi-dev openmpi-bin
 )
 
 missing=()

@@ -1,0 +1,70 @@
+/**
+ * @file mpi.h
+ * @brief Data-parallel training over MPI (libnn-mpi; `pkg-config nn-mpi`).
+ *
+ * Installed only when nn is built with the `mpi` feature. Each rank holds
+ * its own shard of the training set -- nn_mpi_shard() says which columns --
+ * and nn_mpi_train_gd() runs the lecture's full-batch gradient descent on
+ * it: every step computes the local gradient with the usual dgemm calls and
+ * sums gradient, cost, score and sample count over all ranks with ONE
+ * MPI_Allreduce over one contiguous buffer, so every rank takes the same
+ * step and ends with the same, global, best model.
+ */
+#ifndef NN_MPI_H
+#define NN_MPI_H
+
+#include <mpi.h>
+#include <stddef.h>
+
+#include "common.h"
+#include "matrix.h"
+#include "net.h"
+#include "train.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * The contiguous block of n samples that this rank holds: the first
+ * n % size ranks get one sample more than the others, so shards differ by
+ * at most one and a rank may hold none (n < size).
+ * @param begin out: index of the rank's first sample.
+ * @param count out: number of samples, possibly 0.
+ * @return 0, NN_ENULL or NN_EIO (an MPI call failed).
+ */
+NN_EXPORT int nn_mpi_shard(size_t *begin, size_t *count, size_t n, MPI_Comm comm);
+
+/**
+ * Copy root's parameters to every rank (one MPI_Bcast), so all start from
+ * the same weights. Layer sizes must agree.
+ * @return 0, NN_ENULL or NN_EIO.
+ */
+NN_EXPORT int nn_mpi_bcast_params(nn_net *net, int root, MPI_Comm comm);
+
+/**
+ * Agree on an outcome: every rank passes its own rc and gets back the same
+ * answer -- 0 when all ranks succeeded, else the lowest (first-listed)
+ * error code any rank had. Call it after each step that can fail on one
+ * rank alone (loading a shard, say), so a failure stops every rank
+ * instead of leaving the others waiting in a collective.
+ * @return the agreed code, or NN_EIO when MPI itself failed.
+ */
+NN_EXPORT int nn_mpi_agree(int rc, MPI_Comm comm);
+
+/**
+ * Full-batch gradient descent on this rank's shard (X, y), summed over comm.
+ * Same contract as nn_train_gd(): on return net holds the global best
+ * model on every rank; callbacks run on every rank with global figures
+ * (print on rank 0 only). Results equal one process training on the
+ * concatenated shards up to the order of summation.
+ * @return as nn_train_gd(), or NN_EIO when a reduction failed.
+ */
+NN_EXPORT int nn_mpi_train_gd(nn_net *net, const nn_matrix *X, const nn_labels *y,
+			      const nn_train_options *opt, nn_train_result *res, MPI_Comm comm);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NN_MPI_H */

@@ -1,0 +1,67 @@
+/*
+ * The MPI side of distributed training: nn_train_gd does the work through
+ * its reduce hook; this file only sums buffers, splits data and agrees on
+ * errors. It is built into its own library so that nothing else in nn
+ * depends on MPI.
+ */
+#include <limits.h>
+#include <stdint.h>
+
+#include "nn/mpi.h"
+
+NN_EXPORT int nn_mpi_shard(size_t *begin, size_t *count, size_t n, MPI_Comm comm)
+{
+	if (!begin || !count)
+		return NN_ENULL;
+	int rank, size;
+	if (MPI_Comm_rank(comm, &rank) != MPI_SUCCESS || MPI_Comm_size(comm, &size) != MPI_SUCCESS)
+		return NN_EIO;
+	size_t r = (size_t)rank, s = (size_t)size, base = n / s, extra = n % s;
+	*count = base + (r < extra);
+	*begin = r * base + (r < extra ? r : extra);
+	return 0;
+}
+
+NN_EXPORT int nn_mpi_bcast_params(nn_net *net, int root, MPI_Comm comm)
+{
+	if (!net)
+		return NN_ENULL;
+	double *p = nn_net_params(net);
+	size_t n = nn_net_param_count(net);
+	/* MPI counts are int: send in chunks */
+	for (size_t off = 0; off < n; off += INT_MAX) {
+		int c = n - off > INT_MAX ? INT_MAX : (int)(n - off);
+		if (MPI_Bcast(p + off, c, MPI_DOUBLE, root, comm) != MPI_SUCCESS)
+			return NN_EIO;
+	}
+	return 0;
+}
+
+NN_EXPORT int nn_mpi_agree(int rc, MPI_Comm comm)
+{
+	int all;
+	if (MPI_Allreduce(&rc, &all, 1, MPI_INT, MPI_MIN, comm) != MPI_SUCCESS)
+		return NN_EIO;
+	return all;
+}
+
+/* nn_train_reduce over MPI: one in-place sum of the whole buffer. */
+static int allreduce_sum(void *user, double *buf, size_t n)
+{
+	MPI_Comm comm = *(MPI_Comm *)user;
+	if (n > INT_MAX) /* one contiguous reduction: a single call must carry it */
+		return NN_ESIZE;
+	return MPI_Allreduce(MPI_IN_PLACE, buf, (int)n, MPI_DOUBLE, MPI_SUM, comm) == MPI_SUCCESS
+		       ? 0 : NN_EIO;
+}
+
+NN_EXPORT int nn_mpi_train_gd(nn_net *net, const nn_matrix *X, const nn_labels *y,
+			      const nn_train_options *opt, nn_train_result *res, MPI_Comm comm)
+{
+	if (!opt)
+		return NN_ENULL;
+	nn_train_options o = *opt;
+	o.reduce = allreduce_sum;
+	o.reduce_user = &comm;
+	return nn_train_gd(net, X, y, &o, res);
+}

@@ -1,0 +1,162 @@
+/*
+ * Distributed training over MPI, run by `mpirun -np 2` (and -np 3): every
+ * rank holds only its shard, and the result must be one process's on the
+ * whole set. Check runs without fork, inside each rank.
+ */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "nn/nn.h"
+#include "nn/mpi.h"
+
+static int rank, size;
+
+/* The whole data set, generated identically on every rank (the test's
+ * stand-in for data each rank would load): two clusters, N samples. */
+static void make_data(nn_matrix *X, nn_labels *y, size_t N)
+{
+	nn_rng *rng;
+	ck_assert_int_eq(nn_rng_new(&rng, 77), 0);
+	ck_assert_int_eq(nn_matrix_new(X, 2, N), 0);
+	ck_assert_int_eq(nn_labels_new(y, N), 0);
+	for (size_t j = 0; j < N; j++) {
+		y->data[j] = (int)(j % 2);
+		NN_AT(X, 0, j) = nn_rng_normal(rng, y->data[j] ? 1.0 : -1.0, 1.0);
+		NN_AT(X, 1, j) = nn_rng_normal(rng, y->data[j] ? 0.5 : -0.5, 1.0);
+	}
+	nn_rng_free(rng);
+}
+
+static double max_rel(const double *a, const double *b, size_t n)
+{
+	double w = 0;
+	for (size_t i = 0; i < n; i++)
+		w = fmax(w, fabs(a[i] - b[i]) / fmax(fmax(fabs(a[i]), fabs(b[i])), 1e-12));
+	return w;
+}
+
+/* Train on shards [begin, begin + count) and compare with one process. */
+static void train_and_compare(size_t N, size_t begin, size_t count)
+{
+	nn_matrix X;
+	nn_labels y;
+	make_data(&X, &y, N);
+	const size_t sizes[] = { 2, 6, 2 };
+	nn_net *single, *dist;
+	nn_rng *rng;
+	ck_assert_int_eq(nn_rng_new(&rng, rank == 0 ? 5 : 999), 0); /* only rank 0's init counts */
+	ck_assert_int_eq(nn_net_new(&dist, 2, sizes, NULL), 0);
+	ck_assert_int_eq(nn_net_init_randn(dist, rng), 0);
+	ck_assert_int_eq(nn_mpi_bcast_params(dist, 0, MPI_COMM_WORLD), 0);
+	ck_assert_int_eq(nn_net_clone(&single, dist), 0);
+
+	nn_matrix shard = nn_matrix_view(count ? X.data + begin * X.ld : NULL, 2, count, X.ld);
+	nn_labels ys = { .n = count, .data = y.data + begin };
+	nn_train_options opt = { .eta = 0.003, .steps = 100 };
+	nn_train_result rd, rs;
+	ck_assert_int_eq(nn_mpi_train_gd(dist, &shard, &ys, &opt, &rd, MPI_COMM_WORLD), 0);
+	ck_assert_int_eq(nn_train_gd(single, &X, &y, &opt, &rs), 0);
+	ck_assert_double_le(max_rel(nn_net_params(dist), nn_net_params(single),
+				    nn_net_param_count(dist)), 1e-12);
+	ck_assert_uint_eq(rd.best_correct, rs.best_correct);
+	ck_assert_uint_eq(rd.best_step, rs.best_step);
+	ck_assert(rd.best_accuracy == rs.best_accuracy);
+	ck_assert_double_le(fabs(rd.last_cost - rs.last_cost) / rs.last_cost, 1e-12);
+	nn_net_free(dist);
+	nn_net_free(single);
+	nn_rng_free(rng);
+	nn_matrix_free(&X);
+	nn_labels_free(&y);
+}
+
+START_TEST(test_equals_single)
+{
+	size_t begin, count;
+	ck_assert_int_eq(nn_mpi_shard(&begin, &count, 201, MPI_COMM_WORLD), 0);
+	train_and_compare(201, begin, count);
+}
+END_TEST
+
+/* Shards: contiguous, covering, differing by at most one, some empty. */
+START_TEST(test_shards)
+{
+	for (size_t n = 0; n < 12; n++) {
+		size_t begin, count, sum = 0, next = 0;
+		ck_assert_int_eq(nn_mpi_shard(&begin, &count, n, MPI_COMM_WORLD), 0);
+		unsigned long mine[2] = { begin, count }, *all = malloc(2 * (size_t)size * sizeof(*all));
+		MPI_Allgather(mine, 2, MPI_UNSIGNED_LONG, all, 2, MPI_UNSIGNED_LONG, MPI_COMM_WORLD);
+		for (int r = 0; r < size; r++) {
+			ck_assert_uint_eq(all[2 * r], next);
+			next += all[2 * r + 1];
+			sum += all[2 * r + 1];
+			ck_assert_uint_le(all[2 * r + 1], n / (size_t)size + 1);
+			ck_assert_uint_ge(all[2 * r + 1], n / (size_t)size);
+		}
+		ck_assert_uint_eq(sum, n);
+		free(all);
+	}
+	ck_assert_int_eq(nn_mpi_shard(NULL, NULL, 3, MPI_COMM_WORLD), NN_ENULL);
+}
+END_TEST
+
+/* The last rank holds nothing; the others split the data unevenly. */
+START_TEST(test_empty_shard)
+{
+	size_t N = 37, per = N / (size_t)(size - 1 > 0 ? size - 1 : 1);
+	size_t begin = (size_t)rank * per, count = rank == size - 1 ? 0 : per;
+	if (rank == size - 2)
+		count = N - begin; /* the remainder */
+	if (size == 1)
+		begin = 0, count = N;
+	train_and_compare(N, begin, count);
+}
+END_TEST
+
+/* One rank fails (say, its shard would not load); all agree on the error
+ * and nobody waits for ever. */
+START_TEST(test_error_on_one_rank)
+{
+	int rc = rank == size - 1 ? NN_ETRUNC : 0;
+	ck_assert_int_eq(nn_mpi_agree(rc, MPI_COMM_WORLD), size > 1 || rank == 0 ? NN_ETRUNC : 0);
+	ck_assert_int_eq(nn_mpi_agree(0, MPI_COMM_WORLD), 0);
+	/* a bad option fails on every rank alike, before any collective */
+	nn_matrix X;
+	nn_labels y;
+	make_data(&X, &y, 4);
+	const size_t sizes[] = { 2, 2 };
+	nn_net *net;
+	ck_assert_int_eq(nn_net_new(&net, 1, sizes, NULL), 0);
+	nn_train_options bad = { .eta = -1, .steps = 10 };
+	ck_assert_int_eq(nn_mpi_agree(nn_mpi_train_gd(net, &X, &y, &bad, NULL, MPI_COMM_WORLD),
+				      MPI_COMM_WORLD), NN_EINVAL);
+	nn_net_free(net);
+	nn_matrix_free(&X);
+	nn_labels_free(&y);
+}
+END_TEST
+
+int main(int argc, char **argv)
+{
+	MPI_Init(&argc, &argv);
+	MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+	MPI_Comm_size(MPI_COMM_WORLD, &size);
+	Suite *s = suite_create("mpi");
+	TCase *tc = tcase_create("distributed");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_shards);
+	tcase_add_test(tc, test_equals_single);
+	tcase_add_test(tc, test_empty_shard);
+	tcase_add_test(tc, test_error_on_one_rank);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_set_fork_status(sr, CK_NOFORK); /* one MPI process per rank, no forks */
+	srunner_run_all(sr, rank == 0 ? CK_NORMAL : CK_SILENT);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	/* the job fails if any rank failed */
+	int any = nn_mpi_agree(failed ? -1 : 0, MPI_COMM_WORLD);
+	MPI_Finalize();
+	return any ? EXIT_FAILURE : EXIT_SUCCESS;
+}
