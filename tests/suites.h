@@ -11,6 +11,8 @@ Suite *train_suite(void);
 Suite *model_suite(void);
 Suite *fit_suite(void);
 /* datasets (issue 3) */
+Suite *random_suite(void);
+Suite *datasets_suite(void);
 /* mnist (issue 4) */
 /* plot (issue 5) */
 

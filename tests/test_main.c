@@ -20,6 +20,8 @@ static const struct {
 	{ "model", model_suite },
 	{ "fit", fit_suite },
 	/* datasets (issue 3) */
+	{ "random", random_suite },
+	{ "datasets", datasets_suite },
 	/* mnist (issue 4) */
 	/* plot (issue 5) */
 };
