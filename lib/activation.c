@@ -104,6 +104,15 @@ void nn__act_forward_output(nn_activation act, double *A, double *Z, size_t rows
 {
 	for (size_t j = 0; j < cols; j++) {
 		double *z = Z + j * rows, *a = A + j * rows;
+		if (act == NN_ACT_SIGMOID) {
+			/* the lecture's case, in one pass: the same expression as
+			 * nn__act_scalar, without a call and a switch per element */
+			for (size_t i = 0; i < rows; i++) {
+				z[i] += b[i];
+				a[i] = 1.0 / (1.0 + exp(-z[i]));
+			}
+			continue;
+		}
 		for (size_t i = 0; i < rows; i++)
 			z[i] += b[i];
 		if (act != NN_ACT_SOFTMAX) {

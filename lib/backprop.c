@@ -199,6 +199,14 @@ void nn__output_pass(double *cost, size_t *correct, nn_workspace *ws, const nn_n
 				if (db)
 					for (size_t i = 0; i < k; i++)
 						d[i] = a[i] * (a[i] - TARGET(i) - s);
+			} else if (act == NN_ACT_SIGMOID && db) {
+				/* the lecture's case: sigma' = a (1 - a) written inline, as
+				 * nn__act_deriv_from_output computes it, not a call per element */
+				for (size_t i = 0; i < k; i++) {
+					double e = a[i] - TARGET(i);
+					c += 0.5 * e * e;
+					d[i] = e * (a[i] * (1.0 - a[i]));
+				}
 			} else {
 				for (size_t i = 0; i < k; i++) {
 					double e = a[i] - TARGET(i);
