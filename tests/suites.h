@@ -14,6 +14,8 @@ Suite *fit_suite(void);
 Suite *random_suite(void);
 Suite *datasets_suite(void);
 /* mnist (issue 4) */
+Suite *mnist_suite(void);
+Suite *pickle_suite(void);
 /* plot (issue 5) */
 
 #endif

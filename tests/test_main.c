@@ -23,6 +23,8 @@ static const struct {
 	{ "random", random_suite },
 	{ "datasets", datasets_suite },
 	/* mnist (issue 4) */
+	{ "mnist", mnist_suite },
+	{ "pickle", pickle_suite },
 	/* plot (issue 5) */
 };
 

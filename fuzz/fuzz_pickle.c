@@ -1,0 +1,36 @@
+/*
+ * libFuzzer target: the pickle reader on arbitrary bytes, gzip or raw,
+ * decompressed in memory (at most 16 MB, so that a gzip bomb is refused
+ * rather than fuzzed) and parsed as an MNIST pickle.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mnist_internal.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char err[NN_MNIST_ERROR_LEN];
+	nn__src s;
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	int rc = nn__src_open_mem(&s, data, size, "fuzz", err);
+	if (rc == 0)
+		rc = nn__src_slurp(&buf, &len, &s, (size_t)16 << 20, err);
+	nn__src_close(&s);
+	if (rc == 0) {
+		nn_mnist m;
+		nn_mnist_options o;
+		memset(&m, 0, sizeof m);
+		nn_mnist_defaults(&o);
+		o.max_train = 3; /* exercise the subset path too */
+		if (nn__pickle_mnist(&m, buf, len, "fuzz", &o, err) == 0)
+			nn_mnist_free(&m);
+	}
+	free(buf);
+	return 0;
+}
