@@ -3,19 +3,19 @@
 # bounded time on its seed corpus. meson registers this as the tests
 # fuzz-idx and fuzz-pickle (suite 'fuzz'); by hand:
 #
-#   fuzz/run.sh idx|pickle [out dir] [seconds]
+#   fuzz/run.sh idx|pickle|model [out dir] [seconds]
 #
 # Exit 0: no crash, leak or sanitizer report; 1: a finding (the input is
 # saved in the out dir as crash-*, leak-*, oom-* or timeout-*);
 # 77: skipped, clang or libFuzzer is missing (Debian: clang, libclang-rt-14-dev).
 set -u
 
-target=${1:?usage: run.sh idx|pickle [out dir] [seconds]}
+target=${1:?usage: run.sh idx|pickle|model [out dir] [seconds]}
 src=$(cd "$(dirname "$0")/.." && pwd)
 out=${2:-"${TMPDIR:-/tmp}/nn-fuzz"}
 secs=${3:-30}
 cc=${CLANG:-clang}
-case $target in idx|pickle) ;; *) echo "fuzz: unknown target '$target'" >&2; exit 2 ;; esac
+case $target in idx|pickle|model) ;; *) echo "fuzz: unknown target '$target'" >&2; exit 2 ;; esac
 mkdir -p "$out" || exit 1
 
 if ! command -v "$cc" >/dev/null 2>&1; then
@@ -29,11 +29,19 @@ if ! "$cc" -fsanitize=fuzzer,address,undefined "$src/fuzz/probe.c" -o "$out/prob
 fi
 
 exe="$out/fuzz_$target"
+if [ "$target" = model ]; then
+	# the model reader and the network it builds (net.c's orthogonal init needs LAPACKE)
+	srcs="$src/lib/model.c $src/lib/net.c $src/lib/fileio.c $src/lib/random.c"
+	libs="-llapacke -lz -lm"
+else
+	srcs="$src/lib/idx.c $src/lib/pickle.c $src/lib/pickle_numpy.c $src/lib/mnist.c"
+	libs="-lz -lm"
+fi
+# shellcheck disable=SC2086
 "$cc" -std=c11 -g -O1 -D_POSIX_C_SOURCE=200809L \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-I"$src/include" -I"$src/lib" \
-	"$src/fuzz/fuzz_$target.c" "$src/lib/idx.c" "$src/lib/pickle.c" "$src/lib/pickle_numpy.c" "$src/lib/mnist.c" \
-	"$src/lib/matrix.c" "$src/lib/error.c" -lz -lm -o "$exe" || exit 1
+	"$src/fuzz/fuzz_$target.c" $srcs "$src/lib/matrix.c" "$src/lib/error.c" $libs -o "$exe" || exit 1
 
 # New inputs go to a scratch corpus in the out dir, never into the source tree.
 work="$out/corpus-$target"

@@ -198,6 +198,7 @@ NN_EXPORT int nn_model_load_buffer(nn_net **out, nn_model_state *state, const vo
 	nn_activation *acts = NULL;
 	double *sdata = NULL;
 	nn_net *net = NULL;
+	nn_model_state st = { 0 };
 	int rc;
 
 	if (len < sizeof(magic))
@@ -284,11 +285,7 @@ NN_EXPORT int nn_model_load_buffer(nn_net **out, nn_model_state *state, const vo
 				goto out;
 			get_f64s(&in, sdata, (size_t)n);
 		}
-		if (state) {
-			*state = (nn_model_state){ .kind = kind, .step = step, .n = (size_t)n,
-						   .data = sdata };
-			sdata = NULL;
-		}
+		st = (nn_model_state){ .kind = kind, .step = step, .n = (size_t)n };
 	}
 	/* what remains must be exactly the crc */
 	rc = in.left < 4 ? NN_ETRUNC : in.left > 4 ? NN_EFORMAT : 0;
@@ -300,8 +297,14 @@ NN_EXPORT int nn_model_load_buffer(nn_net **out, nn_model_state *state, const vo
 	rc = NN_ECHECKSUM;
 	if (crc_of(b, len - 4) != stored)
 		goto out;
+	/* hand over only now that everything checked out */
 	*out = net;
 	net = NULL;
+	if (state) {
+		st.data = sdata;
+		*state = st;
+		sdata = NULL;
+	}
 	rc = 0;
 out:
 	nn_net_free(net);
