@@ -1,8 +1,9 @@
 /* Files written so that a failure never leaves a partial one behind. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "nn_internal.h"
@@ -10,29 +11,53 @@
 /* Write buf to path through a temporary file in the same directory. */
 int nn__write_atomic(const char *path, const void *buf, size_t len)
 {
+	static unsigned counter;
 	size_t n = strlen(path);
-	char *tmp = malloc(n + 16);
+	char *tmp = malloc(n + 48);
 	if (!tmp)
 		return NN_ENOMEM;
-	memcpy(tmp, path, n);
-	memcpy(tmp + n, ".tmp.XXXXXX", 12);
+	/* a name of our own beside the target, created with mode 0666 so the
+	 * umask applies as for any new file (mkstemp would make it 0600) */
+	int fd = -1;
+	for (int tries = 0; tries < 100 && fd < 0; tries++) {
+		snprintf(tmp, n + 48, "%s.tmp.%ld.%u", path, (long)getpid(), counter++);
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+		if (fd < 0 && errno != EEXIST)
+			break;
+	}
 	int rc = NN_EIO;
-	int fd = mkstemp(tmp);
 	if (fd < 0)
 		goto out;
-	FILE *f = fdopen(fd, "wb");
-	if (!f) {
-		close(fd);
+	const char *p = buf;
+	size_t left = len;
+	while (left) {
+		ssize_t w = write(fd, p, left);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		p += w;
+		left -= (size_t)w;
+	}
+	int ok = left == 0 && fsync(fd) == 0;
+	ok &= close(fd) == 0;
+	if (!ok || rename(tmp, path) != 0) {
 		unlink(tmp);
 		goto out;
 	}
-	int ok = fwrite(buf, 1, len, f) == len && fflush(f) == 0 && fsync(fileno(f)) == 0;
-	ok &= fclose(f) == 0;
-	/* mkstemp makes 0600; a model is an ordinary file */
-	if (ok && chmod(tmp, 0644) == 0 && rename(tmp, path) == 0)
-		rc = 0;
-	else
-		unlink(tmp);
+	/* make the rename itself durable: fsync the directory */
+	char *dir = strdup(path);
+	if (dir) {
+		char *slash = strrchr(dir, '/');
+		const char *d = slash ? (slash == dir ? "/" : (*slash = 0, dir)) : ".";
+		int dfd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd >= 0) {
+			fsync(dfd);
+			close(dfd);
+		}
+		free(dir);
+	}
+	rc = 0;
 out:
 	free(tmp);
 	return rc;

@@ -125,7 +125,7 @@ NN_EXPORT int nn_fit(nn_net *net, nn_history *hist, const nn_matrix *X, const nn
 	int *yb = NULL;
 	nn_matrix Xb = { 0 };
 	nn_epoch_stats *epochs = NULL;
-	double **masks = NULL, *mask_buf = NULL;
+	double **masks = NULL, *mask_buf = NULL, *start = NULL;
 	size_t L = net->n_layers, hidden = 0;
 	for (size_t l = 1; l < L; l++)
 		hidden += net->sizes[l];
@@ -156,7 +156,14 @@ NN_EXPORT int nn_fit(nn_net *net, nn_history *hist, const nn_matrix *X, const nn
 		if ((rc = nn_optim_new(&own, net, opt)))
 			goto out;
 		optim = own;
+	} else if ((rc = nn__optim_fits(optim, net))) {
+		goto out; /* a caller's optimiser made for other layer sizes */
 	}
+	/* the weights at the start of the epoch, restored if it diverges */
+	rc = NN_ENOMEM;
+	if (!(start = malloc(net->n_params * sizeof(double))))
+		goto out;
+	rc = 0;
 	for (size_t i = 0; i < N; i++)
 		perm[i] = i;
 
@@ -167,6 +174,7 @@ NN_EXPORT int nn_fit(nn_net *net, nn_history *hist, const nn_matrix *X, const nn
 		nn_epoch_stats *st = &epochs[e];
 		double t0 = now(), eta = schedule_eta(opt, e), cost_sum = 0;
 		size_t right = 0;
+		memcpy(start, net->params, net->n_params * sizeof(double));
 		if (opt->shuffle)
 			nn_rng_permutation(rng, perm, N);
 		for (size_t j0 = 0; j0 < N; j0 += B) {
@@ -195,6 +203,7 @@ NN_EXPORT int nn_fit(nn_net *net, nn_history *hist, const nn_matrix *X, const nn
 			nn__forward_masked(ws, net, &batch, masks);
 			nn__output_pass(&c, &r, ws, net, labels, grad);
 			nn__backward_masked(grad, ws, net, &batch, masks);
+			/* cannot fail: optim was checked against net above */
 			nn_optim_step(optim, net, grad, eta, 1.0 / (double)nb);
 			cost_sum += c;
 			right += r;
@@ -204,6 +213,7 @@ NN_EXPORT int nn_fit(nn_net *net, nn_history *hist, const nn_matrix *X, const nn
 					.train_accuracy = (double)right / (double)N,
 					.val_cost = NAN, .val_accuracy = NAN };
 		if (!isfinite(st->train_cost)) {
+			memcpy(net->params, start, net->n_params * sizeof(double));
 			rc = NN_EDIVERGED;
 			e++;
 			break;
@@ -229,9 +239,13 @@ NN_EXPORT int nn_fit(nn_net *net, nn_history *hist, const nn_matrix *X, const nn
 			break;
 		}
 	}
-	/* with validation, hand back the weights of the lowest validation cost */
-	if (opt->val_x && best_val < INFINITY)
+	/* with early stopping, hand back the weights of the lowest validation cost */
+	if (opt->val_x && opt->patience && best_val < INFINITY && rc != NN_EDIVERGED) {
 		memcpy(net->params, best->params, net->n_params * sizeof(double));
+	} else {
+		/* the last epoch's weights, or those from before a diverging one */
+		best_epoch = rc != NN_EDIVERGED ? e - 1 : e >= 2 ? e - 2 : 0;
+	}
 	if (hist) {
 		*hist = (nn_history){ .n = e, .epochs = epochs, .best_epoch = best_epoch,
 				      .stopped_early = stopped };
@@ -240,6 +254,7 @@ NN_EXPORT int nn_fit(nn_net *net, nn_history *hist, const nn_matrix *X, const nn
 	if (rc != NN_EDIVERGED)
 		rc = 0;
 out:
+	free(start);
 	free(masks);
 	free(mask_buf);
 	free(epochs);

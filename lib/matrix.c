@@ -1,4 +1,5 @@
 /* The plain column-major matrix and label vector. */
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -39,7 +40,7 @@ NN_EXPORT nn_matrix nn_matrix_view(double *data, size_t rows, size_t cols, size_
 	return (nn_matrix){ .rows = rows, .cols = cols, .ld = ld, .data = data, .owner = 0 };
 }
 
-NN_EXPORT int nn_matrix_cols(nn_matrix *out, const nn_matrix *m, size_t col0, size_t ncols)
+NN_EXPORT int nn_matrix_cols(nn_matrix *out, nn_matrix *m, size_t col0, size_t ncols)
 {
 	if (!out || !m)
 		return NN_ENULL;
@@ -51,8 +52,9 @@ NN_EXPORT int nn_matrix_cols(nn_matrix *out, const nn_matrix *m, size_t col0, si
 
 NN_EXPORT int nn_matrix_copy(nn_matrix *dst, const nn_matrix *src)
 {
-	if (!dst || !src || !dst->data || !src->data)
-		return NN_ENULL;
+	int rc;
+	if ((rc = nn__matrix_valid(dst)) || (rc = nn__matrix_valid(src)))
+		return rc;
 	if (dst->rows != src->rows || dst->cols != src->cols)
 		return NN_ESHAPE;
 	for (size_t j = 0; j < src->cols; j++)
@@ -62,8 +64,9 @@ NN_EXPORT int nn_matrix_copy(nn_matrix *dst, const nn_matrix *src)
 
 NN_EXPORT int nn_matrix_check_finite(const nn_matrix *m)
 {
-	if (!m || !m->data)
-		return NN_ENULL;
+	int rc = nn__matrix_valid(m);
+	if (rc)
+		return rc;
 	for (size_t j = 0; j < m->cols; j++) {
 		const double *c = m->data + j * m->ld;
 		/* Sum of x * 0 is NaN exactly when some x is NaN or Inf: one branch per column. */
@@ -82,6 +85,9 @@ int nn__matrix_valid(const nn_matrix *m)
 		return NN_ENULL;
 	if (m->rows == 0 || m->cols == 0 || m->ld < m->rows)
 		return NN_ESHAPE;
+	/* CBLAS takes int sizes and leading dimensions */
+	if (m->rows > INT_MAX || m->cols > INT_MAX || m->ld > INT_MAX)
+		return NN_ESIZE;
 	return 0;
 }
 

@@ -107,6 +107,12 @@ NN_EXPORT int nn_model_save(const char *path, const nn_net *net, const nn_model_
 	if (state && state->kind && state->n && !state->data)
 		return NN_ENULL;
 	int with_state = state && state->kind;
+	/* never write a file the reader would refuse */
+	if (net->n_layers > NN_MODEL_MAX_LAYERS)
+		return NN_ESIZE;
+	for (size_t l = 0; l <= net->n_layers; l++)
+		if (net->sizes[l] > NN_MODEL_MAX_WIDTH)
+			return NN_ESIZE;
 	struct out o = { 0 };
 	put(&o, magic, sizeof(magic));
 	put_u32(&o, NN_MODEL_VERSION);
@@ -163,7 +169,7 @@ static int get_u32(struct in *in, uint32_t *v)
 
 static int get_u64(struct in *in, uint64_t *v)
 {
-	uint32_t lo, hi;
+	uint32_t lo = 0, hi = 0;
 	int rc = get_u32(in, &lo);
 	if (!rc)
 		rc = get_u32(in, &hi);

@@ -1,6 +1,7 @@
 /* The network: layer sizes, activations and one contiguous parameter buffer. */
 #include <lapacke.h>
 #include <math.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +28,11 @@ NN_EXPORT int nn_net_new(nn_net **out, size_t n_layers, const size_t *sizes,
 			    (acts[l] == NN_ACT_SOFTMAX && (l + 1 < n_layers || sizes[l + 1] < 2)))
 				return NN_EINVAL;
 
-	/* Count parameters, refusing any overflow. */
+	/* Count parameters, refusing any overflow; BLAS takes int sizes, and
+	 * the update passes the whole buffer to one daxpy. */
+	for (size_t l = 0; l <= n_layers; l++)
+		if (sizes[l] > INT_MAX)
+			return NN_ESIZE;
 	size_t total = 0;
 	for (size_t l = 1; l <= n_layers; l++) {
 		size_t in = sizes[l - 1], n = sizes[l];
@@ -38,6 +43,8 @@ NN_EXPORT int nn_net_new(nn_net **out, size_t n_layers, const size_t *sizes,
 			return NN_ESIZE;
 		total += layer;
 	}
+	if (total > INT_MAX)
+		return NN_ESIZE;
 
 	int rc = NN_ENOMEM;
 	nn_net *net = calloc(1, sizeof(*net));
@@ -180,67 +187,66 @@ NN_EXPORT int nn_net_bias(nn_matrix *b, nn_net *net, size_t l)
 	return 0;
 }
 
-/* numpy fills an (n, in) C-order array row by row; W is column-major, so
- * row i, column k of the draw goes to W[i + k * n]. */
-NN_EXPORT int nn_net_init_randn(nn_net *net, nn_rng *rng)
+/* How one weight is drawn, for fill_weights(). */
+enum draw { DRAW_GAUSS, DRAW_RANDOM, DRAW_UNIFORM_GLOROT, DRAW_NORMAL_HE };
+
+/*
+ * Fill every W_l as numpy fills an (n, in) C-order array, row by row: draw
+ * number i * in + k lands at row i, column k of the column-major W_l. The
+ * biases are zeroed, or (DRAW_RANDOM, first_network) drawn after W_l.
+ */
+static int fill_weights(nn_net *net, nn_rng *rng, enum draw how)
 {
 	if (!net || !rng)
 		return NN_ENULL;
 	for (size_t l = 1; l <= net->n_layers; l++) {
 		size_t n = net->sizes[l], in = net->sizes[l - 1];
 		double *w = nn__w(net, l), *b = nn__b(net, l);
+		double glorot = sqrt(6.0 / (double)(n + in)), he = sqrt(2.0 / (double)in);
 		for (size_t i = 0; i < n; i++)
-			for (size_t k = 0; k < in; k++)
-				w[i + k * n] = nn_rng_gauss(rng);
-		memset(b, 0, n * sizeof(double));
+			for (size_t k = 0; k < in; k++) {
+				double v;
+				switch (how) {
+				case DRAW_RANDOM:
+					v = nn_rng_random(rng);
+					break;
+				case DRAW_UNIFORM_GLOROT:
+					v = nn_rng_uniform(rng, -glorot, glorot);
+					break;
+				case DRAW_NORMAL_HE:
+					v = nn_rng_normal(rng, 0.0, he);
+					break;
+				case DRAW_GAUSS:
+				default:
+					v = nn_rng_gauss(rng);
+					break;
+				}
+				w[i + k * n] = v;
+			}
+		for (size_t i = 0; i < n; i++)
+			b[i] = how == DRAW_RANDOM ? nn_rng_random(rng) : 0.0;
 	}
 	return 0;
+}
+
+NN_EXPORT int nn_net_init_randn(nn_net *net, nn_rng *rng)
+{
+	return fill_weights(net, rng, DRAW_GAUSS);
 }
 
 NN_EXPORT int nn_net_init_random(nn_net *net, nn_rng *rng)
 {
-	if (!net || !rng)
-		return NN_ENULL;
-	for (size_t l = 1; l <= net->n_layers; l++) {
-		size_t n = net->sizes[l], in = net->sizes[l - 1];
-		double *w = nn__w(net, l), *b = nn__b(net, l);
-		for (size_t i = 0; i < n; i++)
-			for (size_t k = 0; k < in; k++)
-				w[i + k * n] = nn_rng_random(rng);
-		for (size_t i = 0; i < n; i++)
-			b[i] = nn_rng_random(rng);
-	}
-	return 0;
+	return fill_weights(net, rng, DRAW_RANDOM);
 }
 
 NN_EXPORT int nn_net_init_glorot(nn_net *net, nn_rng *rng)
 {
-	if (!net || !rng)
-		return NN_ENULL;
-	for (size_t l = 1; l <= net->n_layers; l++) {
-		size_t n = net->sizes[l], in = net->sizes[l - 1];
-		double a = sqrt(6.0 / (double)(n + in)), *w = nn__w(net, l);
-		for (size_t i = 0; i < n; i++)
-			for (size_t k = 0; k < in; k++)
-				w[i + k * n] = nn_rng_uniform(rng, -a, a);
-		memset(nn__b(net, l), 0, n * sizeof(double));
-	}
-	return 0;
+	return fill_weights(net, rng, DRAW_UNIFORM_GLOROT);
 }
 
 NN_EXPORT int nn_net_init_he(nn_net *net, nn_rng *rng)
 {
-	if (!net || !rng)
-		return NN_ENULL;
-	for (size_t l = 1; l <= net->n_layers; l++) {
-		size_t n = net->sizes[l], in = net->sizes[l - 1];
-		double s = sqrt(2.0 / (double)in), *w = nn__w(net, l);
-		for (size_t i = 0; i < n; i++)
-			for (size_t k = 0; k < in; k++)
-				w[i + k * n] = nn_rng_normal(rng, 0.0, s);
-		memset(nn__b(net, l), 0, n * sizeof(double));
-	}
-	return 0;
+	return fill_weights(net, rng, DRAW_NORMAL_HE);
 }
 
 /*

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "nn/matrix.h"
+#include "nn/fit.h"
 #include "nn/net.h"
 
 /* 0 when m has data, non-zero sizes and ld >= rows; else NN_ENULL or NN_ESHAPE. */
@@ -119,6 +120,9 @@ void nn__backward_masked(nn_net *grad, nn_workspace *ws, const nn_net *net, cons
 /* fileio.c: write buf to path through a temporary file in the same
  * directory, flushed and renamed into place; 0, NN_EIO or NN_ENOMEM. */
 int nn__write_atomic(const char *path, const void *buf, size_t len);
+
+/* optim.c: 0 when o was made for networks of net's sizes, else NN_ESHAPE. */
+int nn__optim_fits(const nn_optim *o, const nn_net *net);
 
 /* reference.c: the naive loops the tests hold the BLAS path against. */
 int nn__forward_naive(double *out, const nn_net *net, const nn_matrix *X);

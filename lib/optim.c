@@ -21,6 +21,8 @@ struct nn_optim {
 	nn_optimizer kind;
 	double mu, beta1, beta2, eps, l2;
 	size_t n_params;
+	size_t n_layers;
+	size_t *sizes;  /* the layer sizes it was made for: steps check them */
 	uint64_t t;     /* updates taken */
 	double *state;  /* MOMENTUM, NESTEROV: u (n); ADAM: m then v (2n); SGD: none */
 	size_t n_state;
@@ -46,10 +48,13 @@ NN_EXPORT int nn_optim_new(nn_optim **out, const nn_net *net, const nn_fit_optio
 			 .n_params = net->n_params };
 	o->n_state = opt->optimizer == NN_OPT_ADAM ? 2 * net->n_params
 		     : opt->optimizer == NN_OPT_SGD ? 0 : net->n_params;
-	if (o->n_state && !(o->state = calloc(o->n_state, sizeof(double)))) {
-		free(o);
+	o->n_layers = net->n_layers;
+	o->sizes = malloc((net->n_layers + 1) * sizeof(*o->sizes));
+	if (!o->sizes || (o->n_state && !(o->state = calloc(o->n_state, sizeof(double))))) {
+		nn_optim_free(o);
 		return NN_ENOMEM;
 	}
+	memcpy(o->sizes, net->sizes, (net->n_layers + 1) * sizeof(*o->sizes));
 	*out = o;
 	return 0;
 }
@@ -59,6 +64,7 @@ NN_EXPORT void nn_optim_free(nn_optim *o)
 	if (!o)
 		return;
 	free(o->state);
+	free(o->sizes);
 	free(o);
 }
 
@@ -96,12 +102,22 @@ static void update(nn_optim *o, double *p, const double *gr, double *u, double *
 	}
 }
 
+int nn__optim_fits(const nn_optim *o, const nn_net *net)
+{
+	if (o->n_layers != net->n_layers)
+		return NN_ESHAPE;
+	for (size_t l = 0; l <= net->n_layers; l++)
+		if (o->sizes[l] != net->sizes[l])
+			return NN_ESHAPE;
+	return 0;
+}
+
 NN_EXPORT int nn_optim_step(nn_optim *o, nn_net *net, const nn_net *grad, double eta,
 			    double scale)
 {
 	if (!o || !net || !grad)
 		return NN_ENULL;
-	if (net->n_params != o->n_params || nn__net_same_shape(net, grad))
+	if (nn__optim_fits(o, net) || nn__net_same_shape(net, grad))
 		return NN_ESHAPE;
 	o->t++;
 	double c1 = 1 - pow(o->beta1, (double)o->t), c2 = 1 - pow(o->beta2, (double)o->t);

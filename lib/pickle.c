@@ -122,7 +122,7 @@ static int make_tuple(pk_vm *vm, size_t n)
 	if (vm->sp - nn__pk_floor(vm) < n)
 		return PK_FAIL(vm, NN_ESTACK, "tuple of %zu items from a stack of %zu", n,
 			       vm->sp - nn__pk_floor(vm));
-	pk_obj *t;
+	pk_obj *t = NULL;
 	int rc = nn__pk_new(vm, &t, PK_TUPLE);
 	if (rc < 0)
 		return rc;

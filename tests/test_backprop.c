@@ -2,6 +2,7 @@
  * The dgemm path held against the naive loops of lib/reference.c, and the
  * whole backward pass against central finite differences of the cost.
  */
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -215,6 +216,13 @@ START_TEST(test_errors)
 	ck_assert_int_eq(nn_backward(f.grad, NULL, f.ws, f.net, &f.X, NULL), NN_ENULL);
 	ck_assert_int_eq(nn_backward(NULL, NULL, f.ws, f.net, &f.X, &f.y), NN_ENULL);
 	ck_assert_int_eq(nn_predict(NULL, f.ws, f.net, &f.X), NN_ENULL);
+
+	/* a leading dimension BLAS cannot take (int) is refused, not passed on */
+	bad = nn_matrix_view(f.Xbuf.data, 2, 11, (size_t)INT_MAX + 1);
+	ck_assert_int_eq(nn_forward(&out, f.ws, f.net, &bad), NN_ESIZE);
+	const size_t wide[] = { 2, (size_t)INT_MAX + 1, 2 };
+	nn_net *w;
+	ck_assert_int_eq(nn_net_new(&w, 2, wide, NULL), NN_ESIZE);
 
 	nn_workspace *ws;
 	ck_assert_int_eq(nn_workspace_new(&ws, f.net, 0), NN_EINVAL);

@@ -212,6 +212,7 @@ START_TEST(test_learns)
 		o.batch_size = 16;
 		o.val_x = &V;
 		o.val_y = &vy;
+		o.patience = o.epochs; /* never stops early, but restores the best weights */
 		struct allocs al = { .n = 0 };
 		o.callback = count_allocs;
 		o.user = &al;
@@ -433,6 +434,81 @@ START_TEST(test_dropout_learns)
 }
 END_TEST
 
+/* Review findings, each a regression test. */
+START_TEST(test_fit_contracts)
+{
+	nn_matrix X, V;
+	nn_labels y, vy;
+	clusters(&X, &y, 40, 41);
+	clusters(&V, &vy, 20, 42);
+	nn_rng *rng;
+	ck_assert_int_eq(nn_rng_new(&rng, 43), 0);
+
+	/* a divergence hands back the weights from before the diverging epoch */
+	const size_t sizes[] = { 2, 6, 6, 1 };
+	const nn_activation lin[] = { NN_ACT_IDENTITY, NN_ACT_IDENTITY, NN_ACT_IDENTITY };
+	nn_net *net, *before;
+	ck_assert_int_eq(nn_net_new(&net, 3, sizes, lin), 0);
+	ck_assert_int_eq(nn_net_init_randn(net, rng), 0);
+	ck_assert_int_eq(nn_net_clone(&before, net), 0);
+	nn_fit_options o = nn_fit_defaults();
+	o.eta = 1e200;
+	o.epochs = 5;
+	nn_history h;
+	ck_assert_int_eq(nn_fit(net, &h, &X, &y, &o, rng), NN_EDIVERGED);
+	ck_assert_uint_eq(h.n, 1);
+	ck_assert_mem_eq(nn_net_params(net), nn_net_params(before),
+			 nn_net_param_count(net) * sizeof(double));
+	nn_history_free(&h);
+
+	/* an optimiser made for other layer sizes (same parameter count) is refused */
+	const size_t s1[] = { 2, 3, 1 }, s2[] = { 1, 4, 1 }; /* 13 parameters each */
+	nn_net *a, *b;
+	ck_assert_int_eq(nn_net_new(&a, 2, s1, NULL), 0);
+	ck_assert_int_eq(nn_net_new(&b, 2, s2, NULL), 0);
+	ck_assert_uint_eq(nn_net_param_count(a), nn_net_param_count(b));
+	nn_optim *ob;
+	o = nn_fit_defaults();
+	ck_assert_int_eq(nn_optim_new(&ob, b, &o), 0);
+	o.optim = ob;
+	ck_assert_int_eq(nn_fit(a, NULL, &X, &y, &o, rng), NN_ESHAPE);
+	ck_assert_int_eq(nn_optim_step(ob, a, a, 0.1, 1.0), NN_ESHAPE);
+
+	/* validation without patience reports only: the last epoch's weights stay */
+	nn_net *c, *d;
+	ck_assert_int_eq(nn_net_new(&c, 2, s1, NULL), 0);
+	ck_assert_int_eq(nn_net_init_randn(c, rng), 0);
+	ck_assert_int_eq(nn_net_clone(&d, c), 0);
+	nn_rng *r1, *r2;
+	ck_assert_int_eq(nn_rng_new(&r1, 44), 0);
+	ck_assert_int_eq(nn_rng_new(&r2, 44), 0);
+	o = nn_fit_defaults();
+	o.epochs = 6;
+	o.eta = 2.0; /* large enough that the validation cost is not monotone */
+	ck_assert_int_eq(nn_fit(d, NULL, &X, &y, &o, r2), 0); /* no validation */
+	o.val_x = &V;
+	o.val_y = &vy;
+	ck_assert_int_eq(nn_fit(c, &h, &X, &y, &o, r1), 0);
+	ck_assert_uint_eq(h.best_epoch, 5);
+	ck_assert_mem_eq(nn_net_params(c), nn_net_params(d), nn_net_param_count(c) * sizeof(double));
+	nn_history_free(&h);
+	nn_optim_free(ob);
+	nn_net_free(a);
+	nn_net_free(b);
+	nn_net_free(c);
+	nn_net_free(d);
+	nn_net_free(net);
+	nn_net_free(before);
+	nn_rng_free(rng);
+	nn_rng_free(r1);
+	nn_rng_free(r2);
+	nn_matrix_free(&X);
+	nn_matrix_free(&V);
+	nn_labels_free(&y);
+	nn_labels_free(&vy);
+}
+END_TEST
+
 START_TEST(test_history_csv)
 {
 	nn_epoch_stats e[2] = { { 0, 0.5, 0.1, 1.25, 0.5, NAN, NAN }, { 1, 0.25, 0.1, 1.0, 0.75, 2.0, 0.5 } };
@@ -540,6 +616,7 @@ Suite *fit_suite(void)
 	tcase_add_test(tc, test_history_csv);
 	tcase_add_test(tc, test_dropout_gradcheck);
 	tcase_add_test(tc, test_dropout_learns);
+	tcase_add_test(tc, test_fit_contracts);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("errors");
 	tcase_add_test(tc, test_errors);

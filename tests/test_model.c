@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -132,6 +133,17 @@ START_TEST(test_atomic)
 	snprintf(cmd, sizeof(cmd), "test $(ls '%s' | wc -l) -eq 1", dir);
 	ck_assert_int_eq(system(cmd), 0); /* only "taken": no temporary left */
 	ck_assert_int_eq(nn_model_save(path, net, NULL), 0);
+	/* a new file's mode follows the umask, as any new file's does */
+	mode_t old = umask(077);
+	ck_assert_int_eq(nn_model_save(path, net, NULL), 0);
+	struct stat st;
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0600);
+	umask(022);
+	ck_assert_int_eq(nn_model_save(path, net, NULL), 0);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0644);
+	umask(old);
 	nn_net_free(net);
 	rm_tmp();
 }
@@ -239,6 +251,15 @@ START_TEST(test_errors)
 	ck_assert_ptr_null(sn);
 	ck_assert_ptr_null(got.data);
 	free(sbuf);
+
+	/* the writer refuses what the reader would: more than 1024 layers */
+	size_t many[1026];
+	for (int i = 0; i < 1026; i++)
+		many[i] = 1;
+	nn_net *deep;
+	ck_assert_int_eq(nn_net_new(&deep, 1025, many, NULL), 0);
+	ck_assert_int_eq(nn_model_save(path, deep, NULL), NN_ESIZE);
+	nn_net_free(deep);
 
 	/* files */
 	ck_assert_int_eq(nn_model_load(&out, NULL, "/nonexistent/m.nn"), NN_ENOENT);

@@ -41,7 +41,9 @@ typedef enum nn_schedule {
 	NN_SCHEDULE_CONSTANT = 0, /**< eta */
 	NN_SCHEDULE_STEP,         /**< eta * gamma^floor(e / step_epochs) */
 	NN_SCHEDULE_EXPONENTIAL,  /**< eta * gamma^e */
-	NN_SCHEDULE_COSINE,       /**< eta_min + (eta - eta_min) (1 + cos(pi e / epochs)) / 2 */
+	NN_SCHEDULE_COSINE,       /**< eta_min + (eta - eta_min) (1 + cos(pi e / epochs)) / 2: it
+				       approaches eta_min, reached one epoch after the last (as
+				       PyTorch's CosineAnnealingLR with T_max = epochs) */
 	NN_SCHEDULE_COUNT_        /**< not a schedule */
 } nn_schedule;
 
@@ -72,7 +74,7 @@ typedef struct nn_fit_options {
 	nn_schedule schedule;     /**< default NN_SCHEDULE_CONSTANT */
 	size_t step_epochs;       /**< STEP: epochs between decays; default 10 */
 	double gamma;             /**< STEP and EXPONENTIAL decay factor, in (0, 1]; default 0.5 */
-	double eta_min;           /**< COSINE: the final step size, in [0, eta]; default 0 */
+	double eta_min;           /**< COSINE: the step size approached, in [0, eta]; default 0 */
 	size_t batch_size;        /**< columns per batch; 0 or >= N: full batch; default 32 */
 	size_t epochs;            /**< >= 1; default 10 */
 	int shuffle;              /**< reshuffle every epoch (default 1) */
@@ -81,9 +83,13 @@ typedef struct nn_fit_options {
 	const nn_matrix *val_x;   /**< validation inputs, or NULL; borrowed for the call */
 	const nn_labels *val_y;   /**< validation labels, with val_x */
 	size_t patience;          /**< with validation: stop after this many epochs without a lower
-				       validation cost and restore the best weights; 0: never stop early */
-	nn_optim *optim;          /**< NULL: a fresh optimiser; else this one, whose state carries
-				       over (to resume training exactly); borrowed */
+				       validation cost, and at the end restore the weights of the
+				       lowest validation cost; 0: no early stopping, and the last
+				       epoch's weights are kept (validation is only reported) */
+	nn_optim *optim;          /**< NULL: a fresh optimiser made from the fields above; else
+				       this one, borrowed and UPDATED (its state carries over, to
+				       resume training exactly); its own optimizer, momentum,
+				       betas, epsilon and l2 then apply, not the fields above */
 	nn_epoch_callback callback; /**< after every epoch; may be NULL */
 	void *user;               /**< handed to callback */
 } nn_fit_options;
@@ -92,8 +98,10 @@ typedef struct nn_fit_options {
 typedef struct nn_history {
 	size_t n;                /**< epochs run */
 	nn_epoch_stats *epochs;  /**< n entries; free with nn_history_free() */
-	size_t best_epoch;       /**< epoch whose weights net holds at the end (with early stopping
-				      the lowest validation cost; else the last) */
+	size_t best_epoch;       /**< epoch whose weights net holds at the end: with patience, the
+				      lowest validation cost; else the last epoch; after
+				      NN_EDIVERGED the one before the diverging epoch (0 when the
+				      first epoch diverged and net holds its initial weights) */
 	int stopped_early;       /**< 1 when patience ran out */
 } nn_history;
 
@@ -105,9 +113,9 @@ NN_EXPORT nn_fit_options nn_fit_defaults(void);
  * @param hist out (may be NULL): every epoch's statistics; free with nn_history_free().
  * @param rng  the shuffles and dropout masks are drawn from it; may be NULL when
  *             shuffle is 0 and dropout is 0.
- * @return 0, NN_ENULL, NN_EINVAL (an option out of range), NN_ESHAPE, NN_ENONFINITE,
- *         NN_ELABEL, NN_ENOMEM, or NN_EDIVERGED (net holds the weights from before
- *         the diverging epoch).
+ * @return 0, NN_ENULL, NN_EINVAL (an option out of range), NN_ESHAPE (also: opt->optim
+ *         made for other layer sizes), NN_ENONFINITE, NN_ELABEL, NN_ENOMEM, or
+ *         NN_EDIVERGED (net holds the weights from before the diverging epoch).
  */
 NN_EXPORT int nn_fit(nn_net *net, nn_history *hist, const nn_matrix *X, const nn_labels *y,
 		     const nn_fit_options *opt, nn_rng *rng);
@@ -135,7 +143,8 @@ NN_EXPORT void nn_optim_free(nn_optim *o);
 
 /**
  * One update of net from grad: g = scale * grad + l2 * W, then the rule.
- * @return 0, NN_ENULL or NN_ESHAPE.
+ * @return 0, NN_ENULL or NN_ESHAPE (net or grad is not of the layer sizes o
+ *         was made for).
  */
 NN_EXPORT int nn_optim_step(nn_optim *o, nn_net *net, const nn_net *grad, double eta,
 			    double scale);

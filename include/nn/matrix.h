@@ -3,7 +3,8 @@
  * @brief The plain column-major matrix every nn module passes around.
  *
  * Element (i, j) of a matrix m sits at m.data[i + j * m.ld], with
- * ld >= rows. A data set of N samples with F features is an F x N matrix:
+ * ld >= rows. Functions that hand a matrix to BLAS refuse sizes and
+ * leading dimensions above INT_MAX (NN_ESIZE): CBLAS takes int. A data set of N samples with F features is an F x N matrix:
  * one sample per column, so a batch goes straight into W * X.
  */
 #ifndef NN_MATRIX_H
@@ -56,21 +57,23 @@ NN_EXPORT void nn_matrix_free(nn_matrix *m);
 NN_EXPORT nn_matrix nn_matrix_view(double *data, size_t rows, size_t cols, size_t ld);
 
 /**
- * A view of columns [col0, col0 + ncols) of m, sharing m's data.
+ * A view of columns [col0, col0 + ncols) of m, sharing m's data: writing
+ * through the view writes m, so m is not const.
  * @param out out: the view, valid while m's data is.
  * @return 0, NN_ENULL or NN_EINVAL (columns out of range).
  */
-NN_EXPORT int nn_matrix_cols(nn_matrix *out, const nn_matrix *m, size_t col0, size_t ncols);
+NN_EXPORT int nn_matrix_cols(nn_matrix *out, nn_matrix *m, size_t col0, size_t ncols);
 
 /**
  * Copy src into dst element by element; dst must have src's shape.
- * @return 0, NN_ENULL or NN_ESHAPE.
+ * @return 0, NN_ENULL, NN_ESHAPE (shapes differ, a zero size, ld < rows) or
+ *         NN_ESIZE (a size above INT_MAX).
  */
 NN_EXPORT int nn_matrix_copy(nn_matrix *dst, const nn_matrix *src);
 
 /**
  * Check that every element is finite.
- * @return 0, NN_ENULL or NN_ENONFINITE.
+ * @return 0, NN_ENULL, NN_ESHAPE, NN_ESIZE (as nn_matrix_copy()) or NN_ENONFINITE.
  */
 NN_EXPORT int nn_matrix_check_finite(const nn_matrix *m);
 

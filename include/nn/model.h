@@ -39,7 +39,8 @@ typedef struct nn_model_state {
 /**
  * Save net (and optionally a training state) to path, atomically.
  * @param state may be NULL.
- * @return 0, NN_ENULL, NN_EIO (cannot create, write or rename) or NN_ENOMEM.
+ * @return 0, NN_ENULL, NN_ESIZE (more than 1024 layers or a width above 2^24:
+ *         the format's limits), NN_EIO (cannot create, write or rename) or NN_ENOMEM.
  */
 NN_EXPORT int nn_model_save(const char *path, const nn_net *net, const nn_model_state *state);
 

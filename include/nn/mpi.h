@@ -44,8 +44,8 @@ NN_EXPORT int nn_mpi_bcast_params(nn_net *net, int root, MPI_Comm comm);
 
 /**
  * Agree on an outcome: every rank passes its own rc and gets back the same
- * answer -- 0 when all ranks succeeded, else the lowest (first-listed)
- * error code any rank had. Call it after each step that can fail on one
+ * answer -- 0 when all ranks succeeded, else the most negative error code
+ * any rank had. Call it after each step that can fail on one
  * rank alone (loading a shard, say), so a failure stops every rank
  * instead of leaving the others waiting in a collective.
  * @return the agreed code, or NN_EIO when MPI itself failed.

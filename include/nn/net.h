@@ -69,7 +69,8 @@ typedef struct nn_workspace nn_workspace;
  * The cost is NN_COST_QUADRATIC; change it with nn_net_set_cost().
  * @return 0, NN_ENULL, NN_EINVAL (L = 0, a width of 0, an unknown activation,
  *         softmax on a hidden layer or on an output layer of width 1),
- *         NN_ESIZE (parameter count overflows) or NN_ENOMEM.
+ *         NN_ESIZE (a width or the parameter count above INT_MAX: BLAS takes
+ *         int sizes) or NN_ENOMEM.
  */
 NN_EXPORT int nn_net_new(nn_net **net, size_t n_layers, const size_t *sizes,
 			 const nn_activation *acts);
@@ -96,7 +97,7 @@ NN_EXPORT size_t nn_net_layers(const nn_net *net);
 /** Width of layer l, 0 <= l <= L (sizes[l]); 0 when l is out of range. */
 NN_EXPORT size_t nn_net_width(const nn_net *net, size_t l);
 
-/** Activation of layer l, 1 <= l <= L. */
+/** Activation of layer l, 1 <= l <= L (NN_ACT_IDENTITY when l is out of range). */
 NN_EXPORT nn_activation nn_net_activation(const nn_net *net, size_t l);
 
 /**

@@ -6,7 +6,8 @@
  * passed through the data generators, the train/test split and the weight
  * initialisation in the lecture's order, reproduces the numbers the
  * lecture's Python draws after `np.random.seed(k)` (numpy 1.24).
- * There is no global state: every draw names its generator.
+ * There is no global state: every draw names its generator. The draw
+ * functions return values, not error codes, so their rng must not be NULL.
  */
 #ifndef NN_RANDOM_H
 #define NN_RANDOM_H
