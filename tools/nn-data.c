@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <nn/nn.h>
@@ -316,12 +317,18 @@ static int write_file(const char *path, const nn_matrix *parts, const nn_labels 
 		free(tmp);
 		return 1;
 	}
-	FILE *fp = fdopen(fd, "w");
-	int err = !fp || write_csv(fp, parts, labels, n_parts) != 0;
-	if (fp)
+	/* mkstemp makes 0600; give the file the mode any new file would get */
+	mode_t mask = umask(0);
+	umask(mask);
+	int err = fchmod(fd, 0666 & ~mask) != 0;
+	FILE *fp = err ? NULL : fdopen(fd, "w");
+	err = err || !fp || write_csv(fp, parts, labels, n_parts) != 0;
+	if (fp) {
+		err = err || fflush(fp) != 0 || fsync(fd) != 0;
 		err |= fclose(fp) != 0;
-	else
+	} else {
 		close(fd);
+	}
 	if (!err && rename(tmp, path) != 0)
 		err = 1;
 	if (err) {
