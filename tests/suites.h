@@ -17,5 +17,7 @@ Suite *datasets_suite(void);
 Suite *mnist_suite(void);
 Suite *pickle_suite(void);
 /* plot (issue 5) */
+Suite *png_suite(void);
+Suite *lecture_suite(void);
 
 #endif

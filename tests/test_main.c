@@ -26,6 +26,8 @@ static const struct {
 	{ "mnist", mnist_suite },
 	{ "pickle", pickle_suite },
 	/* plot (issue 5) */
+	{ "png", png_suite },
+	{ "lecture", lecture_suite },
 };
 
 int main(int argc, char **argv)
