@@ -19,11 +19,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (nn__src_open_mem(&s, data, size, "fuzz", err) == 0) {
 			if (k < 2) {
 				nn_matrix X;
-				if (nn__idx_images(&X, NULL, &s, maxes[k], 255.0, err) == 0)
+				if (nn__idx_images(&X, NULL, &s, k, maxes[k], 255.0, err) == 0)
 					nn_matrix_free(&X);
 			} else {
 				nn_labels y;
-				if (nn__idx_labels(&y, NULL, &s, 0, err) == 0)
+				if (nn__idx_labels(&y, NULL, &s, 1, 0, err) == 0)
 					nn_labels_free(&y);
 			}
 		}

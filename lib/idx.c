@@ -112,8 +112,8 @@ static int grow(void **p, size_t *have, size_t need, size_t cap, size_t size)
 	return 0;
 }
 
-int nn__idx_images(nn_matrix *X, nn__idx_info *info, nn__src *s, size_t max, double scale,
-		   char *err)
+int nn__idx_images(nn_matrix *X, nn__idx_info *info, nn__src *s, size_t first, size_t max,
+		   double scale, char *err)
 {
 	unsigned char h[16];
 	unsigned char *px = NULL;
@@ -138,7 +138,8 @@ int nn__idx_images(nn_matrix *X, nn__idx_info *info, nn__src *s, size_t max, dou
 				"%s: header announces %u images of %u x %u: beyond the limits",
 				s->name, (unsigned)count, (unsigned)rows, (unsigned)cols);
 	size_t F = (size_t)rows * cols;
-	size_t keep = (max && max < count) ? max : count;
+	size_t avail = first < count ? count - first : 0;
+	size_t keep = (max && max < avail) ? max : avail;
 
 	/* pixel byte -> double once, so that every pixel is the same division. */
 	double lut[256];
@@ -149,6 +150,18 @@ int nn__idx_images(nn_matrix *X, nn__idx_info *info, nn__src *s, size_t max, dou
 		rc = nn__fail(err, NN_ENOMEM, "%s: out of memory", s->name);
 		goto out;
 	}
+	/* the images before the shard: read (the whole file is checked), not kept */
+	for (size_t k = 0; k < first && k < count; k++) {
+		size_t got = 0;
+		if ((rc = nn__src_read(s, px, F, &got, err)) < 0)
+			goto out;
+		if (got < F) {
+			rc = nn__fail(err, NN_ETRUNC,
+				      "%s: holds %zu of the %u images its header announces",
+				      s->name, k, (unsigned)count);
+			goto out;
+		}
+	}
 	for (n = 0; n < keep; n++) {
 		size_t got = 0;
 		if ((rc = nn__src_read(s, px, F, &got, err)) < 0)
@@ -156,7 +169,7 @@ int nn__idx_images(nn_matrix *X, nn__idx_info *info, nn__src *s, size_t max, dou
 		if (got < F) {
 			rc = nn__fail(err, NN_ETRUNC,
 				      "%s: holds %zu of the %u images its header announces",
-				      s->name, n, (unsigned)count);
+				      s->name, first + n, (unsigned)count);
 			goto out;
 		}
 		if ((rc = grow((void **)&data, &cap, n + 1, keep, F * sizeof(double))) < 0) {
@@ -167,9 +180,10 @@ int nn__idx_images(nn_matrix *X, nn__idx_info *info, nn__src *s, size_t max, dou
 		for (size_t i = 0; i < F; i++)
 			col[i] = lut[px[i]];
 	}
-	if ((rc = skip_rest(s, (uint64_t)(count - keep) * F, F, keep, count, err)) < 0)
+	size_t done = (first < count ? first : count) + keep;
+	if ((rc = skip_rest(s, (uint64_t)(count - done) * F, F, done, count, err)) < 0)
 		goto out;
-	if (cap > keep) {
+	if (keep && cap > keep) {
 		double *shrunk = realloc(data, keep * F * sizeof(double));
 		if (shrunk)
 			data = shrunk;
@@ -184,7 +198,8 @@ out:
 	return rc;
 }
 
-int nn__idx_labels(nn_labels *y, nn__idx_info *info, nn__src *s, size_t max, char *err)
+int nn__idx_labels(nn_labels *y, nn__idx_info *info, nn__src *s, size_t first, size_t max,
+		   char *err)
 {
 	unsigned char h[8], buf[SKIP_BUF];
 	int *data = NULL;
@@ -203,9 +218,11 @@ int nn__idx_labels(nn_labels *y, nn__idx_info *info, nn__src *s, size_t max, cha
 	if (count > NN__IDX_MAX_COUNT)
 		return nn__fail(err, NN_ESIZE, "%s: header announces %u labels: beyond the limit",
 				s->name, (unsigned)count);
-	size_t keep = (max && max < count) ? max : count;
+	size_t avail = first < count ? count - first : 0;
+	size_t keep = (max && max < avail) ? max : avail;
 
-	/* Every label is checked, kept or not: a bad one means a bad file. */
+	/* Every label is checked, kept or not: a bad one means a bad file.
+	 * Labels first .. first + keep - 1 are kept. */
 	size_t i = 0;
 	while (i < count) {
 		size_t want = count - i < SKIP_BUF ? count - i : SKIP_BUF;
@@ -219,14 +236,15 @@ int nn__idx_labels(nn_labels *y, nn__idx_info *info, nn__src *s, size_t max, cha
 					      buf[k], i + k, NN_MNIST_CLASSES);
 				goto out;
 			}
-		if (i < keep) {
-			size_t k = keep - i < got ? keep - i : got;
-			if ((rc = grow((void **)&data, &cap, i + k, keep, sizeof(int))) < 0) {
+		/* the part of [i, i + got) inside [first, first + keep) */
+		size_t lo = first > i ? first : i, hi = first + keep < i + got ? first + keep : i + got;
+		if (lo < hi) {
+			if ((rc = grow((void **)&data, &cap, hi - first, keep, sizeof(int))) < 0) {
 				rc = nn__fail(err, rc, "%s: out of memory", s->name);
 				goto out;
 			}
-			for (size_t j = 0; j < k; j++)
-				data[i + j] = buf[j];
+			for (size_t j = lo; j < hi; j++)
+				data[j - first] = buf[j - i];
 		}
 		i += got;
 		if (got < want) {
@@ -260,7 +278,7 @@ NN_EXPORT int nn_idx_read_images(nn_matrix *X, const char *path, size_t max, dou
 	int rc = nn__src_open_file(&s, path, NULL);
 	if (rc < 0)
 		return rc;
-	rc = nn__idx_images(X, NULL, &s, max, scale, NULL);
+	rc = nn__idx_images(X, NULL, &s, 0, max, scale, NULL);
 	nn__src_close(&s);
 	return rc;
 }
@@ -276,7 +294,7 @@ NN_EXPORT int nn_idx_read_labels(nn_labels *y, const char *path, size_t max)
 	int rc = nn__src_open_file(&s, path, NULL);
 	if (rc < 0)
 		return rc;
-	rc = nn__idx_labels(y, NULL, &s, max, NULL);
+	rc = nn__idx_labels(y, NULL, &s, 0, max, NULL);
 	nn__src_close(&s);
 	return rc;
 }

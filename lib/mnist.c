@@ -392,20 +392,20 @@ out:
 }
 
 static int load_split(nn_matrix *X, nn_labels *y, nn__idx_info *info, const char *img_path,
-		      const char *lab_path, size_t max, double scale, char *err)
+		      const char *lab_path, size_t first, size_t max, double scale, char *err)
 {
 	nn__src s;
 	nn__idx_info li;
 	int rc = nn__src_open_file(&s, img_path, err);
 	if (rc < 0)
 		return rc;
-	rc = nn__idx_images(X, info, &s, max, scale, err);
+	rc = nn__idx_images(X, info, &s, first, max, scale, err);
 	nn__src_close(&s);
 	if (rc < 0)
 		return rc;
 	if ((rc = nn__src_open_file(&s, lab_path, err)) < 0)
 		return rc;
-	rc = nn__idx_labels(y, &li, &s, max, err);
+	rc = nn__idx_labels(y, &li, &s, first, max, err);
 	nn__src_close(&s);
 	if (rc < 0)
 		return rc;
@@ -423,10 +423,10 @@ static int load_dir(nn_mnist *out, const char *dir, const nn_mnist_options *opt)
 	for (int k = 0; k < 4; k++)
 		if ((rc = find_idx(&paths[k], dir, k, out->error)) < 0)
 			goto out;
-	if ((rc = load_split(&out->train_x, &out->train_y, &tr, paths[0], paths[1], opt->max_train,
-			     opt->scale, out->error)) < 0)
+	if ((rc = load_split(&out->train_x, &out->train_y, &tr, paths[0], paths[1],
+			     opt->first_train, opt->max_train, opt->scale, out->error)) < 0)
 		goto out;
-	if ((rc = load_split(&out->test_x, &out->test_y, &te, paths[2], paths[3], opt->max_test,
+	if ((rc = load_split(&out->test_x, &out->test_y, &te, paths[2], paths[3], 0, opt->max_test,
 			     opt->scale, out->error)) < 0)
 		goto out;
 	if (tr.rows != te.rows || tr.cols != te.cols) {

@@ -74,10 +74,13 @@ typedef struct nn__idx_info {
 } nn__idx_info;
 
 /* idx.c: the readers behind nn_idx_read_images/labels, on an open source.
- * max 0 keeps all; info (may be NULL) receives the header. */
-int nn__idx_images(nn_matrix *X, nn__idx_info *info, nn__src *s, size_t max, double scale,
+ * Items [first, first + max) are kept (max 0: all from first on; first past
+ * the end: none); the whole file is read and checked. info (may be NULL)
+ * receives the header. */
+int nn__idx_images(nn_matrix *X, nn__idx_info *info, nn__src *s, size_t first, size_t max,
+		   double scale, char *err);
+int nn__idx_labels(nn_labels *y, nn__idx_info *info, nn__src *s, size_t first, size_t max,
 		   char *err);
-int nn__idx_labels(nn_labels *y, nn__idx_info *info, nn__src *s, size_t max, char *err);
 
 /* pickle.c: parse a whole decompressed pickle held in memory. out must be
  * empty; on failure it stays empty. */

@@ -261,27 +261,34 @@ static int check_pair(pk_vm *vm, const pk_obj *pair, const char *what, size_t *N
 }
 
 /* The first max samples of a pair into X (F x n, one image per column) and y. */
-static int convert(pk_vm *vm, nn_matrix *X, nn_labels *Y, const pk_obj *pair, size_t max,
-		   const double *lut, const char *what)
+static int convert(pk_vm *vm, nn_matrix *X, nn_labels *Y, const pk_obj *pair, size_t first,
+		   size_t max, const double *lut, const char *what)
 {
 	const pk_array *x = &pair->u.t.items[0]->u.a, *y = &pair->u.t.items[1]->u.a;
 	size_t N = x->shape[0], F = x->shape[1];
-	size_t n = (max && max < N) ? max : N;
+	size_t avail = first < N ? N - first : 0;
+	size_t n = (max && max < avail) ? max : avail;
+	if (n == 0) { /* a shard past the end */
+		*X = (nn_matrix){ .rows = F, .cols = 0, .ld = F };
+		*Y = (nn_labels){ 0 };
+		return 0;
+	}
 	int rc = nn_matrix_new(X, F, n);
 	if (rc < 0)
 		return PK_FAIL(vm, rc, "cannot allocate %zu x %zu %s images", F, n, what);
 	if ((rc = nn_labels_new(Y, n)) < 0)
 		return PK_FAIL(vm, rc, "cannot allocate %zu %s labels", n, what);
-	for (size_t j = 0; j < n; j++) {
+	for (size_t c = 0; c < n; c++) {
 		/* image j is row j of the (N, F) array: C order j*F + f, Fortran order j + f*N */
+		size_t j = first + c;
 		for (size_t f = 0; f < F; f++) {
 			double d = get_f(x, x->fortran ? j + f * N : j * F + f, lut);
 			if (!isfinite(d))
 				return PK_FAIL(vm, NN_ENONFINITE, "%s image %zu holds NaN or Inf",
 					       what, j);
-			NN_AT(X, f, j) = d;
+			NN_AT(X, f, c) = d;
 		}
-		Y->data[j] = (int)get_i(y, j);
+		Y->data[c] = (int)get_i(y, j);
 	}
 	return 0;
 }
@@ -304,9 +311,9 @@ int nn__pk_to_mnist(pk_vm *vm, nn_mnist *out, const pk_obj *root, const nn_mnist
 	double lut[256];
 	for (int b = 0; b < 256; b++)
 		lut[b] = (double)b / opt->scale;
-	if ((rc = convert(vm, &out->train_x, &out->train_y, root->u.t.items[0], opt->max_train, lut,
+	if ((rc = convert(vm, &out->train_x, &out->train_y, root->u.t.items[0], opt->first_train, opt->max_train, lut,
 			  what[0])) < 0 ||
-	    (rc = convert(vm, &out->test_x, &out->test_y, root->u.t.items[2], opt->max_test, lut,
+	    (rc = convert(vm, &out->test_x, &out->test_y, root->u.t.items[2], 0, opt->max_test, lut,
 			  what[2])) < 0)
 		return rc;
 	nn__image_shape(&out->rows, &out->cols, F[0]);

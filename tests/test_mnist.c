@@ -398,7 +398,7 @@ static int load_images(const char *name, char *err)
 	int rc = nn__src_open_file(&s, tpath(name), err);
 	if (rc < 0)
 		return rc;
-	rc = nn__idx_images(&X, NULL, &s, 0, 255.0, err);
+	rc = nn__idx_images(&X, NULL, &s, 0, 0, 255.0, err);
 	nn__src_close(&s);
 	if (rc == 0)
 		nn_matrix_free(&X);
@@ -414,7 +414,7 @@ static int load_labels(const char *name, char *err)
 	int rc = nn__src_open_file(&s, tpath(name), err);
 	if (rc < 0)
 		return rc;
-	rc = nn__idx_labels(&y, NULL, &s, 0, err);
+	rc = nn__idx_labels(&y, NULL, &s, 0, 0, err);
 	nn__src_close(&s);
 	if (rc == 0)
 		nn_labels_free(&y);
@@ -621,10 +621,10 @@ static size_t idx_count(const char *path, int images)
 	nn_labels y;
 	ck_assert_int_eq(nn__src_open_file(&s, path, NULL), 0);
 	if (images) {
-		ck_assert_int_eq(nn__idx_images(&X, &info, &s, 1, 255.0, NULL), 0);
+		ck_assert_int_eq(nn__idx_images(&X, &info, &s, 0, 1, 255.0, NULL), 0);
 		nn_matrix_free(&X);
 	} else {
-		ck_assert_int_eq(nn__idx_labels(&y, &info, &s, 1, NULL), 0);
+		ck_assert_int_eq(nn__idx_labels(&y, &info, &s, 0, 1, NULL), 0);
 		nn_labels_free(&y);
 	}
 	nn__src_close(&s);
@@ -707,6 +707,46 @@ START_TEST(test_fashion)
 }
 END_TEST
 
+/* Shards for distributed training: first_train skips, max_train keeps;
+ * the kept columns and labels equal those of a full load. */
+static void check_shard(const nn_mnist *full, const char *path, size_t first, size_t max,
+			size_t want)
+{
+	nn_mnist m;
+	nn_mnist_options o;
+	nn_mnist_defaults(&o);
+	o.first_train = first;
+	o.max_train = max;
+	ck_assert_int_eq(nn_mnist_load(&m, path, &o), 0);
+	ck_assert_uint_eq(m.train_x.cols, want);
+	ck_assert_uint_eq(m.train_y.n, want);
+	for (size_t j = 0; j < want; j++) {
+		ck_assert_mem_eq(m.train_x.data + j * m.train_x.ld,
+				 full->train_x.data + (first + j) * full->train_x.ld,
+				 full->train_x.rows * sizeof(double));
+		ck_assert_int_eq(m.train_y.data[j], full->train_y.data[first + j]);
+	}
+	ck_assert_uint_eq(m.test_x.cols, full->test_x.cols); /* the test set is whole */
+	nn_mnist_free(&m);
+}
+
+START_TEST(test_shards)
+{
+	const char *paths[2] = { SAMPLE_DIR, NN_SOURCE_ROOT "/tests/data/pickle/py3-p4-u1-i4.pkl" };
+	for (int k = 0; k < 2; k++) {
+		nn_mnist full;
+		ck_assert_int_eq(nn_mnist_load(&full, paths[k], NULL), 0);
+		size_t N = full.train_x.cols;
+		check_shard(&full, paths[k], 0, N / 2, N / 2);
+		check_shard(&full, paths[k], N / 2, 0, N - N / 2);
+		check_shard(&full, paths[k], 1, 1, 1);
+		check_shard(&full, paths[k], N - 1, 5, 1);
+		check_shard(&full, paths[k], N, 0, 0); /* past the end: empty */
+		nn_mnist_free(&full);
+	}
+}
+END_TEST
+
 Suite *mnist_suite(void)
 {
 	Suite *s = suite_create("mnist");
@@ -722,6 +762,7 @@ Suite *mnist_suite(void)
 	tc = tcase_create("data");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_sample);
+	tcase_add_test(tc, test_shards);
 	tcase_add_test(tc, test_real_mnist);
 	tcase_add_test(tc, test_fashion);
 	suite_add_tcase(s, tc);

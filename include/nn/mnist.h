@@ -43,6 +43,12 @@ typedef struct nn_mnist_options {
 	double scale;     /**< divisor of pixel bytes: 255 (default, pixels in [0, 1]) or 256
 			       (pixels in [0, 255/256], exactly as mnist.pkl.gz stores them);
 			       any finite value > 0. Float arrays of a pickle are kept as stored. */
+	size_t first_train; /**< skip the first first_train training samples, so that the
+				 training set kept is [first_train, first_train + max_train):
+				 one rank's shard in distributed training (nn/mpi.h). IDX files
+				 are read past the skipped images without keeping them; a
+				 shard beyond the end is empty (0 columns, data NULL).
+				 Default 0 */
 } nn_mnist_options;
 
 /** A loaded data set; every field is owned. Free with nn_mnist_free(). */
