@@ -13,11 +13,20 @@
  * speed-up nn / numpy, peak resident size, and heap allocations across n
  * and 2n steps (both must be 0: a step allocates nothing).
  *
+ * The sparse first layer (issue 9): on inputs of 64 features or more, the
+ * step is also timed on the path nn did not choose (dense or sparse, see
+ * nn_gd_set_input), in the same rounds, and the report says which path nn
+ * takes, X's density, both steps and floor / step -- how much faster than
+ * the dense dgemm floor the step runs. `--workloads sparsity` measures the
+ * density at which the sparse products stop beating dgemm (the threshold
+ * of NN_INPUT_AUTO).
+ *
  * Which BLAS runs is whatever libblas.so.3 the dynamic linker finds: this
  * binary links the generic CBLAS, so LD_LIBRARY_PATH picks the backend
  * (bench/compare_backends.sh runs it under each). Thread counts come from
  * the environment (OPENBLAS_NUM_THREADS, BLIS_NUM_THREADS, OMP_NUM_THREADS);
- * nn itself never starts a thread.
+ * nn's sparse kernels run on as many threads as the BLAS (--nn-threads
+ * overrides), in a pool of their own whose threads sleep while BLAS runs.
  */
 #include <cblas.h>
 #include <errno.h>
@@ -31,6 +40,7 @@
 
 #include "alloc_count.h"
 #include "blasinfo.h"
+#include "nn_internal.h"
 #include "numpy_client.h"
 #include "workloads.h"
 
@@ -58,6 +68,8 @@ struct options {
 	int check_steps;        /* steps of the nn-vs-numpy agreement check */
 	int info_only;
 	int progress;           /* stderr is a terminal: show rounds as they go */
+	int input;              /* -1: nn's choice (auto), else an nn_input_mode */
+	size_t nn_threads;      /* threads of nn's sparse kernels; 0: as many as the BLAS */
 };
 
 static double now(void)
@@ -200,6 +212,11 @@ struct result {
 	double check_rel;       /* |cost_nn - cost_numpy| / cost after check_steps steps */
 	char numpy_blas[512];
 	char data[256];
+	double density;         /* non-zero fraction of X */
+	int sparse;             /* the path the timed nn step took: 1 sparse, 0 dense */
+	double other_ms;        /* the step on the other path (NAN: not timed) */
+	double dense_ms, sparse_ms, x_floor; /* x_floor = floor / the faster of the two */
+	size_t nn_threads;
 };
 
 static int run_steps(nn_gd *gd, long k)
@@ -271,10 +288,11 @@ static int run_workload(struct result *res, const struct bench_workload *w,
 	struct floor fl = { 0 };
 	struct numpy_child np = { .pid = -1 };
 	nn_rng *rng = NULL;
-	nn_net *net = NULL, *init = NULL;
-	nn_gd *gd = NULL;
+	nn_net *net = NULL, *init = NULL, *net2 = NULL;
+	nn_gd *gd = NULL, *gd2 = NULL;
 	int rc;
 	char reply[1024];
+	res->other_ms = res->dense_ms = res->sparse_ms = res->x_floor = NAN;
 
 	reset_peak_rss();
 	if ((rc = nn_rng_new(&rng, o->seed)))
@@ -285,6 +303,20 @@ static int run_workload(struct result *res, const struct bench_workload *w,
 	if ((rc = bench_net_new(&net, w, rng)) || (rc = nn_net_clone(&init, net)) ||
 	    (rc = nn_gd_new(&gd, net, &d.X, &d.y, w->eta)) || (rc = floor_new(&fl, w, &d.X, rng)))
 		goto out;
+	if ((o->input >= 0 && (rc = nn_gd_set_input(gd, (nn_input_mode)o->input))) ||
+	    (rc = nn_gd_set_threads(gd, o->nn_threads)))
+		goto out;
+	res->density = nn_gd_input_density(gd);
+	res->sparse = nn_gd_input(gd) == NN_INPUT_SPARSE;
+	res->nn_threads = o->nn_threads ? o->nn_threads : nn__blas_threads();
+	/* the other path, on a copy of the same weights: MNIST-shaped inputs only */
+	if (w->sizes[0] >= 64) {
+		if ((rc = nn_net_clone(&net2, init)) ||
+		    (rc = nn_gd_new(&gd2, net2, &d.X, &d.y, w->eta)) ||
+		    (rc = nn_gd_set_input(gd2, res->sparse ? NN_INPUT_DENSE : NN_INPUT_SPARSE)) ||
+		    (rc = nn_gd_set_threads(gd2, o->nn_threads)))
+			goto out;
+	}
 
 	if (o->numpy) {
 		char sizes[64], eta[32], seed[16];
@@ -322,6 +354,9 @@ static int run_workload(struct result *res, const struct bench_workload *w,
 		goto out;
 	}
 	WARM(floor_step(&fl), 2, o->quick ? 0.01 : 0.05, t_fl);
+	double t_2 = 0;
+	if (gd2)
+		WARM(run_steps(gd2, 1), 2, o->quick ? 0.01 : 0.05, t_2);
 	if (have_np) {
 		pause_for(o->pause);
 		if (!numpy_ask(&np, reply, sizeof(reply), "warm lecture %g", o->quick ? 0.01 : 0.05))
@@ -346,9 +381,10 @@ static int run_workload(struct result *res, const struct bench_workload *w,
 
 	/* rounds: as many as asked, fewer when a round would blow the budget */
 	long k_nn = steps_for(o->block, t_nn), k_fl = steps_for(o->block, t_fl);
+	long k_2 = gd2 ? steps_for(o->block, t_2) : 0;
 	long k_np = have_np && t_np > 0 ? steps_for(o->block, t_np) : 0;
 	long k_lean = have_np && t_lean > 0 ? steps_for(o->block, t_lean) : 0;
-	double per_round = (double)k_nn * t_nn + (double)k_fl * t_fl +
+	double per_round = (double)k_nn * t_nn + (double)k_fl * t_fl + (double)k_2 * t_2 +
 			   (k_np ? (double)k_np * t_np + (double)k_lean * t_lean + 2 * o->pause : 0);
 	int rounds = o->rounds;
 	if (per_round * rounds > o->budget)
@@ -359,6 +395,7 @@ static int run_workload(struct result *res, const struct bench_workload *w,
 		rounds = MAX_ROUNDS;
 
 	double v_nn[MAX_ROUNDS], v_fl[MAX_ROUNDS], v_np[MAX_ROUNDS], v_lean[MAX_ROUNDS];
+	double v_2[MAX_ROUNDS];
 	int n_np = 0, n_lean = 0;
 	for (int r = 0; r < rounds; r++) {
 		double t0 = now();
@@ -370,6 +407,11 @@ static int run_workload(struct result *res, const struct bench_workload *w,
 		double t2 = now();
 		v_nn[r] = (t1 - t0) / (double)k_nn * 1e3;
 		v_fl[r] = (t2 - t1) / (double)k_fl * 1e3;
+		if (gd2) {
+			if ((rc = run_steps(gd2, k_2)))
+				goto out;
+			v_2[r] = (now() - t2) / (double)k_2 * 1e3;
+		}
 		if (k_np) {
 			pause_for(o->pause);
 			if (!numpy_ask(&np, reply, sizeof(reply), "run lecture %ld", k_np))
@@ -397,6 +439,15 @@ static int run_workload(struct result *res, const struct bench_workload *w,
 	res->gflops = flops / (res->ms * 1e-3) * 1e-9;
 	res->floor_gflops = flops / (res->floor_ms * 1e-3) * 1e-9;
 	res->overhead_pct = 100.0 * (res->ms - res->floor_ms) / res->ms;
+	if (gd2)
+		res->other_ms = median(v_2, rounds);
+	res->sparse_ms = res->sparse ? res->ms : res->other_ms;
+	res->dense_ms = res->sparse ? res->other_ms : res->ms;
+	if (!isnan(res->sparse_ms))
+		res->x_floor = res->floor_ms / res->sparse_ms;
+	/* the overhead beyond BLAS is that of the dense path, which runs the floor's calls */
+	if (!isnan(res->dense_ms))
+		res->overhead_pct = 100.0 * (res->dense_ms - res->floor_ms) / res->dense_ms;
 	if (n_np) {
 		res->np_ms = median(v_np, n_np);
 		res->speedup = res->np_ms / res->ms;
@@ -413,7 +464,9 @@ out:
 	numpy_stop(&np);
 	floor_free(&fl);
 	nn_gd_free(gd);
+	nn_gd_free(gd2);
 	nn_net_free(net);
+	nn_net_free(net2);
 	nn_net_free(init);
 	bench_data_free(&d);
 	nn_rng_free(rng);
@@ -427,6 +480,7 @@ static int run_dgemm_peak(struct result *res, int size, const struct options *o)
 	memset(res, 0, sizeof(*res));
 	res->np_ms = res->np_lean_ms = res->speedup = res->speedup_lean = res->check_rel = NAN;
 	res->np_rss_mib = NAN;
+	res->other_ms = res->dense_ms = res->sparse_ms = res->x_floor = res->density = NAN;
 	size_t nn = (size_t)size * (size_t)size;
 	reset_peak_rss();
 	double *a = malloc(3 * nn * sizeof(double));
@@ -462,6 +516,196 @@ static int run_dgemm_peak(struct result *res, int size, const struct options *o)
 	res->overhead_pct = 0.0;
 	res->rss_mib = peak_rss_mib();
 	snprintf(res->data, sizeof(res->data), "%d x %d matrices", size, size);
+	return 0;
+}
+
+static void fmt(char *buf, size_t len, double v, const char *f);
+
+/* ---- the density threshold: sparse products against dgemm ---- */
+
+/*
+ * Z = W X and G = D X^T, the first layer's two products, on generated
+ * 784 x n inputs of each density (uniform non-zeros in (0, 1], MNIST's
+ * range), for h = 30 and 128: dgemm against the sparse kernels, AVX2 and
+ * portable, interleaved round by round. The crossover -- the density where
+ * the sparse pair stops beating dgemm -- is what NN_INPUT_AUTO's threshold
+ * (lib/train.c) is set from.
+ */
+static int run_sparsity(const struct options *o, uint32_t seed)
+{
+	static const double dens[] = { 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.8, 1.0 };
+	static const size_t hs[] = { 30, 128 };
+	const size_t P = 784, n = o->quick ? 1000 : 2000, nd = sizeof(dens) / sizeof(dens[0]);
+	int simd = nn__cpu_simd(), rc = 0;
+	size_t threads = o->nn_threads ? o->nn_threads : nn__blas_threads();
+	nn_rng *rng = NULL;
+	nn_matrix X = { 0 };
+	double *buf = NULL;
+	if ((rc = nn_rng_new(&rng, seed)) || (rc = nn_matrix_new(&X, P, n)))
+		goto out;
+	if (!(buf = malloc(2 * 128 * (P + n) * sizeof(double)))) {
+		rc = NN_ENOMEM;
+		goto out;
+	}
+	double *W = buf, *D = W + 128 * P, *Z = D + 128 * n, *G = Z + 128 * n;
+	for (size_t i = 0; i < 128 * (P + n); i++)
+		buf[i] = nn_rng_uniform(rng, -0.1, 0.1);
+	printf("# sparsity: Z = W X plus G = D X^T, X %zu x %zu of each density; dgemm vs the sparse"
+	       " kernels (%zu thread%s, build not counted); ms, median of %d rounds\n",
+	       P, n, threads, threads > 1 ? "s" : "", o->quick ? 3 : 7);
+	printf("%-6s %5s %9s %9s %7s %9s %7s\n", "h", "dens", "dgemm", "avx2", "x", "portable", "x");
+	for (size_t hi = 0; hi < sizeof(hs) / sizeof(hs[0]); hi++) {
+		size_t h = hs[hi];
+		double cross[2] = { NAN, NAN }, prev[2] = { NAN, NAN };
+		for (size_t di = 0; di < nd; di++) {
+			for (size_t j = 0; j < n; j++)
+				for (size_t i = 0; i < P; i++) {
+					double v = nn_rng_random(rng);
+					NN_AT(&X, i, j) = v < dens[di] ? 1.0 - v / dens[di] * 0.999 : 0.0;
+				}
+			nn_sparse *sp = NULL;
+			if ((rc = nn__sparse_new(&sp, &X, h, threads)))
+				goto out;
+			int rounds = o->quick ? 3 : 7;
+			double v[3][MAX_ROUNDS];
+			for (int r = 0; r < rounds; r++) {
+				double t0 = now();
+				cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, (int)h, (int)n, (int)P,
+					    1.0, W, (int)h, X.data, (int)P, 0.0, Z, (int)h);
+				cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, (int)h, (int)P, (int)n,
+					    1.0, D, (int)h, X.data, (int)P, 0.0, G, (int)h);
+				double t1 = now();
+				if (simd == NN__SIMD_AVX2) {
+					nn__sparse_wx(NN__SIMD_AVX2, Z, h, W, h, sp, -1, NULL);
+					nn__sparse_dxt(NN__SIMD_AVX2, G, h, D, h, sp);
+				}
+				double t2 = now();
+				nn__sparse_wx(NN__SIMD_NONE, Z, h, W, h, sp, -1, NULL);
+				nn__sparse_dxt(NN__SIMD_NONE, G, h, D, h, sp);
+				double t3 = now();
+				v[0][r] = (t1 - t0) * 1e3;
+				v[1][r] = simd == NN__SIMD_AVX2 ? (t2 - t1) * 1e3 : NAN;
+				v[2][r] = (t3 - t2) * 1e3;
+			}
+			nn__sparse_free(sp);
+			double m[3] = { median(v[0], rounds), median(v[1], rounds), median(v[2], rounds) };
+			char a[32], ax[32];
+			fmt(a, sizeof(a), m[1], "%.4g");
+			fmt(ax, sizeof(ax), m[0] / m[1], "%.2fx");
+			printf("%-6zu %5.2f %9.4g %9s %7s %9.4g %6.2fx\n", h, dens[di], m[0], a, ax, m[2],
+			       m[0] / m[2]);
+			for (int k = 0; k < 2; k++) { /* where the ratio falls through 1, interpolated */
+				double x = m[0] / m[k + 1];
+				if (isnan(cross[k]) && di > 0 && prev[k] >= 1 && x < 1)
+					cross[k] = dens[di - 1] + (dens[di] - dens[di - 1]) *
+								   (prev[k] - 1) / (prev[k] - x);
+				prev[k] = x;
+			}
+			fflush(stdout);
+		}
+		char c0[32], c1[32];
+		fmt(c0, sizeof(c0), cross[0], "%.2f");
+		fmt(c1, sizeof(c1), cross[1], "%.2f");
+		printf("# crossover h = %zu: avx2 %s, portable %s (nn_input_threshold() here: %.2f)\n",
+		       h, isnan(cross[0]) && prev[0] >= 1 ? "> 1" : c0,
+		       isnan(cross[1]) && prev[1] >= 1 ? "> 1" : c1, nn_input_threshold());
+	}
+out:
+	free(buf);
+	nn_matrix_free(&X);
+	nn_rng_free(rng);
+	return rc;
+}
+
+/* ---- the vectorised sigmoid: its speed and the error of its exp ---- */
+
+static double ulps(double y, long double ref)
+{
+	double r = (double)ref;
+	double u = nextafter(fabs(r), INFINITY) - fabs(r); /* one ulp at the true value */
+	return (double)fabsl((long double)y - ref) / u;
+}
+
+/*
+ * The sigmoid pass A = 1 / (1 + exp(-(A + b))) over 30 x 500 and 128 x
+ * 10,000 values, glibc's scalar exp against the AVX2 pass (libmvec's
+ * 4-lane exp); then both exps over a dense sweep of the arguments the
+ * sigmoid gives them, u = -z in [-40, 709] (beyond -37 sigma rounds to 1,
+ * beyond 709 exp overflows and sigma is 0 either way), in ulps of the
+ * true value (long double expl as the reference), and sigma itself.
+ */
+static int run_sigmoid(const struct options *o)
+{
+	if (nn__cpu_simd() != NN__SIMD_AVX2) {
+		printf("# sigmoid: this CPU has no AVX2 + FMA: nn runs scalar exp only\n");
+		return 0;
+	}
+	static const size_t shapes[2][2] = { { 30, 500 }, { 128, 10000 } };
+	printf("# sigmoid pass A = sigma(A + b), ms, median of %d rounds\n", o->quick ? 3 : 9);
+	for (int s = 0; s < 2; s++) {
+		size_t rows = shapes[s][0], cols = shapes[s][1], n = rows * cols;
+		double *A = malloc(2 * n * sizeof(double)), *b = malloc(rows * sizeof(double));
+		if (!A || !b) {
+			free(A), free(b);
+			return NN_ENOMEM;
+		}
+		double *Z = A + n, v[2][MAX_ROUNDS];
+		for (size_t i = 0; i < n; i++)
+			Z[i] = (double)(i % 1000) / 100.0 - 5.0;
+		for (size_t i = 0; i < rows; i++)
+			b[i] = 0.01 * (double)i;
+		int rounds = o->quick ? 3 : 9;
+		for (int r = 0; r < rounds; r++)
+			for (int k = 0; k < 2; k++) {
+				memcpy(A, Z, n * sizeof(double));
+				double t0 = now();
+				nn__act_forward(k ? NN__SIMD_AVX2 : NN__SIMD_NONE, NN_ACT_SIGMOID, A, rows,
+						cols, rows, b, NULL);
+				v[k][r] = (now() - t0) * 1e3;
+			}
+		double m0 = median(v[0], rounds), m1 = median(v[1], rounds);
+		printf("#   %zu x %zu: scalar exp %.4g ms, AVX2 + libmvec %.4g ms (%.1fx)\n", rows, cols,
+		       m0, m1, m0 / m1);
+		free(A), free(b);
+	}
+	/* the error sweep: 2^24 evenly spaced arguments, each nudged by a few ulps */
+	const long n = o->quick ? 1L << 20 : 1L << 24;
+	const double lo = -40.0, hi = 709.0;
+	double worst_v = 0, worst_s = 0, worst_sig_v = 0, worst_sig_s = 0, worst_diff = 0;
+	double at_v = 0, at_s = 0;
+	long differ = 0;
+	for (long i = 0; i < n; i += 4) {
+		double x[4], y[4];
+		for (int k = 0; k < 4; k++)
+			x[k] = lo + (hi - lo) * (double)(i + k) / (double)n;
+		nn__exp4_avx2(y, x);
+		for (int k = 0; k < 4; k++) {
+			long double ref = expl((long double)x[k]);
+			double ys = exp(x[k]);
+			double ev = ulps(y[k], ref), es = ulps(ys, ref);
+			if (ev > worst_v)
+				worst_v = ev, at_v = x[k];
+			if (es > worst_s)
+				worst_s = es, at_s = x[k];
+			differ += y[k] != ys;
+			double d = fabs(y[k] - ys) / ys;
+			worst_diff = d > worst_diff ? d : worst_diff;
+			/* sigma(z) with z = -x, as the passes compute it, against 1 / (1 + expl(x)) */
+			long double sref = 1.0L / (1.0L + ref);
+			double sv = 1.0 / (1.0 + y[k]), ss = 1.0 / (1.0 + ys);
+			double rv = (double)(fabsl(sv - sref) / sref), rs = (double)(fabsl(ss - sref) / sref);
+			worst_sig_v = rv > worst_sig_v ? rv : worst_sig_v;
+			worst_sig_s = rs > worst_sig_s ? rs : worst_sig_s;
+		}
+	}
+	printf("# exp over %ld arguments in [%g, %g], in ulps of the true value (expl):\n", n, lo, hi);
+	printf("#   libmvec _ZGVdN4v_exp: max %.3f ulp (at %.17g)\n", worst_v, at_v);
+	printf("#   scalar exp:           max %.3f ulp (at %.17g)\n", worst_s, at_s);
+	printf("#   the two differ on %.1f %% of the arguments, by at most %.3g relative\n",
+	       100.0 * (double)differ / (double)n, worst_diff);
+	printf("# sigma = 1 / (1 + exp(-z)) for the same z: max relative error %.3g (vector exp),"
+	       " %.3g (scalar exp)\n",
+	       worst_sig_v, worst_sig_s);
 	return 0;
 }
 
@@ -501,7 +745,9 @@ static void usage(FILE *out)
 {
 	fputs("usage: nn-bench [options]\n"
 	      "  --workloads LIST  all (default), lecture, grown, or names: dgemm2000,blobs,circles,\n"
-	      "                    mnist,fashion10k,fashion60k,deep10k\n"
+	      "                    mnist,fashion10k,fashion60k,deep10k,mnist10k; and, not in all:\n"
+	      "                    sparsity (the sparse kernels against dgemm by density) and\n"
+	      "                    sigmoid (the vectorised sigmoid pass and its exp's error)\n"
 	      "  --quick           a short run (meson test --benchmark)\n"
 	      "  --rounds N        timing rounds per workload (default 9; quick 3)\n"
 	      "  --block S         seconds per timed block (default 0.1; quick 0.02)\n"
@@ -521,6 +767,9 @@ static void usage(FILE *out)
 	      "  --fashion DIR     Fashion-MNIST IDX directory (default $NN_BENCH_FASHION, then\n"
 	      "                    /usr/share/datasets/fashion-mnist)\n"
 	      "  --seed N          seed of generated data and initial weights (default 1)\n"
+	      "  --input MODE      the step's first layer: auto (default: nn's choice by density),\n"
+	      "                    dense or sparse; the other path is timed beside it\n"
+	      "  --nn-threads N    threads of nn's sparse kernels (default: as many as the BLAS)\n"
 	      "  --info            print the BLAS found and exit\n",
 	      out);
 }
@@ -548,7 +797,7 @@ static int parse(struct options *o, int argc, char **argv)
 		.workloads = "all", .rounds = -1, .block = -1, .budget = -1, .max_step = 4.0,
 		.pause = -1, .python = "/usr/bin/python3",
 		.script = NN_SOURCE_ROOT "/bench/numpy_step.py", .numpy = 1, .threads = -1, .seed = 1,
-		.check_steps = 3,
+		.check_steps = 3, .input = -1,
 	};
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -595,6 +844,16 @@ static int parse(struct options *o, int argc, char **argv)
 			o->paths.fashion = v;
 		else if (ARG("--seed"))
 			o->seed = (uint32_t)strtoul(v, NULL, 10);
+		else if (ARG("--input")) {
+			o->input = !strcmp(v, "auto")	? -1
+				   : !strcmp(v, "dense") ? NN_INPUT_DENSE
+				   : !strcmp(v, "sparse") ? NN_INPUT_SPARSE : -2;
+			if (o->input == -2) {
+				fprintf(stderr, "nn-bench: --input auto|dense|sparse\n");
+				return -1;
+			}
+		} else if (ARG("--nn-threads"))
+			o->nn_threads = (size_t)strtoul(v, NULL, 10);
 		else {
 			fprintf(stderr, "nn-bench: unknown or incomplete option %s\n", a);
 			usage(stderr);
@@ -654,18 +913,36 @@ int main(int argc, char **argv)
 		return 0;
 
 	FILE *csv = open_csv(o.csv, "backend,threads,workload,ms_per_step,gflops,gemm_floor_ms,"
-				    "overhead_pct,speedup_vs_numpy");
+				    "overhead_pct,speedup_vs_numpy,floor_over_sparse");
 	FILE *det = open_csv(o.details,
 			     "backend,threads,workload,shape,samples,ms_per_step,ms_min,gflops,"
 			     "gemm_floor_ms,floor_gflops,overhead_pct,numpy_ms,numpy_lean_ms,"
 			     "speedup_vs_numpy,speedup_vs_numpy_lean,peak_rss_mib,numpy_peak_rss_mib,"
 			     "alloc_steps,allocs_n_steps,allocs_2n_steps,blas_allocs_n_steps,"
 			     "blas_allocs_2n_steps,rounds,check_rel_diff,data,"
-			     "blas_path,kernel,numpy_blas,skipped");
+			     "blas_path,kernel,numpy_blas,skipped,density,input,dense_ms,sparse_ms,"
+			     "floor_over_sparse,nn_threads");
 
-	printf("%-10s %-15s %5s %9s %7s %9s %6s %9s %7s %9s %6s %7s %9s %s\n", "workload", "shape",
-	       "N", "ms/step", "GFLOP/s", "floor ms", "over%", "numpy ms", "speedup", "np-lean",
-	       "x-lean", "RSS MiB", "nn-allocs", "blas-allocs/step");
+	int extra = 0; /* the named measurements, not in all */
+	if (strstr(o.workloads, "sparsity")) {
+		int rc = run_sparsity(&o, o.seed);
+		if (rc)
+			fprintf(stderr, "nn-bench: sparsity: %s\n", nn_strerror(rc));
+		extra++;
+	}
+	if (strstr(o.workloads, "sigmoid")) {
+		int rc = run_sigmoid(&o);
+		if (rc)
+			fprintf(stderr, "nn-bench: sigmoid: %s\n", nn_strerror(rc));
+		extra++;
+	}
+	if (extra && (!strcmp(o.workloads, "sparsity") || !strcmp(o.workloads, "sigmoid") ||
+		      !strcmp(o.workloads, "sparsity,sigmoid") || !strcmp(o.workloads, "sigmoid,sparsity")))
+		return 0;
+	printf("%-10s %-15s %5s %9s %7s %9s %6s %9s %7s %9s %6s %7s %9s %5s %-12s %9s %9s %7s\n",
+	       "workload", "shape", "N", "ms/step", "GFLOP/s", "floor ms", "over%", "numpy ms",
+	       "speedup", "np-lean", "x-lean", "RSS MiB", "nn-allocs", "blas", "input", "dense ms",
+	       "sparse ms", "x floor");
 	int failures = 0, np_said = 0;
 	double worst_check = NAN;
 	for (size_t i = 0; i <= bench_n_workloads; i++) {
@@ -703,9 +980,17 @@ int main(int argc, char **argv)
 				snprintf(blas, sizeof(blas), "%.1f",
 					 (double)r.blas_2n / (2.0 * r.alloc_steps));
 			}
-			printf("%-10s %-15s %5zu %9.4g %7.2f %9.4g %6.1f %9s %7s %9s %6s %7.0f %9s %s\n",
+			char in[32] = "-";
+			if (!isnan(r.density))
+				snprintf(in, sizeof(in), "%s %.0f%%", r.sparse ? "sparse" : "dense",
+					 100 * r.density);
+			fmt(s[4], 32, r.dense_ms, "%.4g");
+			fmt(s[5], 32, r.sparse_ms, "%.4g");
+			fmt(s[6], 32, r.x_floor, "%.2fx");
+			printf("%-10s %-15s %5zu %9.4g %7.2f %9.4g %6.1f %9s %7s %9s %6s %7.0f %9s %5s "
+			       "%-12s %9s %9s %7s\n",
 			       name, shape, n, r.ms, r.gflops, r.floor_ms, r.overhead_pct, s[0], s[1], s[2],
-			       s[3], r.rss_mib, allocs, blas);
+			       s[3], r.rss_mib, allocs, blas, in, s[4], s[5], s[6]);
 			if (!isnan(r.check_rel) && r.check_rel > 1e-9)
 				printf("# WARNING %s: nn and numpy disagree after %d steps (rel. %.2g)\n",
 				       name, o.check_steps, r.check_rel);
@@ -720,6 +1005,7 @@ int main(int argc, char **argv)
 			csv_num(csv, r.floor_ms, "%.6g");
 			csv_num(csv, r.overhead_pct, "%.2f");
 			csv_num(csv, r.speedup, "%.3f");
+			csv_num(csv, r.x_floor, "%.3f");
 			fputc('\n', csv);
 			fflush(csv);
 		}
@@ -738,6 +1024,12 @@ int main(int argc, char **argv)
 			csv_text(det, bi.kernel);
 			csv_text(det, r.numpy_blas);
 			csv_text(det, r.done ? "" : r.skip_reason);
+			csv_num(det, r.density, "%.4f");
+			csv_text(det, isnan(r.density) ? "" : r.sparse ? "sparse" : "dense");
+			csv_num(det, r.dense_ms, "%.6g");
+			csv_num(det, r.sparse_ms, "%.6g");
+			csv_num(det, r.x_floor, "%.3f");
+			fprintf(det, ",%zu", r.nn_threads);
 			fputc('\n', det);
 			fflush(det);
 		}

@@ -20,6 +20,7 @@ enum bench_data {
 	BENCH_CIRCLES, /* two noisy concentric circles, make_circles-like */
 	BENCH_MNIST,   /* MNIST digits (IDX), else generated 784-pixel data */
 	BENCH_FASHION, /* Fashion-MNIST (IDX), else generated 784-pixel data */
+	BENCH_MNIST_TEST, /* MNIST's 10,000 test digits (IDX), else generated 784-pixel data */
 };
 
 struct bench_workload {
@@ -43,6 +44,9 @@ struct bench_data_set {
 	char spec[1200];  /* "idx <images> <labels> <n>" or "gen <kind> <seed> <n>" */
 	char what[256];   /* human-readable source, for the report */
 };
+
+/* Fraction of non-zero entries of X. */
+double bench_density(const nn_matrix *X);
 
 /* Directories searched for MNIST and Fashion-MNIST IDX files (NULL: defaults). */
 struct bench_paths {

@@ -11,6 +11,9 @@
  *   leaky relu  a = z or 0.01 z        a' = 1 or 0.01 (a and z share a sign)
  *   softmax     a = e^z / sum e^z, per column (output layer only; its
  *               Jacobian is not diagonal, so the output pass handles it)
+ *
+ * On AVX2 CPUs the sigmoid passes go to activation_avx2.c: the same
+ * formulas 4 lanes at a time, with glibc's vector exp.
  */
 #include <math.h>
 
@@ -85,9 +88,17 @@ static void column_forward(nn_activation act, double *a, const double *z, const 
 	}
 }
 
-void nn__act_forward(nn_activation act, double *A, size_t rows, size_t cols, size_t ld,
+void nn__act_forward(int simd, nn_activation act, double *A, size_t rows, size_t cols, size_t ld,
 		     const double *b, const double *mask)
 {
+#ifdef NN_HAVE_AVX2_KERNELS
+	if (simd == NN__SIMD_AVX2 && act == NN_ACT_SIGMOID && !mask) {
+		nn__sigmoid_forward_avx2(A, rows, cols, ld, b);
+		return;
+	}
+#else
+	(void)simd;
+#endif
 	for (size_t j = 0; j < cols; j++) {
 		double *a = A + j * ld;
 		column_forward(act, a, a, b, rows);
@@ -99,9 +110,17 @@ void nn__act_forward(nn_activation act, double *A, size_t rows, size_t cols, siz
 	}
 }
 
-void nn__act_forward_output(nn_activation act, double *A, double *Z, size_t rows, size_t cols,
-			    const double *b)
+void nn__act_forward_output(int simd, nn_activation act, double *A, double *Z, size_t rows,
+			    size_t cols, const double *b)
 {
+#ifdef NN_HAVE_AVX2_KERNELS
+	if (simd == NN__SIMD_AVX2 && act == NN_ACT_SIGMOID) {
+		nn__sigmoid_output_avx2(A, Z, rows, cols, b);
+		return;
+	}
+#else
+	(void)simd;
+#endif
 	for (size_t j = 0; j < cols; j++) {
 		double *z = Z + j * rows, *a = A + j * rows;
 		if (act == NN_ACT_SIGMOID) {
@@ -131,9 +150,17 @@ void nn__act_forward_output(nn_activation act, double *A, double *Z, size_t rows
 	}
 }
 
-void nn__act_backward(nn_activation act, double *D, const double *A, size_t rows, size_t cols,
-		      size_t ld, double *db, const double *mask)
+void nn__act_backward(int simd, nn_activation act, double *D, const double *A, size_t rows,
+		      size_t cols, size_t ld, double *db, const double *mask)
 {
+#ifdef NN_HAVE_AVX2_KERNELS
+	if (simd == NN__SIMD_AVX2 && act == NN_ACT_SIGMOID && !mask) {
+		nn__sigmoid_backward_avx2(D, A, rows, cols, ld, db);
+		return;
+	}
+#else
+	(void)simd;
+#endif
 	for (size_t i = 0; i < rows; i++)
 		db[i] = 0.0;
 	if (mask) {

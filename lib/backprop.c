@@ -43,6 +43,7 @@ NN_EXPORT int nn_workspace_new(nn_workspace **out, const nn_net *net, size_t max
 		goto out;
 	ws->n_layers = L;
 	ws->max_batch = max_batch;
+	ws->simd = nn__cpu_simd();
 	ws->sizes = malloc((L + 1) * sizeof(*ws->sizes));
 	ws->A = calloc(L + 1, sizeof(*ws->A));
 	ws->D = calloc(L + 1, sizeof(*ws->D));
@@ -111,8 +112,8 @@ static int check_pass(const nn_workspace *ws, const nn_net *net, const nn_matrix
 	return nn_matrix_check_finite(X);
 }
 
-void nn__forward_masked(nn_workspace *ws, const nn_net *net, const nn_matrix *X,
-			double *const *masks)
+void nn__forward_input(nn_workspace *ws, const nn_net *net, const nn_matrix *X, nn_sparse *sp,
+		       double *const *masks)
 {
 	size_t N = X->cols, L = net->n_layers;
 	const double *in = X->data;
@@ -120,18 +121,37 @@ void nn__forward_masked(nn_workspace *ws, const nn_net *net, const nn_matrix *X,
 	for (size_t l = 1; l <= L; l++) {
 		size_t n = net->sizes[l], k = net->sizes[l - 1];
 		double *out = l < L ? ws->A[l] : ws->Z;
-		/* out <- W_l * A_{l-1}  (n x k times k x N; beta 0) */
-		cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)N, (int)k, 1.0,
-			    nn__w(net, l), (int)n, in, (int)ld_in, 0.0, out, (int)n);
+		const double *mask = masks && l < L ? masks[l] : NULL; /* hidden layers only */
+		if (l == 1 && sp && l < L && !mask) {
+			/* A_1 <- act(W_1 * X + b_1)  (sparse X: its non-zeros by column; the
+			 * bias and activation fused, block by block) */
+			nn__sparse_wx(ws->simd, out, n, nn__w(net, 1), n, sp, (int)net->acts[0],
+				      nn__b(net, 1));
+			in = ws->A[l];
+			ld_in = n;
+			continue;
+		}
+		if (l == 1 && sp) /* out <- W_1 * X  (sparse X: its non-zeros by column) */
+			nn__sparse_wx(ws->simd, out, n, nn__w(net, 1), n, sp, -1, NULL);
+		else /* out <- W_l * A_{l-1}  (n x k times k x N; beta 0) */
+			cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)N, (int)k,
+				    1.0, nn__w(net, l), (int)n, in, (int)ld_in, 0.0, out, (int)n);
 		if (l < L) /* A_l <- act(A_l + b_l) [o mask]: one pass */
-			nn__act_forward(net->acts[l - 1], ws->A[l], n, N, n, nn__b(net, l),
-					masks ? masks[l] : NULL);
+			nn__act_forward(ws->simd, net->acts[l - 1], ws->A[l], n, N, n, nn__b(net, l),
+					mask);
 		else /* Z_L <- Z_L + b_L, A_L <- act(Z_L) */
-			nn__act_forward_output(net->acts[l - 1], ws->A[l], ws->Z, n, N, nn__b(net, l));
+			nn__act_forward_output(ws->simd, net->acts[l - 1], ws->A[l], ws->Z, n, N,
+					       nn__b(net, l));
 		in = ws->A[l];
 		ld_in = n;
 	}
 	ws->batch = N;
+}
+
+void nn__forward_masked(nn_workspace *ws, const nn_net *net, const nn_matrix *X,
+			double *const *masks)
+{
+	nn__forward_input(ws, net, X, NULL, masks);
 }
 
 void nn__forward(nn_workspace *ws, const nn_net *net, const nn_matrix *X)
@@ -238,26 +258,34 @@ void nn__output_pass(double *cost, size_t *correct, nn_workspace *ws, const nn_n
 		*correct = right;
 }
 
-void nn__backward_masked(nn_net *grad, nn_workspace *ws, const nn_net *net, const nn_matrix *X,
-			 double *const *masks)
+void nn__backward_input(nn_net *grad, nn_workspace *ws, const nn_net *net, const nn_matrix *X,
+			nn_sparse *sp, double *const *masks)
 {
 	size_t N = ws->batch;
 	for (size_t l = net->n_layers; l >= 1; l--) {
 		size_t n = net->sizes[l], k = net->sizes[l - 1];
 		const double *in = l > 1 ? ws->A[l - 1] : X->data;
 		size_t ld_in = l > 1 ? k : X->ld;
-		/* dW_l <- D_l * A_{l-1}^T  (n x N times N x k; beta 0: overwrites) */
-		cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, (int)n, (int)k, (int)N, 1.0,
-			    ws->D[l], (int)n, in, (int)ld_in, 0.0, nn__w(grad, l), (int)n);
+		if (l == 1 && sp) /* dW_1 <- D_1 * X^T  (sparse X: its non-zeros by row; overwrites) */
+			nn__sparse_dxt(ws->simd, nn__w(grad, 1), n, ws->D[1], n, sp);
+		else /* dW_l <- D_l * A_{l-1}^T  (n x N times N x k; beta 0: overwrites) */
+			cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, (int)n, (int)k, (int)N, 1.0,
+				    ws->D[l], (int)n, in, (int)ld_in, 0.0, nn__w(grad, l), (int)n);
 		if (l == 1)
 			break;
 		/* D_{l-1} <- W_l^T * D_l  (k x n times n x N; beta 0) */
 		cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, (int)k, (int)N, (int)n, 1.0,
 			    nn__w(net, l), (int)n, ws->D[l], (int)n, 0.0, ws->D[l - 1], (int)k);
 		/* D_{l-1} <- D_{l-1} o act'(Z_{l-1}) [o mask];  db_{l-1} <- row sums, same pass */
-		nn__act_backward(net->acts[l - 2], ws->D[l - 1], ws->A[l - 1], k, N, k,
+		nn__act_backward(ws->simd, net->acts[l - 2], ws->D[l - 1], ws->A[l - 1], k, N, k,
 				 nn__b(grad, l - 1), masks ? masks[l - 1] : NULL);
 	}
+}
+
+void nn__backward_masked(nn_net *grad, nn_workspace *ws, const nn_net *net, const nn_matrix *X,
+			 double *const *masks)
+{
+	nn__backward_input(grad, ws, net, X, NULL, masks);
 }
 
 void nn__backward_from_delta(nn_net *grad, nn_workspace *ws, const nn_net *net,

@@ -6,6 +6,7 @@
 #define NN_INTERNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "nn/matrix.h"
 #include "nn/fit.h"
@@ -39,7 +40,32 @@ static inline double *nn__b(const nn_net *net, size_t l)
 /* 0 when a and b have the same layer sizes, else NN_ESHAPE. */
 int nn__net_same_shape(const nn_net *a, const nn_net *b);
 
-/* activation.c */
+/* cpu.c: what this machine runs. */
+
+/* The kernel families: the portable C loops, and AVX2 with FMA (x86-64). */
+enum { NN__SIMD_NONE = 0, NN__SIMD_AVX2 = 1 };
+
+/* The best family this CPU supports and this build holds (checked at run time). */
+int nn__cpu_simd(void);
+
+/* Threads the BLAS runs a product on (OpenBLAS's own count when it is the
+ * BLAS), at least 1 and at most the online processors. */
+size_t nn__blas_threads(void);
+
+/* pool.c: a fork-join pool of threads that sleep between jobs. */
+typedef struct nn__pool nn__pool;
+
+/* A pool running jobs on n threads: the caller and n - 1 workers. */
+int nn__pool_new(nn__pool **pool, size_t n);
+void nn__pool_free(nn__pool *pool);
+size_t nn__pool_threads(const nn__pool *pool);
+
+/* fn(arg, i, n) for i = 0..n-1 at once, i = 0 on the calling thread; returns
+ * when every call has. A NULL pool runs fn(arg, 0, 1). */
+void nn__pool_run(nn__pool *pool, void (*fn)(void *arg, size_t i, size_t n), void *arg);
+
+/* activation.c. `simd` (NN__SIMD_...) picks the kernels: with AVX2 the
+ * sigmoid passes run 4 lanes at a time through glibc's vector exp. */
 
 /*
  * A[:, j] = act(A[:, j] + b) for every column: the bias and the activation
@@ -47,23 +73,32 @@ int nn__net_same_shape(const nn_net *a, const nn_net *b);
  * dimension ld; elementwise activations only (a hidden layer). With a
  * mask (same shape), A is then multiplied by it: inverted dropout.
  */
-void nn__act_forward(nn_activation act, double *A, size_t rows, size_t cols, size_t ld,
+void nn__act_forward(int simd, nn_activation act, double *A, size_t rows, size_t cols, size_t ld,
 		     const double *b, const double *mask);
 
 /*
  * The output layer: Z += b (kept, for the cross-entropies), A = act(Z),
  * softmax included. Both rows x cols with ld = rows.
  */
-void nn__act_forward_output(nn_activation act, double *A, double *Z, size_t rows, size_t cols,
-			    const double *b);
+void nn__act_forward_output(int simd, nn_activation act, double *A, double *Z, size_t rows,
+			    size_t cols, const double *b);
 
 /*
  * D = D o act'(Z), where act' is written through the activation's output A
  * (sigmoid: a (1 - a)); db = row sums of the result (overwritten).
  * One pass over D and A. With a dropout mask, A holds act(Z) o mask.
  */
-void nn__act_backward(nn_activation act, double *D, const double *A, size_t rows, size_t cols,
-		      size_t ld, double *db, const double *mask);
+void nn__act_backward(int simd, nn_activation act, double *D, const double *A, size_t rows,
+		      size_t cols, size_t ld, double *db, const double *mask);
+
+/* activation_avx2.c: the sigmoid passes above for AVX2 + FMA CPUs (same
+ * formulas; exp is glibc's 4-lane _ZGVdN4v_exp when libmvec is there). */
+void nn__sigmoid_forward_avx2(double *A, size_t rows, size_t cols, size_t ld, const double *b);
+void nn__sigmoid_output_avx2(double *A, double *Z, size_t rows, size_t cols, const double *b);
+void nn__sigmoid_backward_avx2(double *D, const double *A, size_t rows, size_t cols, size_t ld,
+			       double *db);
+/* 4 exps at once, as the AVX2 passes compute them (for the tests' error bound). */
+void nn__exp4_avx2(double *y, const double *x);
 
 /* act'(z) written through a = act(z). */
 double nn__act_deriv_from_output(nn_activation act, double a);
@@ -76,6 +111,7 @@ double nn__act_scalar(nn_activation act, double z);
 struct nn_workspace {
 	size_t n_layers;
 	size_t max_batch;
+	int simd;        /* NN__SIMD_...: the kernels of the elementwise passes (nn__cpu_simd()) */
 	size_t *sizes;   /* L + 1 widths, a copy of the network's */
 	double **A;      /* A[l], 1 <= l <= L: sizes[l] x max_batch, ld = sizes[l] */
 	double **D;      /* D[l]: the deltas, same shapes as A[l] */
@@ -89,6 +125,9 @@ int nn__workspace_fits(const nn_workspace *ws, const nn_net *net);
 
 /* 0 when every label is a class of an output layer of width k (k == 1: 0 or 1). */
 int nn__check_labels(const nn_labels *y, size_t k);
+
+/* sparse.c: the first layer's input in compressed form. */
+typedef struct nn_sparse nn_sparse;
 
 /* Forward pass without argument checks (X valid, finite, fits ws). */
 void nn__forward(nn_workspace *ws, const nn_net *net, const nn_matrix *X);
@@ -116,6 +155,83 @@ void nn__backward_from_delta(nn_net *grad, nn_workspace *ws, const nn_net *net,
 /* The same after nn__forward_masked with the same masks. */
 void nn__backward_masked(nn_net *grad, nn_workspace *ws, const nn_net *net, const nn_matrix *X,
 			 double *const *masks);
+
+/* nn__forward_masked and nn__backward_masked reading the first layer's
+ * input from sp (X's compressed copies) when sp is not NULL. */
+void nn__forward_input(nn_workspace *ws, const nn_net *net, const nn_matrix *X, nn_sparse *sp,
+		       double *const *masks);
+void nn__backward_input(nn_net *grad, nn_workspace *ws, const nn_net *net, const nn_matrix *X,
+			nn_sparse *sp, double *const *masks);
+
+/*
+ * sparse.c. X (n_0 x N) stored once by columns (CSC: the non-zeros of each
+ * sample, for Z_1 = W_1 X) and by rows (CSR: the non-zeros of each input
+ * feature, for dW_1 = D_1 X^T): 12 bytes per non-zero in each. The two
+ * products are then sparse x dense kernels that keep a block of h outputs
+ * in registers; with 2 threads, Z_1 is split by samples and dW_1 by
+ * features at the non-zero midpoint, so no output is written twice.
+ */
+struct nn_sparse {
+	size_t rows, cols, nnz;  /* X is rows x cols with nnz non-zeros */
+	size_t *col_ptr;         /* CSC: cols + 1 offsets into col_idx and col_val */
+	uint32_t *col_idx;       /* the row of each non-zero, ascending in each column */
+	double *col_val;
+	size_t *row_ptr;         /* CSR: rows + 1 offsets into row_idx and row_val */
+	uint32_t *row_idx;       /* the column of each non-zero, ascending in each row */
+	double *row_val;
+	size_t h;                /* the first layer's width the scratch is sized for */
+	size_t threads;          /* 1 or more: how the products are split */
+	size_t *col_split;       /* threads + 1 column bounds, split at equal non-zeros */
+	size_t *row_split;       /* threads + 1 row bounds */
+	double *panel;           /* In packed in 32-row panels (AVX2) */
+	size_t *cursor;          /* the kernels' per-thread cursors */
+	size_t cursor_per_thread;
+	nn__pool *pool;          /* threads - 1 workers; NULL for 1 thread */
+};
+
+/* Non-zero entries of X (count only). */
+size_t nn__count_nonzero(const nn_matrix *X);
+
+/* Build sp from X for a first layer of width h, split over `threads`
+ * threads. 0, NN_ESIZE (a dimension beyond 2^32 - 1) or NN_ENOMEM. */
+int nn__sparse_new(nn_sparse **sp, const nn_matrix *X, size_t h, size_t threads);
+void nn__sparse_free(nn_sparse *sp);
+
+/* Change the thread count of sp (pool and splits); 0 or NN_ENOMEM. */
+int nn__sparse_set_threads(nn_sparse *sp, size_t threads);
+
+/* Z = W X: W is h x rows (ld_w), Z is h x cols (ld_z, overwritten). With
+ * act >= 0 (an elementwise nn_activation), then Z = act(Z + b), a block of
+ * columns at a time while it is in cache, on the kernels' threads. */
+void nn__sparse_wx(int simd, double *Z, size_t ld_z, const double *W, size_t ld_w, nn_sparse *sp,
+		   int act, const double *b);
+
+/* G = D X^T: D is h x cols (ld_d), G is h x rows (ld_g, overwritten). */
+void nn__sparse_dxt(int simd, double *G, size_t ld_g, const double *D, size_t ld_d,
+		    nn_sparse *sp);
+
+/*
+ * The kernel both products share, on a matrix S (k x C) compressed by
+ * columns (ptr, idx, val): Out[:, c] = sum_t val[t] In[:, idx[t]] for the
+ * columns c0 <= c < c1, Out h x C (ld_out, overwritten), In h x k (ld_in).
+ */
+void nn__spmm_portable(double *Out, size_t ld_out, const double *In, size_t ld_in, size_t h,
+		       const size_t *ptr, const uint32_t *idx, const double *val, size_t c0,
+		       size_t c1);
+/* AVX2: In (h x k) packed in 32-row panels P by nn__pack_panels. kt, cb:
+ * the cache tiles (k indices, columns). */
+void nn__spmm_avx2(double *Out, size_t ld_out, const double *P, size_t h, size_t k,
+		   const size_t *ptr, const uint32_t *idx, const double *val, size_t c0, size_t c1,
+		   size_t kt, size_t cb, size_t *cursor);
+/* Panels of 32 rows: P[(r / 32) * k * 32 + j * 32 + r % 32] = In[r, j], rows
+ * past h zero; for columns j0 <= j < j1. */
+void nn__pack_panels(double *P, const double *In, size_t ld_in, size_t h, size_t k, size_t j0,
+		     size_t j1);
+
+/* train.c: make a run's kernels those of `simd` (NN__SIMD_NONE forces the
+ * portable loops; the tests run both). */
+struct nn_gd;
+void nn__gd_set_simd(struct nn_gd *gd, int simd);
 
 /* fileio.c: write buf to path through a temporary file in the same
  * directory, flushed and renamed into place; 0, NN_EIO or NN_ENOMEM. */

@@ -12,6 +12,10 @@
  * The gradient buffer has three more slots after the parameters -- cost,
  * correct count and sample count of the current forward pass -- so a
  * distributed run sums all it needs with one reduction per step.
+ *
+ * X never changes during a run, so when it is sparse enough its compressed
+ * copies (sparse.c) are built once here and the first layer's two
+ * products read them instead of X.
  */
 #include <cblas.h>
 #include <math.h>
@@ -29,6 +33,10 @@ struct nn_gd {
 	const nn_labels *y;  /* borrowed */
 	double eta;
 	nn_workspace *ws;
+	nn_sparse *sp;       /* X's compressed copies, or NULL: the dense path */
+	nn_input_mode mode;  /* as asked (AUTO, DENSE or SPARSE) */
+	double density;      /* non-zero fraction of X */
+	size_t threads;      /* of the sparse kernels */
 	nn_net *grad;        /* dC/dparams, same layout as net, + EXTRA slots */
 	nn_net *best;        /* deep copy of the best model so far */
 	size_t steps;
@@ -37,16 +45,51 @@ struct nn_gd {
 	double best_cost, cost, last_cost;
 };
 
+/*
+ * Where the sparse products beat dgemm with a margin, by kernel family.
+ * `nn-bench --workloads sparsity` (doc/performance.md) measured the two
+ * products against dgemm at h = 30 and 128: the AVX2 kernels break even
+ * near 56-59 % non-zeros and are 1.4x faster at 40 %; the portable ones
+ * break even near 20-28 % and are 1.3-1.7x faster at 15 %.
+ */
+static double threshold(int simd)
+{
+	return simd == NN__SIMD_AVX2 ? 0.40 : 0.15;
+}
+
+NN_EXPORT double nn_input_threshold(void)
+{
+	return threshold(nn__cpu_simd());
+}
+
+/* Build or drop the compressed copies for `mode`; on failure nothing changes. */
+static int gd_apply_input(nn_gd *gd, nn_input_mode mode)
+{
+	int sparse = gd->X->cols > 0 &&
+		     (mode == NN_INPUT_SPARSE ||
+		      (mode == NN_INPUT_AUTO && gd->density <= threshold(gd->ws->simd)));
+	if (sparse && !gd->sp) {
+		int rc = nn__sparse_new(&gd->sp, gd->X, gd->net->sizes[1], gd->threads);
+		if (rc)
+			return rc;
+	} else if (!sparse) {
+		nn__sparse_free(gd->sp);
+		gd->sp = NULL;
+	}
+	gd->mode = mode;
+	return 0;
+}
+
 /* nn_gd_new, allowing an empty shard when the run is distributed. */
 static int gd_create(nn_gd **out, nn_net *net, const nn_matrix *X, const nn_labels *y,
-		     double eta, int allow_empty)
+		     double eta, int allow_empty, nn_input_mode mode, size_t threads)
 {
 	if (!out)
 		return NN_ENULL;
 	*out = NULL;
 	if (!net || !X || !y)
 		return NN_ENULL;
-	if (!(eta > 0.0) || !isfinite(eta))
+	if (!(eta > 0.0) || !isfinite(eta) || (unsigned)mode >= NN_INPUT_COUNT_)
 		return NN_EINVAL;
 	int empty = allow_empty && X->cols == 0;
 	int rc = empty ? 0 : nn__matrix_valid(X);
@@ -74,8 +117,13 @@ static int gd_create(nn_gd **out, nn_net *net, const nn_matrix *X, const nn_labe
 	if (!p)
 		goto out;
 	gd->grad->params = p;
+	gd->threads = threads ? threads : nn__blas_threads();
+	if (X->cols)
+		gd->density = (double)nn__count_nonzero(X) / ((double)X->rows * (double)X->cols);
+	if ((rc = gd_apply_input(gd, mode)))
+		goto out;
 	if (!empty) {
-		nn__forward(gd->ws, net, X);
+		nn__forward_input(gd->ws, net, X, gd->sp, NULL);
 		nn__output_pass(&gd->cost, &gd->correct, gd->ws, net, y->data, gd->grad);
 	}
 	gd->best_cost = gd->last_cost = gd->cost;
@@ -90,13 +138,52 @@ out:
 NN_EXPORT int nn_gd_new(nn_gd **out, nn_net *net, const nn_matrix *X, const nn_labels *y,
 			double eta)
 {
-	return gd_create(out, net, X, y, eta, 0);
+	return gd_create(out, net, X, y, eta, 0, NN_INPUT_AUTO, 0);
+}
+
+NN_EXPORT int nn_gd_set_input(nn_gd *gd, nn_input_mode mode)
+{
+	if (!gd)
+		return NN_ENULL;
+	if ((unsigned)mode >= NN_INPUT_COUNT_)
+		return NN_EINVAL;
+	return gd_apply_input(gd, mode);
+}
+
+NN_EXPORT nn_input_mode nn_gd_input(const nn_gd *gd)
+{
+	return gd && gd->sp ? NN_INPUT_SPARSE : NN_INPUT_DENSE;
+}
+
+NN_EXPORT double nn_gd_input_density(const nn_gd *gd)
+{
+	return gd ? gd->density : 0.0;
+}
+
+NN_EXPORT int nn_gd_set_threads(nn_gd *gd, size_t threads)
+{
+	if (!gd)
+		return NN_ENULL;
+	size_t n = threads ? threads : nn__blas_threads();
+	if (gd->sp) {
+		int rc = nn__sparse_set_threads(gd->sp, n);
+		if (rc)
+			return rc;
+	}
+	gd->threads = n;
+	return 0;
+}
+
+void nn__gd_set_simd(nn_gd *gd, int simd)
+{
+	gd->ws->simd = simd;
 }
 
 NN_EXPORT void nn_gd_free(nn_gd *gd)
 {
 	if (!gd)
 		return;
+	nn__sparse_free(gd->sp);
 	nn_workspace_free(gd->ws);
 	nn_net_free(gd->grad);
 	nn_net_free(gd->best);
@@ -107,7 +194,7 @@ NN_EXPORT void nn_gd_free(nn_gd *gd)
 static void gd_backward(nn_gd *gd)
 {
 	if (gd->X->cols)
-		nn__backward_from_delta(gd->grad, gd->ws, gd->net, gd->X);
+		nn__backward_input(gd->grad, gd->ws, gd->net, gd->X, gd->sp, NULL);
 	else /* an empty shard adds nothing to the sum */
 		memset(gd->grad->params, 0, gd->net->n_params * sizeof(double));
 }
@@ -118,7 +205,7 @@ static void gd_update_forward(nn_gd *gd)
 	/* params <- params - eta * grad: every W and b in one sweep */
 	cblas_daxpy((int)net->n_params, -gd->eta, gd->grad->params, 1, net->params, 1);
 	if (gd->X->cols) {
-		nn__forward(gd->ws, net, gd->X);
+		nn__forward_input(gd->ws, net, gd->X, gd->sp, NULL);
 		nn__output_pass(&gd->cost, &gd->correct, gd->ws, net, gd->y->data, gd->grad);
 	}
 	gd->steps++;
@@ -232,7 +319,7 @@ NN_EXPORT int nn_train_gd(nn_net *net, const nn_matrix *X, const nn_labels *y,
 	if (opt->steps == 0)
 		return NN_EINVAL;
 	nn_gd *gd = NULL;
-	int rc = gd_create(&gd, net, X, y, opt->eta, opt->reduce != NULL);
+	int rc = gd_create(&gd, net, X, y, opt->eta, opt->reduce != NULL, opt->input, opt->threads);
 	if (rc)
 		return rc;
 	rc = opt->reduce ? train_reduced(gd, opt) : train_local(gd, opt);

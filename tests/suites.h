@@ -13,6 +13,8 @@ Suite *fit_suite(void);
 /* datasets (issue 3) */
 Suite *random_suite(void);
 Suite *datasets_suite(void);
+/* sparse first layer (issue 9) */
+Suite *sparse_suite(void);
 /* mnist (issue 4) */
 Suite *mnist_suite(void);
 Suite *pickle_suite(void);

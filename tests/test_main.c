@@ -22,6 +22,8 @@ static const struct {
 	/* datasets (issue 3) */
 	{ "random", random_suite },
 	{ "datasets", datasets_suite },
+	/* sparse first layer (issue 9) */
+	{ "sparse", sparse_suite },
 	/* mnist (issue 4) */
 	{ "mnist", mnist_suite },
 	{ "pickle", pickle_suite },

@@ -39,6 +39,34 @@ typedef int (*nn_train_callback)(void *user, size_t step, double best, double co
  */
 typedef int (*nn_train_reduce)(void *user, double *buf, size_t n);
 
+/**
+ * How the first layer reads its input X (n_0 x N).
+ *
+ * The sparse path stores X once per run in compressed form -- its non-zeros
+ * by sample (for Z_1 = W_1 X) and by input feature (for dW_1 = D_1 X^T), 12
+ * bytes per non-zero in each -- and computes those two products with
+ * sparse x dense kernels instead of dgemm. On MNIST (19 % of the pixels are
+ * non-zero) they are several times faster than dgemm; on dense data they
+ * are slower. The result equals the dense path's up to rounding: each
+ * output is the same sum without its zero terms (doc/performance.md).
+ * The copies are taken when the mode is set: X must not change while the
+ * sparse path is in use (full-batch training never changes it).
+ */
+typedef enum nn_input_mode {
+	NN_INPUT_AUTO = 0, /**< sparse when X's density is at most nn_input_threshold() */
+	NN_INPUT_DENSE,    /**< dgemm on X */
+	NN_INPUT_SPARSE,   /**< the compressed copies, whatever the density */
+	NN_INPUT_COUNT_    /**< number of modes; not a mode */
+} nn_input_mode;
+
+/**
+ * The density (fraction of non-zero entries of X) at or below which
+ * NN_INPUT_AUTO takes the sparse path, for the kernels this CPU runs (AVX2
+ * or portable): where the bench measured the sparse products to beat dgemm
+ * with a margin (doc/performance.md).
+ */
+NN_EXPORT double nn_input_threshold(void);
+
 /** Options of nn_train_gd(). */
 typedef struct nn_train_options {
 	double eta;                  /**< step size, finite and > 0 */
@@ -51,6 +79,10 @@ typedef struct nn_train_options {
 					  the gradient, the cost, the score and the sample count --
 					  over all processes, so every process takes the same steps */
 	void *reduce_user;           /**< handed to reduce */
+	nn_input_mode input;         /**< how the first layer reads X; 0 is NN_INPUT_AUTO */
+	size_t threads;              /**< threads of nn's sparse kernels; 0: as many as the BLAS
+					  runs (OpenBLAS's count, else 1), so one thread runtime is
+					  busy at a time */
 } nn_train_options;
 
 /** What a training run found. */
@@ -68,7 +100,9 @@ typedef struct nn_gd nn_gd;
 
 /**
  * Prepare a run: validates X and y, allocates activations, deltas,
- * gradient and the best copy, and runs the first forward pass.
+ * gradient and the best copy, counts X's non-zeros and, when X is sparse
+ * enough (NN_INPUT_AUTO), builds its compressed copies, then runs the
+ * first forward pass.
  * X and y are borrowed and must outlive the run; net is borrowed and
  * updated in place by nn_gd_step().
  * @param gd out: the run; free with nn_gd_free().
@@ -76,6 +110,30 @@ typedef struct nn_gd nn_gd;
  */
 NN_EXPORT int nn_gd_new(nn_gd **gd, nn_net *net, const nn_matrix *X, const nn_labels *y,
 			double eta);
+
+/**
+ * Choose how the first layer reads X from the next step on; nn_gd_new()
+ * starts with NN_INPUT_AUTO. Building the compressed copies takes one pass
+ * over X (30 ms for 10,000 MNIST images); NN_INPUT_DENSE frees them.
+ * The current forward pass stays valid.
+ * @return 0, NN_ENULL, NN_EINVAL (not a mode), NN_ESIZE (X has 2^32 rows or
+ *         columns or more) or NN_ENOMEM (gd is then unchanged).
+ */
+NN_EXPORT int nn_gd_set_input(nn_gd *gd, nn_input_mode mode);
+
+/** The path the next step takes: NN_INPUT_DENSE or NN_INPUT_SPARSE. */
+NN_EXPORT nn_input_mode nn_gd_input(const nn_gd *gd);
+
+/** The fraction of non-zero entries of X, counted by nn_gd_new(); 0 for an empty shard. */
+NN_EXPORT double nn_gd_input_density(const nn_gd *gd);
+
+/**
+ * Threads of nn's own kernels (the sparse products; the BLAS keeps its
+ * own setting). nn_gd_new() takes as many as the BLAS runs.
+ * @param threads 1 or more; 0: as many as the BLAS runs.
+ * @return 0, NN_ENULL or NN_ENOMEM (gd is then unchanged).
+ */
+NN_EXPORT int nn_gd_set_threads(nn_gd *gd, size_t threads);
 
 /** Free a run; the network it trained is left as it is. NULL is a no-op. */
 NN_EXPORT void nn_gd_free(nn_gd *gd);
