@@ -6,6 +6,7 @@
  * A_l and D_l are n_l x N with ld = n_l, W_l is n_l x n_{l-1}.
  */
 #include <cblas.h>
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -23,6 +24,8 @@ NN_EXPORT int nn_workspace_new(nn_workspace **out, const nn_net *net, size_t max
 		return NN_ENULL;
 	if (max_batch == 0)
 		return NN_EINVAL;
+	if (max_batch > INT_MAX) /* CBLAS takes int sizes */
+		return NN_ESIZE;
 	size_t L = net->n_layers, total = 0;
 	for (size_t l = 1; l <= L; l++) {
 		if (net->sizes[l] > SIZE_MAX / sizeof(double) / 2 / max_batch)

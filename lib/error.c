@@ -24,6 +24,7 @@ NN_EXPORT const char *nn_strerror(int code)
 	case NN_ESTACK: return "malformed pickle: unbalanced stack or mark";
 	case NN_EVERSION: return "unknown file format version";
 	case NN_ECHECKSUM: return "checksum mismatch: the file is corrupt";
+	case NN_EPEER: return "another process of the distributed run failed";
 	default: return "unknown error";
 	}
 }

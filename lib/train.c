@@ -229,6 +229,8 @@ static int gd_score(nn_gd *gd, size_t step, double cost, size_t correct)
 
 NN_EXPORT int nn_gd_step(nn_gd *gd)
 {
+	if (!gd)
+		return NN_ENULL;
 	gd_backward(gd);
 	gd_update_forward(gd);
 	return gd_score(gd, gd->steps - 1, gd->cost, gd->correct);
@@ -294,6 +296,8 @@ static int train_reduced(nn_gd *gd, const nn_train_options *opt)
 		if ((rc = opt->reduce(opt->reduce_user, buf, P + EXTRA)))
 			return rc;
 		gd->n_total = (size_t)buf[P + 2];
+		if (gd->n_total == 0)
+			return NN_EINVAL; /* every shard is empty: nothing to train on */
 		if (i > 0) {
 			if ((rc = gd_score(gd, i - 1, buf[P], (size_t)buf[P + 1])))
 				return rc;
@@ -320,12 +324,22 @@ NN_EXPORT int nn_train_gd(nn_net *net, const nn_matrix *X, const nn_labels *y,
 		return NN_EINVAL;
 	nn_gd *gd = NULL;
 	int rc = gd_create(&gd, net, X, y, opt->eta, opt->reduce != NULL, opt->input, opt->threads);
-	if (rc)
+	if (opt->reduce) {
+		/* A process whose shard failed its checks must not leave the others
+		 * waiting in the first reduction: all learn of it here. */
+		double failed = rc ? 1.0 : 0.0;
+		int rr = opt->reduce(opt->reduce_user, &failed, 1);
+		if (!rc && (rr || failed > 0))
+			rc = rr ? rr : NN_EPEER;
+	}
+	if (rc) {
+		nn_gd_free(gd);
 		return rc;
+	}
 	rc = opt->reduce ? train_reduced(gd, opt) : train_local(gd, opt);
-	/* Hand back the best model, also after a divergence. */
-	if (gd->has_best)
-		memcpy(net->params, gd->best->params, net->n_params * sizeof(double));
+	/* Hand back the best model, also after a divergence; before the first
+	 * scored step the best copy still holds the initial weights. */
+	memcpy(net->params, gd->best->params, net->n_params * sizeof(double));
 	nn_gd_result(gd, res);
 	nn_gd_free(gd);
 	return rc;

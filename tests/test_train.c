@@ -214,6 +214,35 @@ START_TEST(test_diverges)
 }
 END_TEST
 
+/* Diverging at the very first step hands back the initial weights. */
+START_TEST(test_diverges_at_once)
+{
+	nn_matrix X;
+	nn_labels y;
+	two_clusters(&X, &y, 30, 5);
+	const size_t sizes[] = { 2, 4, 1 };
+	const nn_activation acts[] = { NN_ACT_IDENTITY, NN_ACT_IDENTITY };
+	nn_net *net, *init;
+	nn_rng *rng;
+	ck_assert_int_eq(nn_rng_new(&rng, 6), 0);
+	ck_assert_int_eq(nn_net_new(&net, 2, sizes, acts), 0);
+	ck_assert_int_eq(nn_net_init_randn(net, rng), 0);
+	ck_assert_int_eq(nn_net_clone(&init, net), 0);
+	nn_train_options opt = { .eta = 1e200, .steps = 10 };
+	nn_train_result r;
+	ck_assert_int_eq(nn_train_gd(net, &X, &y, &opt, &r), NN_EDIVERGED);
+	ck_assert_uint_eq(r.steps_run, 1);
+	ck_assert_mem_eq(nn_net_params(net), nn_net_params(init),
+			 nn_net_param_count(net) * sizeof(double));
+	ck_assert_int_eq(nn_gd_step(NULL), NN_ENULL);
+	nn_net_free(net);
+	nn_net_free(init);
+	nn_rng_free(rng);
+	nn_matrix_free(&X);
+	nn_labels_free(&y);
+}
+END_TEST
+
 /*
  * Distributed training without MPI: threads stand in for processes, each
  * training on its shard, and the reduce hook sums their buffers behind a
@@ -343,6 +372,60 @@ START_TEST(test_reduce_equals_single)
 }
 END_TEST
 
+static void *run_rank_bad(void *arg)
+{
+	struct rank *r = arg;
+	nn_train_options opt = { .eta = 0.002, .steps = 5, .reduce = thread_sum, .reduce_user = r };
+	r->rc = nn_train_gd(r->net, &r->X, &r->y, &opt, &r->res);
+	return NULL;
+}
+
+/* One rank's shard fails its checks: it returns its error, the others
+ * NN_EPEER, and nobody waits for ever. Every shard empty: NN_EINVAL. */
+START_TEST(test_reduce_failures)
+{
+	nn_matrix X;
+	nn_labels y;
+	two_clusters(&X, &y, 20, 31);
+	const size_t sizes[] = { 2, 3, 2 };
+	for (int round = 0; round < 2; round++) {
+		struct group g = { .ranks = 2 };
+		pthread_barrier_init(&g.bar, NULL, 2);
+		struct rank r[2];
+		pthread_t t[2];
+		int bad[10];
+		for (int k = 0; k < 2; k++) {
+			r[k] = (struct rank){ .g = &g, .id = k };
+			ck_assert_int_eq(nn_net_new(&r[k].net, 2, sizes, NULL), 0);
+			size_t n = round == 0 ? 10 : 0;
+			r[k].X = nn_matrix_view(n ? X.data + 10 * (size_t)k * X.ld : NULL, 2, n, 2);
+			r[k].y = (nn_labels){ .n = n, .data = y.data + 10 * k };
+		}
+		if (round == 0) { /* rank 1 holds a label the output layer cannot have */
+			memcpy(bad, y.data + 10, sizeof(bad));
+			bad[4] = 7;
+			r[1].y.data = bad;
+		}
+		for (int k = 0; k < 2; k++)
+			ck_assert_int_eq(pthread_create(&t[k], NULL, run_rank_bad, &r[k]), 0);
+		for (int k = 0; k < 2; k++)
+			ck_assert_int_eq(pthread_join(t[k], NULL), 0);
+		pthread_barrier_destroy(&g.bar);
+		if (round == 0) {
+			ck_assert_int_eq(r[0].rc, NN_EPEER);
+			ck_assert_int_eq(r[1].rc, NN_ELABEL);
+		} else {
+			ck_assert_int_eq(r[0].rc, NN_EINVAL);
+			ck_assert_int_eq(r[1].rc, NN_EINVAL);
+		}
+		for (int k = 0; k < 2; k++)
+			nn_net_free(r[k].net);
+	}
+	nn_matrix_free(&X);
+	nn_labels_free(&y);
+}
+END_TEST
+
 START_TEST(test_errors)
 {
 	nn_matrix X;
@@ -395,6 +478,8 @@ Suite *train_suite(void)
 	tcase_add_test(tc, test_learns);
 	tcase_add_test(tc, test_diverges);
 	tcase_add_loop_test(tc, test_reduce_equals_single, 0, 2);
+	tcase_add_test(tc, test_reduce_failures);
+	tcase_add_test(tc, test_diverges_at_once);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("errors");
 	tcase_add_test(tc, test_errors);

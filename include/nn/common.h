@@ -40,6 +40,7 @@ enum nn_error {
 	NN_ESTACK = -17,     /**< a pickle's stack or mark is unbalanced */
 	NN_EVERSION = -18,   /**< a file's format version is unknown */
 	NN_ECHECKSUM = -19,  /**< a file's checksum does not match its contents */
+	NN_EPEER = -20,      /**< another process of a distributed run failed */
 };
 
 /**

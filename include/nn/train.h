@@ -141,7 +141,7 @@ NN_EXPORT void nn_gd_free(nn_gd *gd);
 /**
  * One step: backward from the current forward pass, update, forward, score,
  * keep the best. Allocates nothing.
- * @return 0, or NN_EDIVERGED when the cost became NaN or Inf.
+ * @return 0, NN_ENULL, or NN_EDIVERGED when the cost became NaN or Inf.
  */
 NN_EXPORT int nn_gd_step(nn_gd *gd);
 
@@ -159,8 +159,11 @@ NN_EXPORT const nn_net *nn_gd_best(const nn_gd *gd);
  * i + 1 (the values it receives are those of one process training on the
  * whole set, up to the order of summation).
  * @param res out (may be NULL): what the run found.
- * @return 0, an error of nn_gd_new() or of reduce, or NN_EDIVERGED (net still
- *         holds the best model found before the divergence).
+ * @return 0, an error of nn_gd_new() or of reduce, NN_EPEER (with reduce: another
+ *         process's shard failed its checks; every process returns at once),
+ *         NN_EINVAL (with reduce: every shard is empty), or NN_EDIVERGED (net
+ *         still holds the best model found before the divergence, the initial
+ *         weights if it diverged at the first step).
  */
 NN_EXPORT int nn_train_gd(nn_net *net, const nn_matrix *X, const nn_labels *y,
 			  const nn_train_options *opt, nn_train_result *res);

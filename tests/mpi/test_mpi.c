@@ -131,6 +131,15 @@ START_TEST(test_error_on_one_rank)
 	nn_train_options bad = { .eta = -1, .steps = 10 };
 	ck_assert_int_eq(nn_mpi_agree(nn_mpi_train_gd(net, &X, &y, &bad, NULL, MPI_COMM_WORLD),
 				      MPI_COMM_WORLD), NN_EINVAL);
+	/* a bad shard on the last rank: it reports its error, the others
+	 * NN_EPEER, and nobody hangs in a collective */
+	nn_train_options ok = { .eta = 0.01, .steps = 10 };
+	int saved = y.data[1];
+	if (rank == size - 1)
+		y.data[1] = 5; /* not a class of a 2-unit output layer */
+	rc = nn_mpi_train_gd(net, &X, &y, &ok, NULL, MPI_COMM_WORLD);
+	ck_assert_int_eq(rc, rank == size - 1 ? NN_ELABEL : NN_EPEER);
+	y.data[1] = saved;
 	nn_net_free(net);
 	nn_matrix_free(&X);
 	nn_labels_free(&y);
