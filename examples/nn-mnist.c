@@ -2,6 +2,11 @@
  * nn-mnist: the lecture's "Handwritten digits" -- a 784-30-10 sigmoid
  * network trained by backpropagation on 500 training digits and tested on
  * 100, by default from the sample bundled with nn.
+ *
+ * Beyond the lecture (doc/toolkit.md): any of the mini-batch flags
+ * (--epochs, --optimizer, --batch, --layers, ...) trains with nn_fit on
+ * every image of the data instead; --save-model and --load-model write and
+ * read model files.
  */
 #include <errno.h>
 #include <limits.h>
@@ -14,6 +19,7 @@
 #include "cli.h"
 #include "lecture.h"
 #include "plot.h"
+#include "toolkit.h"
 
 static const char prog[] = "nn-mnist";
 
@@ -37,8 +43,37 @@ static const char usage[] =
 	"  --plot-confusion FILE.png  the confusion matrix on the test digits\n"
 	"  --plot-curve FILE.png      cost and best accuracy against the step\n"
 	"  --save-data FILE.csv       the digits used: split, label, 784 pixels\n"
+	"  --save-model FILE   write the trained network (nn's model file)\n"
+	"  --load-model FILE   evaluate a saved network instead of training one\n"
 	"  --help              this text\n"
-	"IDX pixels are divided by 256, as in the lecture's mnist.pkl.gz.\n";
+	"IDX pixels are divided by 256, as in the lecture's mnist.pkl.gz.\n"
+	"\n"
+	"Beyond the lecture: any of these flags trains by mini-batches (nn_fit) on\n"
+	"every image of the data (unless --train/--test say otherwise), with a line\n"
+	"per epoch; --hidden, --steps, --every and --plot-curve then do not apply.\n"
+	"  --epochs N          passes over the training set (default 10)\n"
+	"  --batch N           samples per update (default 64)\n"
+	"  --optimizer NAME    sgd, momentum, nesterov or adam (default adam)\n"
+	"  --momentum X        momentum, nesterov: in [0, 1) (default 0.9)\n"
+	"  --schedule NAME     constant, step, exp or cosine (default constant)\n"
+	"  --gamma X           step, exp: factor per decay, in (0, 1] (default 0.5)\n"
+	"  --step-epochs N     step: epochs between decays (default 10)\n"
+	"  --eta-min X         cosine: the step size approached (default 0)\n"
+	"  --layers LIST       widths, 784 first and 10 last (default 784,256,10)\n"
+	"  --activation NAME   hidden layers: sigmoid, tanh, relu or leaky-relu (default relu)\n"
+	"  --cost NAME         ce (softmax output, the default) or quadratic (sigmoid output)\n"
+	"  --init NAME         lecture, glorot, he or orthogonal (default he for relu\n"
+	"                      and leaky-relu, glorot otherwise)\n"
+	"  --l2 X              L2 strength on the weights (default 0)\n"
+	"  --dropout P         probability of dropping a hidden unit, in [0, 1) (default 0)\n"
+	"  --val F             hold out a fraction (0.1) or a count (6000) of the\n"
+	"                      training images for validation\n"
+	"  --patience N        with --val: stop after N epochs without a lower validation\n"
+	"                      cost and keep the best epoch's weights\n"
+	"  --history FILE.csv  per epoch: seconds, eta, train and validation cost and accuracy\n"
+	"  --plot-history FILE.png  cost and accuracy against the epoch\n"
+	"With them --eta defaults to 0.001 for adam, 0.1 for sgd and 0.01 for momentum\n"
+	"and nesterov; the gradient is the mean over a batch.\n";
 
 /* The bundled sample: the source tree's when this program runs from the build tree. */
 static const char *default_data(void)
@@ -209,31 +244,195 @@ static int plot_confusion(const char *path, const nn_mnist *m, const nn_net *net
 	return ex_write_png(prog, &c, path);
 }
 
+/* The flags of the lecture's run, by index into main()'s given[]. */
+enum { F_DATA, F_TRAIN, F_TEST, F_HIDDEN, F_ETA, F_STEPS, F_EVERY, F_PLOT, F_CONFUSION, F_CURVE,
+       F_SAVE_DATA, F_SAVE_MODEL, F_LOAD_MODEL, F_COUNT };
+
+/* Everything a run needs beyond the data. */
+struct run {
+	uint32_t seed;
+	size_t steps, every, hidden;
+	double eta;
+	const char *plot, *confusion, *curve, *save_model, *load_model;
+	ex_tk tk;
+};
+
+/* The lecture's run: 784-N-10 sigmoid, full-batch gradient descent, the best step's model. */
+static int train_lecture(nn_net **net, size_t *train_ok, const struct run *r, const nn_mnist *m,
+			 nn_rng *rng)
+{
+	size_t inputs = m->train_x.rows, ntrain = m->train_x.cols;
+	int rc = ex_model2(net, inputs, r->hidden, NN_MNIST_CLASSES, rng);
+	if (rc) {
+		ex_error(prog, "model: %s", nn_strerror(rc));
+		return EX_RUNTIME;
+	}
+	printf("model: %zu-%zu-%d sigmoid network, weights from npr.randn, biases 0; eta %g, %zu steps\n",
+	       inputs, r->hidden, NN_MNIST_CLASSES, r->eta, r->steps);
+	char count[256];
+	ex_param_count(count, sizeof(count), *net);
+	printf("number of parameters in the model: %s\n", count);
+	fflush(stdout);
+	nn_train_result res = { 0 };
+	ex_report rep;
+	ex_report_init(&rep, r->every, ntrain, r->steps, r->curve != NULL);
+	int status = ex_train(prog, *net, &m->train_x, &m->train_y, r->eta, r->steps, &rep, &res);
+	char title[128];
+	snprintf(title, sizeof(title), "nn-mnist training (seed %u)", (unsigned)r->seed);
+	if (status == 0 && r->curve)
+		status = ex_plot_curve(prog, &rep, title, r->curve);
+	ex_report_free(&rep);
+	if (status == 0 && r->save_model)
+		status = ex_model_save(prog, r->save_model, *net, NULL);
+	*train_ok = res.best_correct;
+	return status;
+}
+
+/* Mini-batch training with nn_fit; the training accuracy is that of the final weights. */
+static int train_batch(nn_net **net, size_t *train_ok, size_t *ntrain, const struct run *r,
+		       const nn_mnist *m, nn_rng *rng)
+{
+	const ex_tk *tk = &r->tk;
+	nn_matrix tx = { 0 }, vx = { 0 };
+	nn_labels ty = { 0 }, vy = { 0 };
+	nn_optim *optim = NULL;
+	nn_model_state state = { 0 };
+	char buf[512];
+	int status = EX_RUNTIME, rc;
+	if (m->train_x.rows != tk->sizes[0]) {
+		ex_error(prog, "--layers %s: the images have %zu pixels", tk->layers, m->train_x.rows);
+		return EX_RUNTIME;
+	}
+	if (ex_tk_split(&tx, &ty, &vx, &vy, prog, tk, &m->train_x, &m->train_y, rng))
+		return EX_RUNTIME;
+	if (vx.cols)
+		printf("validation: %zu of the %zu training images held out (--val %s)\n", vx.cols,
+		       m->train_x.cols, tk->val);
+	if (ex_tk_net(net, prog, tk, rng))
+		goto out;
+	static const char *const inits[] = { "npr.randn (the lecture's)", "Glorot", "He", "orthogonal" };
+	ex_net_describe(buf, sizeof(buf), *net);
+	printf("model: %s; %s initialisation\n", buf, inits[tk->init]);
+	ex_tk_describe(buf, sizeof(buf), tk, r->eta);
+	printf("training: %s\n", buf);
+	ex_param_count(buf, sizeof(buf), *net);
+	printf("number of parameters in the model: %s\n", buf);
+	fflush(stdout);
+	char title[160], shape[128];
+	ex_net_shape(shape, sizeof(shape), *net);
+	snprintf(title, sizeof(title), "nn-mnist %s, %s (seed %u)", shape,
+		 ex_tk_optimizer_names[tk->optimizer],
+		 (unsigned)r->seed);
+	if (ex_tk_train(prog, *net, &state, &optim, tk, r->eta, &tx, &ty, &vx, &vy, rng, title))
+		goto out;
+	if ((rc = ex_evaluate(NULL, train_ok, *net, &tx, &ty)) != 0) {
+		ex_error(prog, "train: %s", nn_strerror(rc));
+		goto out;
+	}
+	*ntrain = tx.cols;
+	if (r->save_model && ex_model_save(prog, r->save_model, *net, &state))
+		goto out;
+	status = EX_OK;
+out:
+	nn_optim_free(optim);
+	nn_matrix_free(&tx);
+	nn_matrix_free(&vx);
+	nn_labels_free(&ty);
+	nn_labels_free(&vy);
+	return status;
+}
+
+/* --load-model: the network from the file, scored on the training images as they are. */
+static int load_model(nn_net **net, size_t *train_ok, const struct run *r, const nn_mnist *m)
+{
+	if (ex_model_load(net, prog, r->load_model, m->train_x.rows, NN_MNIST_CLASSES))
+		return EX_RUNTIME;
+	char buf[512];
+	ex_net_describe(buf, sizeof(buf), *net);
+	printf("model: loaded from %s: %s\n", r->load_model, buf);
+	ex_param_count(buf, sizeof(buf), *net);
+	printf("number of parameters in the model: %s\n", buf);
+	fflush(stdout);
+	int rc = ex_evaluate(NULL, train_ok, *net, &m->train_x, &m->train_y);
+	if (rc) {
+		ex_error(prog, "train: %s", nn_strerror(rc));
+		return EX_RUNTIME;
+	}
+	return 0;
+}
+
+/* Flags that mean nothing in the chosen mode: a usage error naming the first. */
+static int check_mode(const struct run *r, const int *given)
+{
+	static const struct {
+		int flag;
+		const char *name;
+	} lecture[] = { { F_HIDDEN, "--hidden" }, { F_STEPS, "--steps" }, { F_EVERY, "--every" },
+			{ F_CURVE, "--plot-curve" }, { F_ETA, "--eta" }, { F_SAVE_MODEL, "--save-model" } };
+	if (r->load_model) {
+		const char *clash = ex_tk_first(&r->tk);
+		for (size_t i = 0; !clash && i < sizeof(lecture) / sizeof(lecture[0]); i++)
+			if (given[lecture[i].flag])
+				clash = lecture[i].name;
+		if (clash) {
+			ex_error(prog, "%s: not with --load-model (the network comes from the file and "
+				 "is not trained)", clash);
+			return EX_USAGE;
+		}
+	} else if (ex_tk_any(&r->tk)) {
+		/* --eta and --save-model serve both kinds of training */
+		for (size_t i = 0; i < 4; i++)
+			if (given[lecture[i].flag]) {
+				ex_error(prog, "%s applies only to the lecture's full-batch run, and %s "
+					 "asks for mini-batch training%s", lecture[i].name,
+					 ex_tk_first(&r->tk), i == 0 ? " (give --layers instead)"
+					 : i == 3 ? " (give --plot-history instead)"
+					 : " (it runs --epochs)");
+				return EX_USAGE;
+			}
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	uint32_t seed = 0;
-	size_t steps = 20000, every = 1000, ntrain = 500, ntest = 100, hidden = 30;
-	double eta = 5e-4;
+	struct run r = { .steps = 20000, .every = 1000, .hidden = 30, .eta = 5e-4 };
+	size_t ntrain = 500, ntest = 100;
 	ex_strings data = { 0 };
-	const char *plot = NULL, *plot_confusion_path = NULL, *plot_curve = NULL, *save_data = NULL;
-	int seed_given = 0, g[11] = { 0 };
-	const ex_flag flags[] = {
-		{ "--seed", EX_U32, &seed, &seed_given, 0, 0, NULL, 0 },
-		{ "--data", EX_STRING, &data, &g[0], 0, 0, NULL, 1 },
-		{ "--train", EX_SIZE, &ntrain, &g[1], 1, 10000000, NULL, 0 },
-		{ "--test", EX_SIZE, &ntest, &g[2], 1, 10000000, NULL, 0 },
-		{ "--hidden", EX_SIZE, &hidden, &g[3], 1, 100000, NULL, 0 },
-		{ "--eta", EX_POS, &eta, &g[4], 0, 0, NULL, 0 },
-		{ "--steps", EX_SIZE, &steps, &g[5], 1, 1000000000, NULL, 0 },
-		{ "--every", EX_SIZE, &every, &g[6], 1, 0, NULL, 0 },
-		{ "--plot", EX_STRING, &plot, &g[7], 0, 0, NULL, 0 },
-		{ "--plot-confusion", EX_STRING, &plot_confusion_path, &g[8], 0, 0, NULL, 0 },
-		{ "--plot-curve", EX_STRING, &plot_curve, &g[9], 0, 0, NULL, 0 },
-		{ "--save-data", EX_STRING, &save_data, &g[10], 0, 0, NULL, 0 },
+	const char *save_data = NULL;
+	int seed_given = 0, g[F_COUNT] = { 0 };
+	ex_tk_init(&r.tk);
+	ex_flag flags[F_COUNT + 1 + EX_TK_NFLAGS] = {
+		{ "--seed", EX_U32, &r.seed, &seed_given, 0, 0, NULL, 0 },
+		{ "--data", EX_STRING, &data, &g[F_DATA], 0, 0, NULL, 1 },
+		{ "--train", EX_SIZE, &ntrain, &g[F_TRAIN], 1, 10000000, NULL, 0 },
+		{ "--test", EX_SIZE, &ntest, &g[F_TEST], 1, 10000000, NULL, 0 },
+		{ "--hidden", EX_SIZE, &r.hidden, &g[F_HIDDEN], 1, 100000, NULL, 0 },
+		{ "--eta", EX_POS, &r.eta, &g[F_ETA], 0, 0, NULL, 0 },
+		{ "--steps", EX_SIZE, &r.steps, &g[F_STEPS], 1, 1000000000, NULL, 0 },
+		{ "--every", EX_SIZE, &r.every, &g[F_EVERY], 1, 0, NULL, 0 },
+		{ "--plot", EX_STRING, &r.plot, &g[F_PLOT], 0, 0, NULL, 0 },
+		{ "--plot-confusion", EX_STRING, &r.confusion, &g[F_CONFUSION], 0, 0, NULL, 0 },
+		{ "--plot-curve", EX_STRING, &r.curve, &g[F_CURVE], 0, 0, NULL, 0 },
+		{ "--save-data", EX_STRING, &save_data, &g[F_SAVE_DATA], 0, 0, NULL, 0 },
+		{ "--save-model", EX_STRING, &r.save_model, &g[F_SAVE_MODEL], 0, 0, NULL, 0 },
+		{ "--load-model", EX_STRING, &r.load_model, &g[F_LOAD_MODEL], 0, 0, NULL, 0 },
 	};
-	int rc = ex_parse(argc, argv, prog, flags, sizeof(flags) / sizeof(flags[0]), usage);
+	size_t nflags = F_COUNT + 1;
+	nflags += ex_tk_flags(flags + nflags, &r.tk);
+	int rc = ex_parse(argc, argv, prog, flags, nflags, usage);
 	if (rc >= 0)
 		return rc;
+	if ((rc = check_mode(&r, g)) != 0)
+		return rc;
+	int batch = !r.load_model && ex_tk_any(&r.tk);
+	if (batch && (rc = ex_tk_check(&r.tk, prog, 784, NN_MNIST_CLASSES, &r.eta, g[F_ETA])) != 0)
+		return rc;
+	/* beyond the lecture, every image of the data unless told otherwise */
+	if (batch || r.load_model) {
+		ntrain = g[F_TRAIN] ? ntrain : 0;
+		ntest = g[F_TEST] ? ntest : 0;
+	}
 	if (data.n == 0)
 		data.v[data.n++] = default_data();
 	struct stat st;
@@ -242,18 +441,18 @@ int main(int argc, char **argv)
 			ex_error(prog, "%s: %s", data.v[i], strerror(errno));
 			return EX_RUNTIME;
 		}
-	const char *outputs[4] = { plot, plot_confusion_path, plot_curve, save_data };
-	for (int i = 0; i < 4; i++)
+	const char *outputs[] = { r.plot, r.confusion, r.curve, save_data, r.save_model,
+				  r.tk.history, r.tk.plot_history };
+	for (size_t i = 0; i < sizeof(outputs) / sizeof(outputs[0]); i++)
 		if (outputs[i] && ex_check_output(prog, outputs[i]))
 			return EX_RUNTIME;
 
-	seed = ex_seed(seed_given, seed);
-	printf("seed: %u\n", (unsigned)seed);
+	r.seed = ex_seed(seed_given, r.seed);
+	printf("seed: %u\n", (unsigned)r.seed);
 	fflush(stdout);
 	nn_mnist m;
 	nn_rng *rng = NULL;
 	nn_net *net = NULL;
-	ex_report rep = { 0 };
 	int status = EX_RUNTIME;
 	if (load(&m, &data, ntrain, ntest))
 		goto out;
@@ -264,44 +463,37 @@ int main(int argc, char **argv)
 			 train_short ? m.train_x.cols : m.test_x.cols, train_short ? "training" : "test");
 		goto out;
 	}
-	size_t inputs = m.train_x.rows;
-	printf("data: %s: %zu training and %zu test digits, %zux%zu pixels / 256\n",
-	       data.n > 1 ? "four IDX files" : data.v[0], ntrain, ntest, m.rows, m.cols);
-	if ((rc = nn_rng_new(&rng, seed)) != 0 ||
-	    (rc = ex_model2(&net, inputs, hidden, NN_MNIST_CLASSES, rng)) != 0) {
-		ex_error(prog, "model: %s", nn_strerror(rc));
+	ntrain = m.train_x.cols;
+	ntest = m.test_x.cols;
+	printf("data: %s: %zu training and %zu test %s, %zux%zu pixels / 256\n",
+	       data.n > 1 ? "four IDX files" : data.v[0], ntrain, ntest,
+	       batch || r.load_model ? "images" : "digits", m.rows, m.cols);
+	fflush(stdout);
+	if ((rc = nn_rng_new(&rng, r.seed)) != 0) {
+		ex_error(prog, "%s", nn_strerror(rc));
 		goto out;
 	}
-	printf("model: %zu-%zu-%d sigmoid network, weights from npr.randn, biases 0; eta %g, %zu steps\n",
-	       inputs, hidden, NN_MNIST_CLASSES, eta, steps);
-	printf("number of parameters in the model: (%zu + 1) * %zu + (%zu + 1) * %d = %zu\n", inputs,
-	       hidden, hidden, NN_MNIST_CLASSES, nn_net_param_count(net));
-	fflush(stdout);
+	/* the digits as loaded, before any validation split */
 	if (save_data && ex_save_csv(prog, save_data, &m.train_x, &m.train_y, &m.test_x, &m.test_y))
 		goto out;
-
-	nn_train_result res;
-	ex_report_init(&rep, every, ntrain, steps, plot_curve != NULL);
-	if (ex_train(prog, net, &m.train_x, &m.train_y, eta, steps, &rep, &res))
+	size_t train_ok = 0, test_ok = 0;
+	rc = r.load_model ? load_model(&net, &train_ok, &r, &m)
+	     : batch ? train_batch(&net, &train_ok, &ntrain, &r, &m, rng)
+	     : train_lecture(&net, &train_ok, &r, &m, rng);
+	if (rc)
 		goto out;
-	size_t test_ok = 0;
-	if ((rc = ex_correct(&test_ok, net, &m.test_x, &m.test_y)) != 0) {
+	if ((rc = ex_evaluate(NULL, &test_ok, net, &m.test_x, &m.test_y)) != 0) {
 		ex_error(prog, "test: %s", nn_strerror(rc));
 		goto out;
 	}
-	if (plot && plot_digits(plot, &m, net))
+	if (r.plot && plot_digits(r.plot, &m, net))
 		goto out;
-	if (plot_confusion_path && plot_confusion(plot_confusion_path, &m, net))
+	if (r.confusion && plot_confusion(r.confusion, &m, net))
 		goto out;
-	char title[128];
-	snprintf(title, sizeof(title), "nn-mnist training (seed %u)", (unsigned)seed);
-	if (plot_curve && ex_plot_curve(prog, &rep, title, plot_curve))
-		goto out;
-	printf("train accuracy: %.4f\n", (double)res.best_correct / (double)ntrain);
+	printf("train accuracy: %.4f\n", (double)train_ok / (double)ntrain);
 	printf("test accuracy: %.4f\n", (double)test_ok / (double)ntest);
 	status = fflush(stdout) == 0 ? EX_OK : EX_RUNTIME;
 out:
-	ex_report_free(&rep);
 	nn_net_free(net);
 	nn_rng_free(rng);
 	nn_mnist_free(&m);

@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "lecture.h"
 #include "plot.h"
+#include "toolkit.h"
 #include "toy.h"
 
 static const char usage1[] =
@@ -42,6 +43,8 @@ static const char usage_common[] =
 	"  --plot-dots FILE.png  the training points alone\n"
 	"  --plot-curve FILE.png cost and best accuracy against the step\n"
 	"  --save-data FILE.csv  the data used: split, label, x1, x2\n"
+	"  --save-model FILE   write the trained network (nn's model file)\n"
+	"  --load-model FILE   score a saved network on the data instead of training one\n"
 	"%s"
 	"  --help              this text\n";
 
@@ -174,7 +177,8 @@ int ex_toy_main(int argc, char **argv, int example)
 	double eta = example == 1 ? EX1_ETA : EX2_ETA, noise = 0, cluster_std = 1.0, box[2] = { -3, 3 };
 	int dataset = example == 1 ? EX_BLOBS : EX_CIRCLES;
 	const char *plot = NULL, *plot_dots = NULL, *plot_curve = NULL, *save_data = NULL;
-	int seed_given = 0, noise_given = 0, std_given = 0, box_given = 0, hidden_given = 0, dummy[9] = { 0 };
+	const char *save_model = NULL, *load_model = NULL;
+	int seed_given = 0, noise_given = 0, std_given = 0, box_given = 0, hidden_given = 0, dummy[11] = { 0 };
 	const ex_flag flags[] = {
 		{ "--seed", EX_U32, &seed, &seed_given, 0, 0, NULL, 0 },
 		{ "--dataset", EX_CHOICE, &dataset, &dummy[0], 0, 0, ex_dataset_names, 0 },
@@ -189,6 +193,8 @@ int ex_toy_main(int argc, char **argv, int example)
 		{ "--plot-dots", EX_STRING, &plot_dots, &dummy[6], 0, 0, NULL, 0 },
 		{ "--plot-curve", EX_STRING, &plot_curve, &dummy[7], 0, 0, NULL, 0 },
 		{ "--save-data", EX_STRING, &save_data, &dummy[8], 0, 0, NULL, 0 },
+		{ "--save-model", EX_STRING, &save_model, &dummy[9], 0, 0, NULL, 0 },
+		{ "--load-model", EX_STRING, &load_model, &dummy[10], 0, 0, NULL, 0 },
 		{ "--hidden", EX_SIZE, &hidden, &hidden_given, 1, 100000, NULL, 0 },
 	};
 	/* --hidden is the second network's; the first is one neuron. */
@@ -207,8 +213,21 @@ int ex_toy_main(int argc, char **argv, int example)
 		ex_error(prog, "--noise applies only to --dataset circles or moons");
 		return EX_USAGE;
 	}
-	const char *outputs[4] = { plot, plot_dots, plot_curve, save_data };
-	for (int i = 0; i < 4; i++)
+	/* a loaded network is scored, not trained: the training flags would be ignored */
+	const struct {
+		int given;
+		const char *name;
+	} training[] = { { dummy[2], "--eta" }, { dummy[3], "--steps" }, { dummy[4], "--every" },
+			 { dummy[7], "--plot-curve" }, { hidden_given, "--hidden" },
+			 { dummy[9], "--save-model" } };
+	for (size_t i = 0; load_model && i < sizeof(training) / sizeof(training[0]); i++)
+		if (training[i].given) {
+			ex_error(prog, "%s: not with --load-model (the network comes from the file and "
+				 "is not trained)", training[i].name);
+			return EX_USAGE;
+		}
+	const char *outputs[5] = { plot, plot_dots, plot_curve, save_data, save_model };
+	for (int i = 0; i < 5; i++)
 		if (outputs[i] && ex_check_output(prog, outputs[i]))
 			return EX_RUNTIME;
 
@@ -235,17 +254,21 @@ int ex_toy_main(int argc, char **argv, int example)
 		goto out;
 	}
 	printf("data: %s, split %zu train / %zu test\n", desc, d.train_x.cols, d.test_x.cols);
-	rc = example == 1 ? ex_model1(&net, rng) : ex_model2(&net, 2, hidden, 2, rng);
-	if (rc) {
+	if (load_model) {
+		if (ex_model_load(&net, prog, load_model, 2, 2))
+			goto out;
+		ex_net_describe(desc, sizeof(desc), net);
+		printf("model: loaded from %s: %s\n", load_model, desc);
+	} else if ((rc = example == 1 ? ex_model1(&net, rng) : ex_model2(&net, 2, hidden, 2, rng))) {
 		ex_error(prog, "model: %s", nn_strerror(rc));
 		goto out;
-	}
-	if (example == 1)
+	} else if (example == 1) {
 		printf("model: one sigmoid neuron, w1 w2 b from npr.random(); eta %g, %zu steps\n", eta,
 		       steps);
-	else
+	} else {
 		printf("model: 2-%zu-2 sigmoid network, weights from npr.randn, biases 0; eta %g, %zu "
 		       "steps\n", hidden, eta, steps);
+	}
 	fflush(stdout);
 	if (save_data && ex_save_csv(prog, save_data, &d.train_x, &d.train_y, &d.test_x, &d.test_y))
 		goto out;
@@ -253,10 +276,19 @@ int ex_toy_main(int argc, char **argv, int example)
 	if (plot_dots && plot_classes(prog, plot_dots, &d.train_x, &d.train_y, NULL, title))
 		goto out;
 
-	nn_train_result res;
-	ex_report_init(&rep, every, d.train_x.cols, steps, plot_curve != NULL);
-	if (ex_train(prog, net, &d.train_x, &d.train_y, eta, steps, &rep, &res))
-		goto out;
+	nn_train_result res = { 0 };
+	if (load_model) {
+		if ((rc = ex_correct(&res.best_correct, net, &d.train_x, &d.train_y)) != 0) {
+			ex_error(prog, "train: %s", nn_strerror(rc));
+			goto out;
+		}
+	} else {
+		ex_report_init(&rep, every, d.train_x.cols, steps, plot_curve != NULL);
+		if (ex_train(prog, net, &d.train_x, &d.train_y, eta, steps, &rep, &res))
+			goto out;
+		if (save_model && ex_model_save(prog, save_model, net, NULL))
+			goto out;
+	}
 #ifdef NN_HAVE_LAPACKE
 	if (example == 1 && least_squares(prog, &d))
 		goto out;
