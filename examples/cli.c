@@ -16,6 +16,7 @@
 
 #include "canvas.h"
 #include "cli.h"
+#include "dist.h"
 #include "plot.h"
 #include "png.h"
 
@@ -313,7 +314,7 @@ int ex_train(const char *prog, nn_net *net, const nn_matrix *X, const nn_labels 
 {
 	nn_train_options opt = { .eta = eta, .steps = steps, .every = 1, .callback = ex_report_cb,
 				 .user = rep };
-	int rc = nn_train_gd(net, X, y, &opt, res);
+	int rc = ex_dist_train_gd(net, X, y, &opt, res); /* X, y: this rank's shard */
 	fflush(stdout);
 	if (rc == NN_EDIVERGED) {
 		ex_error(prog, "training diverged at step %zu (the cost is no longer finite; try a "
@@ -324,7 +325,8 @@ int ex_train(const char *prog, nn_net *net, const nn_matrix *X, const nn_labels 
 	}
 	if (rep->oom)
 		ex_error(prog, "out of memory for the training history; the curve is cut short");
-	printf("Our best model gets %.1f percent correct!\n", ex_percent(res->best_correct, X->cols));
+	/* best_accuracy is over every rank's samples (X is this rank's shard) */
+	printf("Our best model gets %.1f percent correct!\n", 100.0 * res->best_accuracy);
 	return 0;
 }
 

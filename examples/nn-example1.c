@@ -3,9 +3,18 @@
  * neuron trained by gradient descent, and the exact least-squares fit that
  * the lecture says would solve the problem directly. See toy.c.
  */
+#include <stdio.h>
+
+#include "dist.h"
 #include "toy.h"
 
 int main(int argc, char **argv)
 {
-	return ex_toy_main(argc, argv, 1);
+	if (ex_dist_init(&argc, &argv)) {
+		fprintf(stderr, "nn-example1: MPI did not start\n");
+		return 1;
+	}
+	int rc = ex_toy_main(argc, argv, 1);
+	ex_dist_finalize();
+	return rc;
 }

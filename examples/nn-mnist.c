@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "dist.h"
 #include "lecture.h"
 #include "plot.h"
 #include "toolkit.h"
@@ -154,7 +155,9 @@ static int load_files(nn_mnist *m, const ex_strings *files, size_t ntrain, size_
 	return 0;
 }
 
-static int load(nn_mnist *m, const ex_strings *data, size_t ntrain, size_t ntest)
+/* Load the data; the training set from sample `first` on (this rank's shard
+ * under mpirun: only the directory and pickle paths read a shard alone). */
+static int load(nn_mnist *m, const ex_strings *data, size_t first, size_t ntrain, size_t ntest)
 {
 	struct stat st;
 	*m = (nn_mnist){ 0 };
@@ -168,10 +171,16 @@ static int load(nn_mnist *m, const ex_strings *data, size_t ntrain, size_t ntest
 			ex_error(prog, "%s: a directory; give one directory or four IDX files", path);
 			return EX_RUNTIME;
 		}
+		if (ex_dist.size > 1) {
+			ex_error(prog, "--data: under mpirun give a directory or an mnist.pkl.gz, so "
+				 "that each rank reads only its shard");
+			return EX_RUNTIME;
+		}
 		return load_files(m, data, ntrain, ntest);
 	}
 	nn_mnist_options opt;
 	nn_mnist_defaults(&opt);
+	opt.first_train = first;
 	opt.max_train = ntrain;
 	opt.max_test = ntest;
 	opt.scale = 256.0;
@@ -255,13 +264,14 @@ struct run {
 	double eta;
 	const char *plot, *confusion, *curve, *save_model, *load_model;
 	ex_tk tk;
+	size_t ntrain; /* training digits over all ranks (under mpirun each holds a shard) */
 };
 
 /* The lecture's run: 784-N-10 sigmoid, full-batch gradient descent, the best step's model. */
 static int train_lecture(nn_net **net, size_t *train_ok, const struct run *r, const nn_mnist *m,
 			 nn_rng *rng)
 {
-	size_t inputs = m->train_x.rows, ntrain = m->train_x.cols;
+	size_t inputs = m->train_x.rows, ntrain = r->ntrain;
 	int rc = ex_model2(net, inputs, r->hidden, NN_MNIST_CLASSES, rng);
 	if (rc) {
 		ex_error(prog, "model: %s", nn_strerror(rc));
@@ -394,7 +404,7 @@ static int check_mode(const struct run *r, const int *given)
 	return 0;
 }
 
-int main(int argc, char **argv)
+static int mnist_main(int argc, char **argv)
 {
 	struct run r = { .steps = 20000, .every = 1000, .hidden = 30, .eta = 5e-4 };
 	size_t ntrain = 500, ntest = 100;
@@ -426,6 +436,11 @@ int main(int argc, char **argv)
 	if ((rc = check_mode(&r, g)) != 0)
 		return rc;
 	int batch = !r.load_model && ex_tk_any(&r.tk);
+	if (ex_dist.size > 1 && (batch || r.load_model)) {
+		ex_error(prog, "under mpirun only the lecture's full-batch training is distributed; "
+			 "run %s without mpirun", r.load_model ? "--load-model" : "mini-batch training");
+		return EX_USAGE;
+	}
 	if (batch && (rc = ex_tk_check(&r.tk, prog, 784, NN_MNIST_CLASSES, &r.eta, g[F_ETA])) != 0)
 		return rc;
 	/* beyond the lecture, every image of the data unless told otherwise */
@@ -446,24 +461,40 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(outputs) / sizeof(outputs[0]); i++)
 		if (outputs[i] && ex_check_output(prog, outputs[i]))
 			return EX_RUNTIME;
+	if (!ex_dist_root()) /* under mpirun, rank 0 alone writes files */
+		r.plot = r.confusion = r.curve = save_data = r.save_model = NULL;
 
-	r.seed = ex_seed(seed_given, r.seed);
+	r.seed = ex_dist_seed(ex_seed(seed_given, r.seed));
 	printf("seed: %u\n", (unsigned)r.seed);
 	fflush(stdout);
 	nn_mnist m;
 	nn_rng *rng = NULL;
 	nn_net *net = NULL;
 	int status = EX_RUNTIME;
-	if (load(&m, &data, ntrain, ntest))
+	/* under mpirun each rank loads only its shard of the ntrain digits */
+	size_t first = 0, mine = ntrain;
+	if (ex_dist.size > 1)
+		ex_dist_shard(ntrain, &first, &mine);
+	rc = load(&m, &data, first, mine, ntest);
+	if (ex_dist_agree(rc ? NN_EIO : 0)) { /* a rank that failed stops them all */
+		if (!rc)
+			ex_error(prog, "another rank could not load its shard");
 		goto out;
-	if (m.train_x.cols < ntrain || m.test_x.cols < ntest) {
+	}
+	if (ex_dist.size > 1) {
+		if (m.train_x.cols < mine || m.test_x.cols < ntest) {
+			ex_error(prog, "--train %zu: the data holds fewer digits", ntrain);
+			goto out;
+		}
+	} else if (m.train_x.cols < ntrain || m.test_x.cols < ntest) {
 		int train_short = m.train_x.cols < ntrain;
 		ex_error(prog, "--%s %zu: %s holds only %zu %s digits", train_short ? "train" : "test",
 			 train_short ? ntrain : ntest, data.n > 1 ? "--data" : data.v[0],
 			 train_short ? m.train_x.cols : m.test_x.cols, train_short ? "training" : "test");
 		goto out;
 	}
-	ntrain = m.train_x.cols;
+	if (ex_dist.size == 1)
+		ntrain = m.train_x.cols; /* (under mpirun ntrain stays the total over ranks) */
 	ntest = m.test_x.cols;
 	printf("data: %s: %zu training and %zu test %s, %zux%zu pixels / 256\n",
 	       data.n > 1 ? "four IDX files" : data.v[0], ntrain, ntest,
@@ -477,6 +508,7 @@ int main(int argc, char **argv)
 	if (save_data && ex_save_csv(prog, save_data, &m.train_x, &m.train_y, &m.test_x, &m.test_y))
 		goto out;
 	size_t train_ok = 0, test_ok = 0;
+	r.ntrain = ntrain;
 	rc = r.load_model ? load_model(&net, &train_ok, &r, &m)
 	     : batch ? train_batch(&net, &train_ok, &ntrain, &r, &m, rng)
 	     : train_lecture(&net, &train_ok, &r, &m, rng);
@@ -498,4 +530,15 @@ out:
 	nn_rng_free(rng);
 	nn_mnist_free(&m);
 	return status;
+}
+
+int main(int argc, char **argv)
+{
+	if (ex_dist_init(&argc, &argv)) {
+		fprintf(stderr, "nn-mnist: MPI did not start\n");
+		return 1;
+	}
+	int rc = mnist_main(argc, argv);
+	ex_dist_finalize();
+	return rc;
 }

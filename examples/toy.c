@@ -17,6 +17,7 @@
 #include "plot.h"
 #include "toolkit.h"
 #include "toy.h"
+#include "dist.h"
 
 static const char usage1[] =
 	"usage: nn-example1 [options]\n"
@@ -230,8 +231,10 @@ int ex_toy_main(int argc, char **argv, int example)
 	for (int i = 0; i < 5; i++)
 		if (outputs[i] && ex_check_output(prog, outputs[i]))
 			return EX_RUNTIME;
+	if (!ex_dist_root()) /* under mpirun, rank 0 alone writes files */
+		plot = plot_dots = plot_curve = save_data = save_model = NULL;
 
-	seed = ex_seed(seed_given, seed);
+	seed = ex_dist_seed(ex_seed(seed_given, seed)); /* rank 0's clock seed, on every rank */
 	printf("seed: %u\n", (unsigned)seed);
 	ex_data_options dopt = ex_data_defaults((enum ex_dataset)dataset);
 	dopt.samples = samples;
@@ -284,7 +287,14 @@ int ex_toy_main(int argc, char **argv, int example)
 		}
 	} else {
 		ex_report_init(&rep, every, d.train_x.cols, steps, plot_curve != NULL);
-		if (ex_train(prog, net, &d.train_x, &d.train_y, eta, steps, &rep, &res))
+		/* under mpirun every rank makes the same (small) data from the seed,
+		 * as the lecture's stream demands, and trains on its shard only */
+		size_t first, count;
+		ex_dist_shard(d.train_x.cols, &first, &count);
+		nn_matrix shard = nn_matrix_view(count ? d.train_x.data + first * d.train_x.ld : NULL,
+						 d.train_x.rows, count, d.train_x.ld);
+		nn_labels shard_y = { .n = count, .data = d.train_y.data + first };
+		if (ex_train(prog, net, &shard, &shard_y, eta, steps, &rep, &res))
 			goto out;
 		if (save_model && ex_model_save(prog, save_model, net, NULL))
 			goto out;
