@@ -309,11 +309,13 @@ int ex_report_cb(void *user, size_t step, double best, double cost)
 	return 0;
 }
 
+int ex_input_mode = NN_INPUT_AUTO;
+
 int ex_train(const char *prog, nn_net *net, const nn_matrix *X, const nn_labels *y, double eta,
 	     size_t steps, ex_report *rep, nn_train_result *res)
 {
 	nn_train_options opt = { .eta = eta, .steps = steps, .every = 1, .callback = ex_report_cb,
-				 .user = rep };
+				 .user = rep, .input = (nn_input_mode)ex_input_mode };
 	int rc = ex_dist_train_gd(net, X, y, &opt, res); /* X, y: this rank's shard */
 	fflush(stdout);
 	if (rc == NN_EDIVERGED) {

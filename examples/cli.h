@@ -101,6 +101,9 @@ double ex_percent(size_t count, size_t n);
 /** Turn a best fraction from the callback back into a count of n. */
 size_t ex_count(double fraction, size_t n);
 
+/** How ex_train's first layer reads X (an nn_input_mode; nn-mnist's --input). */
+extern int ex_input_mode;
+
 /**
  * Train with the lecture's report: "Best by step N: X %" every `every`
  * steps, then "Our best model gets X percent correct!". On return net holds

@@ -46,6 +46,9 @@ static const char usage[] =
 	"  --save-data FILE.csv       the digits used: split, label, 784 pixels\n"
 	"  --save-model FILE   write the trained network (nn's model file)\n"
 	"  --load-model FILE   evaluate a saved network instead of training one\n"
+	"  --input MODE        auto, dense or sparse: the first layer's products as dgemm\n"
+	"                      or as sparse kernels on the compressed digits (default auto:\n"
+	"                      sparse when the digits are sparse enough; same results)\n"
 	"  --help              this text\n"
 	"IDX pixels are divided by 256, as in the lecture's mnist.pkl.gz.\n"
 	"\n"
@@ -255,7 +258,10 @@ static int plot_confusion(const char *path, const nn_mnist *m, const nn_net *net
 
 /* The flags of the lecture's run, by index into main()'s given[]. */
 enum { F_DATA, F_TRAIN, F_TEST, F_HIDDEN, F_ETA, F_STEPS, F_EVERY, F_PLOT, F_CONFUSION, F_CURVE,
-       F_SAVE_DATA, F_SAVE_MODEL, F_LOAD_MODEL, F_COUNT };
+       F_SAVE_DATA, F_SAVE_MODEL, F_LOAD_MODEL, F_INPUT, F_COUNT };
+
+/* --input: how the first layer reads the digits (nn_input_mode's order) */
+static const char *const input_names[] = { "auto", "dense", "sparse", NULL };
 
 /* Everything a run needs beyond the data. */
 struct run {
@@ -427,6 +433,7 @@ static int mnist_main(int argc, char **argv)
 		{ "--save-data", EX_STRING, &save_data, &g[F_SAVE_DATA], 0, 0, NULL, 0 },
 		{ "--save-model", EX_STRING, &r.save_model, &g[F_SAVE_MODEL], 0, 0, NULL, 0 },
 		{ "--load-model", EX_STRING, &r.load_model, &g[F_LOAD_MODEL], 0, 0, NULL, 0 },
+		{ "--input", EX_CHOICE, &ex_input_mode, &g[F_INPUT], 0, 0, input_names, 0 },
 	};
 	size_t nflags = F_COUNT + 1;
 	nflags += ex_tk_flags(flags + nflags, &r.tk);
@@ -436,6 +443,10 @@ static int mnist_main(int argc, char **argv)
 	if ((rc = check_mode(&r, g)) != 0)
 		return rc;
 	int batch = !r.load_model && ex_tk_any(&r.tk);
+	if (g[F_INPUT] && (batch || r.load_model)) {
+		ex_error(prog, "--input: applies to the lecture's full-batch training only");
+		return EX_USAGE;
+	}
 	if (ex_dist.size > 1 && (batch || r.load_model)) {
 		ex_error(prog, "under mpirun only the lecture's full-batch training is distributed; "
 			 "run %s without mpirun", r.load_model ? "--load-model" : "mini-batch training");
