@@ -110,13 +110,30 @@ NN_EXPORT int nn_fit(nn_net *net, nn_history *hist, const nn_matrix *X, const nn
 		return rc;
 	if ((opt->shuffle || opt->dropout > 0) && !rng)
 		return NN_ENULL;
-	if ((rc = check_data(net, X, y)))
-		return rc;
-	if (opt->val_x && (rc = check_data(net, opt->val_x, opt->val_y)))
+	int dist = opt->reduce != NULL;
+	if (dist && (opt->dropout > 0 || opt->shard_total == 0 ||
+		     opt->shard_first > opt->shard_total ||
+		     X->cols > opt->shard_total - opt->shard_first))
+		rc = NN_EINVAL;
+	if (!rc && !(dist && X->cols == 0)) /* a distributed shard may be empty */
+		rc = check_data(net, X, y);
+	if (!rc && opt->val_x)
+		rc = check_data(net, opt->val_x, opt->val_y);
+	if (dist) {
+		/* a process whose shard failed must not leave the others waiting */
+		double failed = rc ? 1.0 : 0.0;
+		int rr = opt->reduce(opt->reduce_user, &failed, 1);
+		if (!rc && (rr || failed > 0))
+			rc = rr ? rr : NN_EPEER;
+	}
+	if (rc)
 		return rc;
 
-	size_t N = X->cols, B = opt->batch_size == 0 || opt->batch_size > N ? N : opt->batch_size;
-	int in_place = B == N && !opt->shuffle; /* X itself is the one batch */
+	/* N: samples of the (global) training set; this process holds n_loc of them */
+	size_t N = dist ? opt->shard_total : X->cols, n_loc = X->cols;
+	size_t first = dist ? opt->shard_first : 0;
+	size_t B = opt->batch_size == 0 || opt->batch_size > N ? N : opt->batch_size;
+	int in_place = B == N && !opt->shuffle && !dist; /* X itself is the one batch */
 	size_t n0 = net->sizes[0];
 	nn_workspace *ws = NULL, *ews = NULL;
 	nn_net *grad = NULL, *best = NULL;
@@ -136,6 +153,14 @@ NN_EXPORT int nn_fit(nn_net *net, nn_history *hist, const nn_matrix *X, const nn
 		goto out;
 	if ((rc = nn_workspace_new(&ws, net, B)) || (rc = nn_net_clone(&grad, net)))
 		goto out;
+	if (dist) { /* cost and correct count ride after the gradient: one reduction */
+		double *p = realloc(grad->params, (net->n_params + 2) * sizeof(double));
+		rc = NN_ENOMEM;
+		if (!p)
+			goto out;
+		grad->params = p;
+		rc = 0;
+	}
 	if (!in_place && (rc = nn_matrix_new(&Xb, n0, B)))
 		goto out;
 	if (opt->dropout > 0 && L > 1) {
@@ -185,16 +210,39 @@ NN_EXPORT int nn_fit(nn_net *net, nn_history *hist, const nn_matrix *X, const nn
 				batch = *X;
 				labels = y->data;
 			} else {
+				/* the batch's samples this process holds (all of them, alone) */
+				size_t k = 0;
 				for (size_t j = 0; j < nb; j++) {
-					memcpy(Xb.data + j * n0, X->data + perm[j0 + j] * X->ld,
+					size_t g = perm[j0 + j];
+					if (g < first || g - first >= n_loc)
+						continue;
+					memcpy(Xb.data + k * n0, X->data + (g - first) * X->ld,
 					       n0 * sizeof(double));
-					yb[j] = y->data[perm[j0 + j]];
+					yb[k++] = y->data[g - first];
 				}
-				batch = nn_matrix_view(Xb.data, n0, nb, n0);
+				batch = nn_matrix_view(Xb.data, n0, k, n0);
 				labels = yb;
 			}
-			double c;
-			size_t r;
+			double c = 0;
+			size_t r = 0;
+			if (dist) {
+				size_t P = net->n_params;
+				if (batch.cols) {
+					nn__forward(ws, net, &batch);
+					nn__output_pass(&c, &r, ws, net, labels, grad);
+					nn__backward_from_delta(grad, ws, net, &batch);
+				} else {
+					memset(grad->params, 0, P * sizeof(double));
+				}
+				grad->params[P] = c;
+				grad->params[P + 1] = (double)r;
+				if ((rc = opt->reduce(opt->reduce_user, grad->params, P + 2)))
+					goto out;
+				nn_optim_step(optim, net, grad, eta, 1.0 / (double)nb);
+				cost_sum += grad->params[P];
+				right += (size_t)grad->params[P + 1];
+				continue;
+			}
 			if (masks) /* inverted dropout: drawn per batch, layer, column, unit */
 				for (size_t l = 1; l < L; l++)
 					for (size_t i = 0; i < net->sizes[l] * nb; i++)

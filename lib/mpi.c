@@ -65,3 +65,25 @@ NN_EXPORT int nn_mpi_train_gd(nn_net *net, const nn_matrix *X, const nn_labels *
 	o.reduce_user = &comm;
 	return nn_train_gd(net, X, y, &o, res);
 }
+
+NN_EXPORT int nn_mpi_fit(nn_net *net, nn_history *hist, const nn_matrix *X, const nn_labels *y,
+			 const nn_fit_options *opt, nn_rng *rng, MPI_Comm comm)
+{
+	if (!opt || !X)
+		return NN_ENULL;
+	/* where this shard starts and how many samples there are in all */
+	unsigned long mine = X->cols, before = 0, total = 0;
+	int rank;
+	if (MPI_Comm_rank(comm, &rank) != MPI_SUCCESS ||
+	    MPI_Exscan(&mine, &before, 1, MPI_UNSIGNED_LONG, MPI_SUM, comm) != MPI_SUCCESS ||
+	    MPI_Allreduce(&mine, &total, 1, MPI_UNSIGNED_LONG, MPI_SUM, comm) != MPI_SUCCESS)
+		return NN_EIO;
+	if (rank == 0)
+		before = 0; /* MPI_Exscan leaves rank 0's result undefined */
+	nn_fit_options o = *opt;
+	o.reduce = allreduce_sum;
+	o.reduce_user = &comm;
+	o.shard_first = before;
+	o.shard_total = total;
+	return nn_fit(net, hist, X, y, &o, rng);
+}

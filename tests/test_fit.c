@@ -1,5 +1,6 @@
 /* Mini-batch training and the optimisers, against hand-written references. */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -509,6 +510,98 @@ START_TEST(test_fit_contracts)
 }
 END_TEST
 
+/* Distributed mini-batches, threads standing in for processes: each holds
+ * a shard, draws the same global permutation, and the result is that of one
+ * process on the same global batches, up to summation order. */
+struct fit_rank {
+	struct tu_group *g; /* first, as struct tu_member */
+	int id;
+	nn_net *net;
+	nn_matrix X;
+	nn_labels y;
+	nn_fit_options o;
+	nn_history h;
+	int rc;
+};
+
+static void *fit_rank_run(void *arg)
+{
+	struct fit_rank *r = arg;
+	nn_rng *rng;
+	if ((r->rc = nn_rng_new(&rng, 51)))
+		return NULL;
+	r->rc = nn_fit(r->net, &r->h, &r->X, &r->y, &r->o, rng);
+	nn_rng_free(rng);
+	return NULL;
+}
+
+START_TEST(test_fit_distributed)
+{
+	nn_matrix X, V;
+	nn_labels y, vy;
+	clusters(&X, &y, 63, 50);
+	clusters(&V, &vy, 20, 52);
+	nn_net *single = small_net(53);
+	nn_rng *rng;
+	ck_assert_int_eq(nn_rng_new(&rng, 51), 0);
+	nn_fit_options o = nn_fit_defaults();
+	o.optimizer = NN_OPT_MOMENTUM;
+	o.eta = 0.2;
+	o.batch_size = 8; /* 7 batches of 8, one of 7 */
+	o.epochs = 4;
+	o.val_x = &V;
+	o.val_y = &vy;
+	nn_history h1;
+	ck_assert_int_eq(nn_fit(single, &h1, &X, &y, &o, rng), 0);
+
+	/* _i = 0: 2 ranks, 37 + 26 samples; _i = 1: 3 ranks, the middle one empty */
+	int ranks = _i == 0 ? 2 : 3;
+	size_t cut[4] = { 0, 37, 63, 63 };
+	if (ranks == 3)
+		cut[1] = 30, cut[2] = 30, cut[3] = 63;
+	struct tu_group g = { .ranks = ranks };
+	pthread_barrier_init(&g.bar, NULL, (unsigned)ranks);
+	struct fit_rank r[3];
+	pthread_t t[3];
+	for (int k = 0; k < ranks; k++) {
+		size_t n = cut[k + 1] - cut[k];
+		r[k] = (struct fit_rank){ .g = &g, .id = k, .net = small_net(53), .o = o };
+		r[k].X = nn_matrix_view(n ? X.data + cut[k] * X.ld : NULL, 2, n, X.ld);
+		r[k].y = (nn_labels){ .n = n, .data = y.data + cut[k] };
+		r[k].o.reduce = tu_thread_sum;
+		r[k].o.reduce_user = &r[k];
+		r[k].o.shard_first = cut[k];
+		r[k].o.shard_total = 63;
+		ck_assert_int_eq(pthread_create(&t[k], NULL, fit_rank_run, &r[k]), 0);
+	}
+	for (int k = 0; k < ranks; k++)
+		ck_assert_int_eq(pthread_join(t[k], NULL), 0);
+	pthread_barrier_destroy(&g.bar);
+	for (int k = 0; k < ranks; k++) {
+		ck_assert_int_eq(r[k].rc, 0);
+		ck_assert_double_le(tu_max_rel_err(nn_net_params(r[k].net), nn_net_params(single),
+						   nn_net_param_count(single), 1e-12), 1e-12);
+		ck_assert_uint_eq(r[k].h.n, h1.n);
+		for (size_t e = 0; e < h1.n; e++) {
+			ck_assert_double_le(fabs(r[k].h.epochs[e].train_cost - h1.epochs[e].train_cost),
+					    1e-12 * h1.epochs[e].train_cost);
+			ck_assert(r[k].h.epochs[e].train_accuracy == h1.epochs[e].train_accuracy);
+			ck_assert_double_le(fabs(r[k].h.epochs[e].val_cost - h1.epochs[e].val_cost),
+					    1e-12 * h1.epochs[e].val_cost);
+		}
+		nn_history_free(&r[k].h);
+		nn_net_free(r[k].net);
+	}
+	nn_history_free(&h1);
+	nn_net_free(single);
+	nn_rng_free(rng);
+	nn_matrix_free(&X);
+	nn_matrix_free(&V);
+	nn_labels_free(&y);
+	nn_labels_free(&vy);
+}
+END_TEST
+
 START_TEST(test_history_csv)
 {
 	nn_epoch_stats e[2] = { { 0, 0.5, 0.1, 1.25, 0.5, NAN, NAN }, { 1, 0.25, 0.1, 1.0, 0.75, 2.0, 0.5 } };
@@ -617,6 +710,7 @@ Suite *fit_suite(void)
 	tcase_add_test(tc, test_dropout_gradcheck);
 	tcase_add_test(tc, test_dropout_learns);
 	tcase_add_test(tc, test_fit_contracts);
+	tcase_add_loop_test(tc, test_fit_distributed, 0, 2);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("errors");
 	tcase_add_test(tc, test_errors);

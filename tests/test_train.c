@@ -248,16 +248,8 @@ END_TEST
  * training on its shard, and the reduce hook sums their buffers behind a
  * barrier. The result must be one process's, up to summation order.
  */
-#define MAX_RANKS 3
-struct group {
-	pthread_barrier_t bar;
-	double *slot[MAX_RANKS];
-	size_t n;
-	int ranks;
-};
-
 struct rank {
-	struct group *g;
+	struct tu_group *g; /* first, as struct tu_member: tu_thread_sum reads them */
 	int id;
 	nn_net *net;
 	nn_matrix X;
@@ -267,24 +259,6 @@ struct rank {
 	double bests[64], costs[64];
 	int rc;
 };
-
-static int thread_sum(void *user, double *buf, size_t n)
-{
-	struct rank *r = user;
-	struct group *g = r->g;
-	g->slot[r->id] = buf;
-	g->n = n;
-	pthread_barrier_wait(&g->bar);
-	/* every rank sums the slots in rank order, into a private copy first */
-	double *sum = calloc(n, sizeof(double));
-	for (int k = 0; k < g->ranks; k++)
-		for (size_t i = 0; i < n; i++)
-			sum[i] += g->slot[k][i];
-	pthread_barrier_wait(&g->bar);
-	memcpy(buf, sum, n * sizeof(double));
-	free(sum);
-	return 0;
-}
 
 static int log_step(void *user, size_t step, double best, double cost)
 {
@@ -302,7 +276,7 @@ static void *run_rank(void *arg)
 {
 	struct rank *r = arg;
 	nn_train_options opt = { .eta = 0.002, .steps = 100, .every = 10, .callback = log_step,
-				 .user = r, .reduce = thread_sum, .reduce_user = r };
+				 .user = r, .reduce = tu_thread_sum, .reduce_user = r };
 	r->rc = nn_train_gd(r->net, &r->X, &r->y, &opt, &r->res);
 	return NULL;
 }
@@ -325,13 +299,13 @@ START_TEST(test_reduce_equals_single)
 
 	/* _i: 2 ranks with uneven shards (60 + 41), or 3 with an empty middle one */
 	int ranks = _i == 0 ? 2 : 3;
-	size_t cut[MAX_RANKS + 1] = { 0, 60, 101, 101 };
+	size_t cut[TU_MAX_RANKS + 1] = { 0, 60, 101, 101 };
 	if (ranks == 3)
 		cut[1] = 50, cut[2] = 50, cut[3] = 101;
-	struct group g = { .ranks = ranks };
+	struct tu_group g = { .ranks = ranks };
 	pthread_barrier_init(&g.bar, NULL, (unsigned)ranks);
-	struct rank r[MAX_RANKS];
-	pthread_t t[MAX_RANKS];
+	struct rank r[TU_MAX_RANKS];
+	pthread_t t[TU_MAX_RANKS];
 	nn_rng_seed(rng, 22);
 	nn_net *init;
 	ck_assert_int_eq(nn_net_new(&init, 2, sizes, NULL), 0);
@@ -375,7 +349,7 @@ END_TEST
 static void *run_rank_bad(void *arg)
 {
 	struct rank *r = arg;
-	nn_train_options opt = { .eta = 0.002, .steps = 5, .reduce = thread_sum, .reduce_user = r };
+	nn_train_options opt = { .eta = 0.002, .steps = 5, .reduce = tu_thread_sum, .reduce_user = r };
 	r->rc = nn_train_gd(r->net, &r->X, &r->y, &opt, &r->res);
 	return NULL;
 }
@@ -389,7 +363,7 @@ START_TEST(test_reduce_failures)
 	two_clusters(&X, &y, 20, 31);
 	const size_t sizes[] = { 2, 3, 2 };
 	for (int round = 0; round < 2; round++) {
-		struct group g = { .ranks = 2 };
+		struct tu_group g = { .ranks = 2 };
 		pthread_barrier_init(&g.bar, NULL, 2);
 		struct rank r[2];
 		pthread_t t[2];

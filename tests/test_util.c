@@ -1,4 +1,6 @@
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "test_util.h"
 
@@ -54,4 +56,24 @@ void *__wrap_realloc(void *p, size_t n)
 {
 	tu_alloc_count++;
 	return __real_realloc(p, n);
+}
+
+int tu_thread_sum(void *user, double *buf, size_t n)
+{
+	struct tu_member *m = user;
+	struct tu_group *g = m->g;
+	g->slot[m->id] = buf;
+	g->n = n;
+	pthread_barrier_wait(&g->bar);
+	/* every member sums the slots in rank order, into a private copy first */
+	double *sum = calloc(n, sizeof(double));
+	for (int k = 0; sum && k < g->ranks; k++)
+		for (size_t i = 0; i < n; i++)
+			sum[i] += g->slot[k][i];
+	pthread_barrier_wait(&g->bar); /* reached even without memory: nobody hangs */
+	if (!sum)
+		return NN_ENOMEM;
+	memcpy(buf, sum, n * sizeof(double));
+	free(sum);
+	return 0;
 }

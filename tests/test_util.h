@@ -2,6 +2,7 @@
 #ifndef NN_TEST_UTIL_H
 #define NN_TEST_UTIL_H
 
+#include <pthread.h>
 #include <stddef.h>
 
 #include "nn/nn.h"
@@ -16,6 +17,24 @@ void tu_fill_uniform(nn_matrix *m, nn_rng *rng, double lo, double hi);
 void tu_fill_labels(nn_labels *y, nn_rng *rng, size_t k);
 
 #endif
+
+/*
+ * Threads standing in for the processes of a distributed run: each member's
+ * reduce hook (tu_thread_sum, user = a struct whose first members are those
+ * of tu_member) sums the members' buffers behind a barrier, in rank order.
+ */
+#define TU_MAX_RANKS 3
+struct tu_group {
+	pthread_barrier_t bar;
+	double *slot[TU_MAX_RANKS];
+	size_t n;
+	int ranks;
+};
+struct tu_member {
+	struct tu_group *g;
+	int id;
+};
+int tu_thread_sum(void *user, double *buf, size_t n);
 
 /* Allocations made by code linked into the test program (libnn.a included),
  * counted through the linker's --wrap of malloc, calloc and realloc. */

@@ -22,6 +22,7 @@
 #include "model.h"
 #include "net.h"
 #include "random.h"
+#include "train.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -92,6 +93,16 @@ typedef struct nn_fit_options {
 				       betas, epsilon and l2 then apply, not the fields above */
 	nn_epoch_callback callback; /**< after every epoch; may be NULL */
 	void *user;               /**< handed to callback */
+	nn_train_reduce reduce;   /**< NULL for one process; else a distributed run (see
+				       nn_mpi_fit): X and y are this process's shard -- samples
+				       [shard_first, shard_first + X->cols) of shard_total -- and
+				       each batch sums [gradient, cost, correct] over processes
+				       with one call, so every process takes the steps one
+				       process would take on the same global batches; dropout
+				       is not distributed (NN_EINVAL) */
+	void *reduce_user;        /**< handed to reduce */
+	size_t shard_first;       /**< with reduce: global index of this shard's first sample */
+	size_t shard_total;       /**< with reduce: samples over all processes */
 } nn_fit_options;
 
 /** Every epoch's statistics. */
@@ -114,7 +125,8 @@ NN_EXPORT nn_fit_options nn_fit_defaults(void);
  * @param rng  the shuffles and dropout masks are drawn from it; may be NULL when
  *             shuffle is 0 and dropout is 0.
  * @return 0, NN_ENULL, NN_EINVAL (an option out of range), NN_ESHAPE (also: opt->optim
- *         made for other layer sizes), NN_ENONFINITE, NN_ELABEL, NN_ENOMEM, or
+ *         made for other layer sizes), NN_ENONFINITE, NN_ELABEL, NN_ENOMEM,
+ *         NN_EPEER (with reduce: another process's shard failed its checks), or
  *         NN_EDIVERGED (net holds the weights from before the diverging epoch).
  */
 NN_EXPORT int nn_fit(nn_net *net, nn_history *hist, const nn_matrix *X, const nn_labels *y,

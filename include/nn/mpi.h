@@ -17,6 +17,7 @@
 #include <stddef.h>
 
 #include "common.h"
+#include "fit.h"
 #include "matrix.h"
 #include "net.h"
 #include "train.h"
@@ -62,6 +63,21 @@ NN_EXPORT int nn_mpi_agree(int rc, MPI_Comm comm);
  */
 NN_EXPORT int nn_mpi_train_gd(nn_net *net, const nn_matrix *X, const nn_labels *y,
 			      const nn_train_options *opt, nn_train_result *res, MPI_Comm comm);
+
+/**
+ * Mini-batch training (nn_fit) on this rank's shard, summed over comm: each
+ * rank draws the same global permutation from rng (seed it alike on every
+ * rank), takes the samples of each global batch that it holds, and one
+ * MPI_Allreduce per batch sums [gradient, cost, correct], so every rank
+ * takes the steps one process would take on the same global batches. The
+ * shards must be contiguous and in rank order (nn_mpi_shard). The
+ * validation set, if any, is evaluated whole on every rank. Dropout is not
+ * distributed (NN_EINVAL).
+ * @return as nn_fit(), NN_EPEER when another rank's shard failed its checks, or
+ *         NN_EIO when MPI failed.
+ */
+NN_EXPORT int nn_mpi_fit(nn_net *net, nn_history *hist, const nn_matrix *X, const nn_labels *y,
+			 const nn_fit_options *opt, nn_rng *rng, MPI_Comm comm);
 
 #ifdef __cplusplus
 }

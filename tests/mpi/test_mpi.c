@@ -114,6 +114,52 @@ START_TEST(test_empty_shard)
 }
 END_TEST
 
+/* Mini-batches: every rank draws the same global permutation and one
+ * process's result on the same global batches comes out on every rank. */
+START_TEST(test_fit_equals_single)
+{
+	size_t N = 157, begin, count;
+	nn_matrix X;
+	nn_labels y;
+	make_data(&X, &y, N);
+	ck_assert_int_eq(nn_mpi_shard(&begin, &count, N, MPI_COMM_WORLD), 0);
+	const size_t sizes[] = { 2, 5, 2 };
+	const nn_activation acts[] = { NN_ACT_TANH, NN_ACT_SOFTMAX };
+	nn_net *single, *dist;
+	nn_rng *r1, *r2, *init;
+	ck_assert_int_eq(nn_rng_new(&init, 9), 0);
+	ck_assert_int_eq(nn_net_new(&single, 2, sizes, acts), 0);
+	ck_assert_int_eq(nn_net_set_cost(single, NN_COST_CE), 0);
+	ck_assert_int_eq(nn_net_init_glorot(single, init), 0);
+	ck_assert_int_eq(nn_net_clone(&dist, single), 0);
+	ck_assert_int_eq(nn_rng_new(&r1, 10), 0);
+	ck_assert_int_eq(nn_rng_new(&r2, 10), 0);
+	nn_fit_options o = nn_fit_defaults();
+	o.optimizer = NN_OPT_ADAM;
+	o.eta = 0.01;
+	o.batch_size = 16;
+	o.epochs = 5;
+	nn_history hs, hd;
+	ck_assert_int_eq(nn_fit(single, &hs, &X, &y, &o, r1), 0);
+	nn_matrix shard = nn_matrix_view(count ? X.data + begin * X.ld : NULL, 2, count, X.ld);
+	nn_labels ys = { .n = count, .data = y.data + begin };
+	ck_assert_int_eq(nn_mpi_fit(dist, &hd, &shard, &ys, &o, r2, MPI_COMM_WORLD), 0);
+	ck_assert_double_le(max_rel(nn_net_params(dist), nn_net_params(single),
+				    nn_net_param_count(dist)), 1e-10);
+	for (size_t e = 0; e < hs.n; e++)
+		ck_assert(hd.epochs[e].train_accuracy == hs.epochs[e].train_accuracy);
+	nn_history_free(&hs);
+	nn_history_free(&hd);
+	nn_net_free(single);
+	nn_net_free(dist);
+	nn_rng_free(r1);
+	nn_rng_free(r2);
+	nn_rng_free(init);
+	nn_matrix_free(&X);
+	nn_labels_free(&y);
+}
+END_TEST
+
 /* One rank fails (say, its shard would not load); all agree on the error
  * and nobody waits for ever. */
 START_TEST(test_error_on_one_rank)
@@ -157,6 +203,7 @@ int main(int argc, char **argv)
 	tcase_add_test(tc, test_shards);
 	tcase_add_test(tc, test_equals_single);
 	tcase_add_test(tc, test_empty_shard);
+	tcase_add_test(tc, test_fit_equals_single);
 	tcase_add_test(tc, test_error_on_one_rank);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
