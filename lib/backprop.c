@@ -102,6 +102,25 @@ int nn__check_labels(const nn_labels *y, size_t k)
 	return 0;
 }
 
+int nn__check_data(const nn_net *net, const nn_matrix *X, const nn_labels *y, int allow_empty)
+{
+	if (!X || !y)
+		return NN_ENULL;
+	int empty = allow_empty && X->cols == 0;
+	int rc = empty ? 0 : nn__matrix_valid(X);
+	if (rc)
+		return rc;
+	if (X->rows != net->sizes[0] || y->n != X->cols)
+		return NN_ESHAPE;
+	if (empty)
+		return 0;
+	if (!y->data)
+		return NN_ENULL;
+	if ((rc = nn_matrix_check_finite(X)))
+		return rc;
+	return nn__check_labels(y, net->sizes[net->n_layers]);
+}
+
 /* The argument checks every public pass shares. */
 static int check_pass(const nn_workspace *ws, const nn_net *net, const nn_matrix *X)
 {
@@ -160,6 +179,19 @@ void nn__forward_masked(nn_workspace *ws, const nn_net *net, const nn_matrix *X,
 void nn__forward(nn_workspace *ws, const nn_net *net, const nn_matrix *X)
 {
 	nn__forward_masked(ws, net, X, NULL);
+}
+
+/* The class a column of outputs predicts: a > 0.5 for one unit (np.round
+ * sends 0.5 to 0), else the first argmax (np.argmax). */
+static size_t predict_column(const double *a, size_t k)
+{
+	if (k == 1)
+		return a[0] > 0.5;
+	size_t best = 0;
+	for (size_t i = 1; i < k; i++)
+		if (a[i] > a[best])
+			best = i;
+	return best;
 }
 
 /* log(1 + e^z) without overflow or loss for large |z| */
@@ -244,16 +276,7 @@ void nn__output_pass(double *cost, size_t *correct, nn_workspace *ws, const nn_n
 		if (db)
 			for (size_t i = 0; i < k; i++)
 				db[i] += d[i];
-		/* prediction: a > 0.5 for one unit (np.round sends 0.5 to 0), else the first argmax */
-		size_t best = 0;
-		if (k == 1) {
-			best = a[0] > 0.5;
-		} else {
-			for (size_t i = 1; i < k; i++)
-				if (a[i] > a[best])
-					best = i;
-		}
-		right += best == label;
+		right += predict_column(a, k) == label;
 	}
 	if (cost)
 		*cost = c;
@@ -319,18 +342,8 @@ NN_EXPORT int nn_predict(int *pred, nn_workspace *ws, const nn_net *net, const n
 		return rc;
 	size_t k = net->sizes[net->n_layers];
 	const double *A = ws->A[net->n_layers];
-	for (size_t j = 0; j < X->cols; j++) {
-		const double *a = A + j * k;
-		if (k == 1) {
-			pred[j] = a[0] > 0.5;
-			continue;
-		}
-		size_t best = 0;
-		for (size_t i = 1; i < k; i++)
-			if (a[i] > a[best])
-				best = i;
-		pred[j] = (int)best;
-	}
+	for (size_t j = 0; j < X->cols; j++)
+		pred[j] = (int)predict_column(A + j * k, k);
 	return 0;
 }
 

@@ -84,20 +84,6 @@ static void evaluate_chunks(double *cost, double *acc, nn_workspace *ws, const n
 	*acc = (double)right / (double)X->cols;
 }
 
-static int check_data(const nn_net *net, const nn_matrix *X, const nn_labels *y)
-{
-	int rc = nn__matrix_valid(X);
-	if (rc)
-		return rc;
-	if (!y->data)
-		return NN_ENULL;
-	if (X->rows != net->sizes[0] || y->n != X->cols)
-		return NN_ESHAPE;
-	if ((rc = nn_matrix_check_finite(X)))
-		return rc;
-	return nn__check_labels(y, net->sizes[net->n_layers]);
-}
-
 NN_EXPORT int nn_fit(nn_net *net, nn_history *hist, const nn_matrix *X, const nn_labels *y,
 		     const nn_fit_options *opt, nn_rng *rng)
 {
@@ -115,10 +101,10 @@ NN_EXPORT int nn_fit(nn_net *net, nn_history *hist, const nn_matrix *X, const nn
 		     opt->shard_first > opt->shard_total ||
 		     X->cols > opt->shard_total - opt->shard_first))
 		rc = NN_EINVAL;
-	if (!rc && !(dist && X->cols == 0)) /* a distributed shard may be empty */
-		rc = check_data(net, X, y);
+	if (!rc) /* a distributed shard may be empty */
+		rc = nn__check_data(net, X, y, dist);
 	if (!rc && opt->val_x)
-		rc = check_data(net, opt->val_x, opt->val_y);
+		rc = nn__check_data(net, opt->val_x, opt->val_y, 0);
 	if (dist) {
 		/* a process whose shard failed must not leave the others waiting */
 		double failed = rc ? 1.0 : 0.0;

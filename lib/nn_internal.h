@@ -129,6 +129,13 @@ int nn__check_labels(const nn_labels *y, size_t k);
 /* sparse.c: the first layer's input in compressed form. */
 typedef struct nn_sparse nn_sparse;
 
+/*
+ * A training set for net: X valid (sizes within INT_MAX), sizes[0] rows, as
+ * many labels as columns, finite, labels classes of the output layer. With
+ * allow_empty, a shard of 0 columns (data may be NULL) passes too.
+ */
+int nn__check_data(const nn_net *net, const nn_matrix *X, const nn_labels *y, int allow_empty);
+
 /* Forward pass without argument checks (X valid, finite, fits ws). */
 void nn__forward(nn_workspace *ws, const nn_net *net, const nn_matrix *X);
 

@@ -92,13 +92,8 @@ static int gd_create(nn_gd **out, nn_net *net, const nn_matrix *X, const nn_labe
 	if (!(eta > 0.0) || !isfinite(eta) || (unsigned)mode >= NN_INPUT_COUNT_)
 		return NN_EINVAL;
 	int empty = allow_empty && X->cols == 0;
-	int rc = empty ? 0 : nn__matrix_valid(X);
+	int rc = nn__check_data(net, X, y, allow_empty);
 	if (rc)
-		return rc;
-	if (X->rows != net->sizes[0] || y->n != X->cols)
-		return NN_ESHAPE;
-	if (!empty && ((rc = nn_matrix_check_finite(X)) ||
-		       (rc = nn__check_labels(y, net->sizes[net->n_layers]))))
 		return rc;
 
 	nn_gd *gd = calloc(1, sizeof(*gd));
