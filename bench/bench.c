@@ -172,7 +172,7 @@ static void floor_free(struct floor *f)
 	f->buf = NULL;
 }
 
-/* The dgemm calls of one nn_gd_step, in its order, exactly as lib/backprop.c makes them. */
+/* The dgemm calls of one nn_gd_step, in its order, exactly as lib/core/backprop.c makes them. */
 static void floor_step(struct floor *f)
 {
 	const struct bench_workload *w = f->w;
@@ -529,7 +529,7 @@ static void fmt(char *buf, size_t len, double v, const char *f);
  * range), for h = 30 and 128: dgemm against the sparse kernels, AVX2 and
  * portable, interleaved round by round. The crossover -- the density where
  * the sparse pair stops beating dgemm -- is what NN_INPUT_AUTO's threshold
- * (lib/train.c) is set from.
+ * (lib/train/train.c) is set from.
  */
 static int run_sparsity(const struct options *o, uint32_t seed)
 {

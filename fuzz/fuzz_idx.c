@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "mnist_internal.h"
+#include "mnist/mnist_internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,5 +1,5 @@
 /*
- * libFuzzer target: the model-file reader (lib/model.c) on arbitrary bytes.
+ * libFuzzer target: the model-file reader (lib/io/model.c) on arbitrary bytes.
  * Anything it accepts must be a usable network: its parameter count is
  * read back and the training state, if any, freed.
  */

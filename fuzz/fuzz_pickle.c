@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mnist_internal.h"
+#include "mnist/mnist_internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -31,17 +31,17 @@ fi
 exe="$out/fuzz_$target"
 if [ "$target" = model ]; then
 	# the model reader and the network it builds (net.c's orthogonal init needs LAPACKE)
-	srcs="$src/lib/model.c $src/lib/net.c $src/lib/fileio.c $src/lib/random.c"
+	srcs="$src/lib/io/model.c $src/lib/core/net.c $src/lib/io/fileio.c $src/lib/core/random.c"
 	libs="-llapacke -lz -lm"
 else
-	srcs="$src/lib/idx.c $src/lib/pickle.c $src/lib/pickle_numpy.c $src/lib/mnist.c"
+	srcs="$src/lib/mnist/idx.c $src/lib/mnist/pickle.c $src/lib/mnist/pickle_numpy.c $src/lib/mnist/mnist.c"
 	libs="-lz -lm"
 fi
 # shellcheck disable=SC2086
 "$cc" -std=c11 -g -O1 -D_POSIX_C_SOURCE=200809L \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-I"$src/include" -I"$src/lib" \
-	"$src/fuzz/fuzz_$target.c" $srcs "$src/lib/matrix.c" "$src/lib/error.c" $libs -o "$exe" || exit 1
+	"$src/fuzz/fuzz_$target.c" $srcs "$src/lib/core/matrix.c" "$src/lib/core/error.c" $libs -o "$exe" || exit 1
 
 # New inputs go to a scratch corpus in the out dir, never into the source tree.
 work="$out/corpus-$target"

@@ -1,5 +1,5 @@
 /*
- * The dgemm path held against the naive loops of lib/reference.c, and the
+ * The dgemm path held against the naive loops of lib/core/reference.c, and the
  * whole backward pass against central finite differences of the cost.
  */
 #include <limits.h>

@@ -14,7 +14,7 @@
 
 #include <zlib.h>
 
-#include "mnist_internal.h"
+#include "mnist/mnist_internal.h"
 #include "suites.h"
 
 #define SHARED_MNIST NN_SOURCE_ROOT "/../shared/data/mnist"

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "mnist_internal.h"
+#include "mnist/mnist_internal.h"
 #include "suites.h"
 
 #define FIXTURES NN_SOURCE_ROOT "/tests/data/pickle/"
