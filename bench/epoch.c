@@ -156,7 +156,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	nn_fit_options fo = nn_fit_defaults();
-	fo.optimizer = adam ? NN_OPT_ADAM : NN_OPT_SGD;
+	fo.optim.kind = adam ? NN_OPT_ADAM : NN_OPT_SGD;
 	fo.eta = adam ? 1e-3 : 0.05;
 	fo.batch_size = B;
 	fo.epochs = E + 1;

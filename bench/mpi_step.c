@@ -81,7 +81,7 @@ int main(int argc, char **argv)
 	for (size_t r = 0; r <= reps && !rc; r++) {
 		MPI_Barrier(MPI_COMM_WORLD);
 		double t0 = MPI_Wtime();
-		rc = nn_mpi_train_gd(net, &X, &y, &opt, NULL, MPI_COMM_WORLD);
+		rc = nn_mpi_train_gd(net, NULL, &X, &y, &opt, MPI_COMM_WORLD);
 		double t = (MPI_Wtime() - t0) / (double)steps;
 		MPI_Allreduce(MPI_IN_PLACE, &t, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
 		MPI_Barrier(MPI_COMM_WORLD);

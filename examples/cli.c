@@ -277,10 +277,11 @@ size_t ex_count(double fraction, size_t n)
 	return (size_t)llround(fraction * (double)n);
 }
 
-int ex_report_cb(void *user, size_t step, double best, double cost)
+int ex_report_cb(void *user, const nn_progress *p)
 {
 	ex_report *r = user;
-	double percent = ex_percent(ex_count(best, r->n), r->n);
+	size_t step = p->step;
+	double cost = p->cost, percent = ex_percent(p->best_correct, r->n);
 	if (r->every && step % r->every == 0)
 		printf("Best by step %zu: %.1f %%\n", step, percent);
 	if (r->record && !r->oom && step % r->stride == 0) {

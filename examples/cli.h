@@ -90,7 +90,7 @@ void ex_report_init(ex_report *r, size_t every, size_t n, size_t steps, int reco
 void ex_report_free(ex_report *r);
 
 /** The training callback (user = the ex_report): prints and records. */
-int ex_report_cb(void *user, size_t step, double best, double cost);
+int ex_report_cb(void *user, const nn_progress *p);
 
 /**
  * Percent correct as the lecture's Python computes it: count * (100 / n),

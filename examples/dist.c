@@ -84,7 +84,7 @@ int ex_dist_train_gd(nn_net *net, const nn_matrix *X, const nn_labels *y,
 {
 #ifdef NN_EX_MPI
 	if (mpi_started)
-		return nn_mpi_train_gd(net, X, y, opt, res, MPI_COMM_WORLD);
+		return nn_mpi_train_gd(net, res, X, y, opt, MPI_COMM_WORLD);
 #endif
-	return nn_train_gd(net, X, y, opt, res);
+	return nn_train_gd(net, res, X, y, opt);
 }

@@ -415,16 +415,16 @@ int ex_tk_train(const char *prog, nn_net *net, nn_model_state *state, nn_optim *
 	*optim = NULL;
 	struct progress p = { tk->epochs };
 	nn_fit_options fo = nn_fit_defaults();
-	fo.optimizer = (nn_optimizer)(NN_OPT_SGD + tk->optimizer);
+	fo.optim.kind = (nn_optimizer)(NN_OPT_SGD + tk->optimizer);
+	fo.optim.momentum = tk->momentum;
+	fo.optim.l2 = tk->l2;
 	fo.eta = eta;
-	fo.momentum = tk->momentum;
 	fo.schedule = (nn_schedule)(NN_SCHEDULE_CONSTANT + tk->schedule);
 	fo.gamma = tk->gamma;
 	fo.step_epochs = tk->step_epochs;
 	fo.eta_min = tk->eta_min;
 	fo.batch_size = tk->batch;
 	fo.epochs = tk->epochs;
-	fo.l2 = tk->l2;
 	fo.dropout = tk->dropout;
 	if (val_x && val_x->cols) {
 		fo.val_x = val_x;
@@ -435,12 +435,12 @@ int ex_tk_train(const char *prog, nn_net *net, nn_model_state *state, nn_optim *
 	fo.user = &p;
 	nn_history h = { 0 };
 	int status = EX_RUNTIME;
-	int rc = nn_optim_new(optim, net, &fo);
+	int rc = nn_optim_new(optim, net, &fo.optim);
 	if (rc) {
 		ex_error(prog, "optimizer: %s", nn_strerror(rc));
 		goto out;
 	}
-	fo.optim = *optim;
+	fo.resume = *optim;
 	double t0 = now();
 	rc = nn_fit(net, &h, X, y, &fo, rng);
 	double wall = now() - t0;

@@ -11,6 +11,8 @@
 #include "nn/matrix.h"
 #include "nn/fit.h"
 #include "nn/net.h"
+#include "nn/optim.h"
+#include "nn/train.h"
 
 /* 0 when m has data, non-zero sizes and ld >= rows; else NN_ENULL or NN_ESHAPE. */
 int nn__matrix_valid(const nn_matrix *m);
@@ -39,6 +41,25 @@ static inline double *nn__b(const nn_net *net, size_t l)
 
 /* 0 when a and b have the same layer sizes, else NN_ESHAPE. */
 int nn__net_same_shape(const nn_net *a, const nn_net *b);
+
+/*
+ * A gradient buffer for net: n_params values laid out as the parameters
+ * (dW_1 db_1 dW_2 db_2 ...), then `extra` slots that a distributed run
+ * reduces with it (cost, counts). Zeroed; free with free(). NULL when out
+ * of memory.
+ */
+double *nn__grad_new(const nn_net *net, size_t extra);
+
+/* dW_l and db_l in a gradient buffer of net's layout. */
+static inline double *nn__gw(double *grad, const nn_net *net, size_t l)
+{
+	return grad + net->offset[l - 1];
+}
+
+static inline double *nn__gb(double *grad, const nn_net *net, size_t l)
+{
+	return grad + net->offset[l - 1] + net->sizes[l] * net->sizes[l - 1];
+}
 
 /* cpu.c: what this machine runs. */
 
@@ -106,7 +127,7 @@ double nn__act_deriv_from_output(nn_activation act, double a);
 /* act(z) for one value (the naive reference's path). */
 double nn__act_scalar(nn_activation act, double z);
 
-/* backprop.c */
+/* workspace.c */
 
 struct nn_workspace {
 	size_t n_layers;
@@ -126,9 +147,6 @@ int nn__workspace_fits(const nn_workspace *ws, const nn_net *net);
 /* 0 when every label is a class of an output layer of width k (k == 1: 0 or 1). */
 int nn__check_labels(const nn_labels *y, size_t k);
 
-/* sparse.c: the first layer's input in compressed form. */
-typedef struct nn_sparse nn_sparse;
-
 /*
  * A training set for net: X valid (sizes within INT_MAX), sizes[0] rows, as
  * many labels as columns, finite, labels classes of the output layer. With
@@ -136,39 +154,47 @@ typedef struct nn_sparse nn_sparse;
  */
 int nn__check_data(const nn_net *net, const nn_matrix *X, const nn_labels *y, int allow_empty);
 
-/* Forward pass without argument checks (X valid, finite, fits ws). */
-void nn__forward(nn_workspace *ws, const nn_net *net, const nn_matrix *X);
-
-/* The same with dropout: masks[l] (1 <= l < L), sizes[l] x X->cols with
- * ld sizes[l], multiplies A_l; NULL entries or masks = NULL: no dropout. */
-void nn__forward_masked(nn_workspace *ws, const nn_net *net, const nn_matrix *X,
-			double *const *masks);
+typedef struct nn_sparse nn_sparse;
 
 /*
- * The output pass, fused: from A_L (and Z_L) and the labels of the last
- * forward pass, the cost (summed), the number of correct predictions and,
- * when grad is non-NULL, D_L = dC/dZ_L and db_L = row sums of D_L (into grad).
+ * forward.c: THE forward pass, A_l = act_l(W_l A_{l-1} + b_l) for l = 1..L,
+ * without argument checks (X valid, finite, fits ws).
+ *   sp     X's compressed copies (sparse.c), read by the first layer instead
+ *          of X when not NULL;
+ *   masks  dropout: masks[l] (1 <= l < L), sizes[l] x X->cols with ld
+ *          sizes[l], multiplies A_l; NULL entries or masks = NULL: none.
+ * The output layer keeps Z_L in ws->Z.
  */
-void nn__output_pass(double *cost, size_t *correct, nn_workspace *ws, const nn_net *net,
-		     const int *y, nn_net *grad);
+void nn__forward(nn_workspace *ws, const nn_net *net, const nn_matrix *X, nn_sparse *sp,
+		 double *const *masks);
 
 /*
- * The rest of backpropagation, from D_L and db_L already in place: dW_L,
- * then for l = L-1..1 D_l, db_l and dW_l. Overwrites grad (beta = 0).
+ * backward.c: THE backward pass, from D_L and db_L already in place (the
+ * output pass): dW_L, then for l = L-1..1 D_l, db_l and dW_l, into grad (a
+ * buffer of net's parameter layout, nn__grad_new; overwritten, beta = 0).
+ * X, sp and masks as in the forward pass that this one differentiates.
  */
-void nn__backward_from_delta(nn_net *grad, nn_workspace *ws, const nn_net *net,
-			     const nn_matrix *X);
+void nn__backward(double *grad, nn_workspace *ws, const nn_net *net, const nn_matrix *X,
+		  nn_sparse *sp, double *const *masks);
 
-/* The same after nn__forward_masked with the same masks. */
-void nn__backward_masked(nn_net *grad, nn_workspace *ws, const nn_net *net, const nn_matrix *X,
-			 double *const *masks);
+/* cost.c: what the output pass measured on a batch. */
+typedef struct nn__score {
+	double cost;     /* the cost, summed over the batch's columns */
+	size_t correct;  /* columns whose predicted class is the label */
+} nn__score;
 
-/* nn__forward_masked and nn__backward_masked reading the first layer's
- * input from sp (X's compressed copies) when sp is not NULL. */
-void nn__forward_input(nn_workspace *ws, const nn_net *net, const nn_matrix *X, nn_sparse *sp,
-		       double *const *masks);
-void nn__backward_input(nn_net *grad, nn_workspace *ws, const nn_net *net, const nn_matrix *X,
-			nn_sparse *sp, double *const *masks);
+/*
+ * The output pass, fused: from A_L (and Z_L) of the last forward pass and
+ * the labels y of its columns, the cost and the number of correct
+ * predictions and, when grad is not NULL, D_L = dC/dZ_L (into ws) and
+ * db_L = row sums of D_L (into grad, net's layout).
+ */
+void nn__output_pass(nn__score *s, nn_workspace *ws, const nn_net *net, const int *y,
+		     double *grad);
+
+/* The class a column a of k outputs predicts: a > 0.5 for one unit (np.round
+ * sends 0.5 to 0), else the first argmax (np.argmax). */
+size_t nn__predict_column(const double *a, size_t k);
 
 /*
  * sparse.c. X (n_0 x N) stored once by columns (CSC: the non-zeros of each
@@ -246,6 +272,40 @@ int nn__write_atomic(const char *path, const void *buf, size_t len);
 
 /* optim.c: 0 when o was made for networks of net's sizes, else NN_ESHAPE. */
 int nn__optim_fits(const nn_optim *o, const nn_net *net);
+
+/* 0 when every setting of o is in range, else NN_EINVAL. */
+int nn__optim_check(const nn_optim_options *o);
+
+/* One update of params (o's layout) from a raw gradient buffer of the same
+ * layout: g = scale * grad + l2 * W, then o's rule. */
+void nn__optim_update(nn_optim *o, double *params, const double *grad, double eta, double scale);
+
+/* dist.c: what distributed runs share. */
+
+/* FNV-1a over n bytes, continuing from h (start from 14695981039346656037). */
+uint64_t nn__hash(uint64_t h, const void *p, size_t n);
+#define NN__HASH_START 14695981039346656037ull
+
+/* h continued over what processes must agree on: layer sizes,
+ * activations, cost and parameters. */
+uint64_t nn__net_fingerprint(const nn_net *net, uint64_t h);
+
+/* h continued over rng's state (processes that shuffle alike agree on it). */
+struct nn_rng;
+uint64_t nn__rng_fingerprint(const struct nn_rng *rng, uint64_t h);
+
+/*
+ * Before a distributed run's first step (d->reduce set): rc is this
+ * process's outcome so far, fingerprint a hash of everything the processes
+ * must agree on. Returns rc when this process failed, else NN_EPEER when
+ * another failed or the fingerprints differ, else an error of the
+ * reduction, else 0 -- the same verdict on every process.
+ */
+int nn__dist_start(const nn_dist *d, int rc, uint64_t fingerprint);
+
+/* Agree on stopping: *all = 1 when any process asked to stop. 0 or an
+ * error of the reduction. */
+int nn__dist_stop(const nn_dist *d, int stop, int *all);
 
 /* reference.c: the naive loops the tests hold the BLAS path against. */
 int nn__forward_naive(double *out, const nn_net *net, const nn_matrix *X);

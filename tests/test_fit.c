@@ -48,8 +48,8 @@ START_TEST(test_rules)
 	ck_assert_int_eq(nn_net_new(&grad, 1, sizes, NULL), 0);
 	const nn_optimizer kinds[] = { NN_OPT_SGD, NN_OPT_MOMENTUM, NN_OPT_NESTEROV, NN_OPT_ADAM };
 	for (int k = 0; k < 4; k++) {
-		nn_fit_options o = nn_fit_defaults();
-		o.optimizer = kinds[k];
+		nn_optim_options o = nn_optim_defaults();
+		o.kind = kinds[k];
 		o.l2 = 0.1;
 		nn_optim *opt;
 		ck_assert_int_eq(nn_optim_new(&opt, net, &o), 0);
@@ -205,7 +205,7 @@ START_TEST(test_learns)
 	for (int k = 0; k < 4; k++) {
 		nn_net *n = small_net(8);
 		nn_fit_options o = nn_fit_defaults();
-		o.optimizer = kinds[k];
+		o.optim.kind = kinds[k];
 		o.schedule = sched[k];
 		o.step_epochs = 3;
 		o.eta = kinds[k] == NN_OPT_ADAM ? 0.01 : 0.5;
@@ -258,6 +258,15 @@ END_TEST
 
 /* Early stopping: a step size far too large makes the validation cost rise;
  * training stops after `patience` epochs and restores the best weights. */
+/* Counts the epoch callbacks. */
+static int count_epochs(void *user, const nn_epoch_stats *e)
+{
+	size_t *n = user;
+	ck_assert_uint_eq(e->epoch, *n);
+	(*n)++;
+	return 0;
+}
+
 START_TEST(test_early_stopping)
 {
 	nn_matrix X, V;
@@ -268,18 +277,22 @@ START_TEST(test_early_stopping)
 	nn_rng *rng;
 	ck_assert_int_eq(nn_rng_new(&rng, 13), 0);
 	nn_fit_options o = nn_fit_defaults();
-	o.optimizer = NN_OPT_MOMENTUM;
+	o.optim.kind = NN_OPT_MOMENTUM;
 	o.eta = 5.0;
 	o.epochs = 200;
 	o.batch_size = 10;
 	o.val_x = &V;
 	o.val_y = &vy;
 	o.patience = 3;
+	size_t calls = 0; /* every epoch that ran is reported, the one that stopped too */
+	o.callback = count_epochs;
+	o.user = &calls;
 	nn_history h;
 	ck_assert_int_eq(nn_fit(net, &h, &X, &y, &o, rng), 0);
 	ck_assert_int_eq(h.stopped_early, 1);
 	ck_assert_uint_lt(h.n, 200);
 	ck_assert_uint_eq(h.n, h.best_epoch + 1 + 3);
+	ck_assert_uint_eq(calls, h.n);
 	nn_history_free(&h);
 	nn_net_free(net);
 	nn_rng_free(rng);
@@ -287,6 +300,151 @@ START_TEST(test_early_stopping)
 	nn_matrix_free(&V);
 	nn_labels_free(&y);
 	nn_labels_free(&vy);
+}
+END_TEST
+
+/* The run object batch by batch is nn_fit, bit for bit; a run that is over
+ * takes no more batches. */
+START_TEST(test_fitter_batches)
+{
+	nn_matrix X;
+	nn_labels y;
+	clusters(&X, &y, 70, 20);
+	nn_net *a = small_net(21), *b = small_net(21);
+	nn_rng *ra, *rb;
+	ck_assert_int_eq(nn_rng_new(&ra, 22), 0);
+	ck_assert_int_eq(nn_rng_new(&rb, 22), 0);
+	nn_fit_options o = nn_fit_defaults();
+	o.optim.kind = NN_OPT_ADAM;
+	o.eta = 0.01;
+	o.batch_size = 16; /* 4 batches of 16 and one of 6 */
+	o.epochs = 3;
+	nn_history ha, hb;
+	ck_assert_int_eq(nn_fit(a, &ha, &X, &y, &o, ra), 0);
+	nn_fitter *f;
+	ck_assert_int_eq(nn_fitter_new(&f, b, &X, &y, &o, rb), 0);
+	size_t batches = 0;
+	while (!nn_fitter_done(f)) {
+		int rc;
+		while ((rc = nn_fitter_batch(f)) == 0)
+			batches++;
+		ck_assert_int_eq(rc, NN_EINVAL); /* the epoch has no batch left */
+		nn_epoch_stats st;
+		ck_assert_int_eq(nn_fitter_epoch(f, &st), 0);
+	}
+	ck_assert_uint_eq(batches, 15);
+	ck_assert_int_eq(nn_fitter_batch(f), NN_EINVAL);
+	ck_assert_int_eq(nn_fitter_epoch(f, NULL), NN_EINVAL);
+	ck_assert_int_eq(nn_fitter_finish(f, &hb), 0);
+	nn_fitter_free(f);
+	ck_assert_mem_eq(nn_net_params(a), nn_net_params(b), nn_net_param_count(a) * sizeof(double));
+	ck_assert_uint_eq(ha.n, hb.n);
+	for (size_t e = 0; e < ha.n; e++)
+		ck_assert(ha.epochs[e].train_cost == hb.epochs[e].train_cost);
+	nn_history_free(&ha);
+	nn_history_free(&hb);
+	ck_assert_int_eq(nn_fitter_batch(NULL), NN_ENULL);
+	ck_assert_int_eq(nn_fitter_done(NULL), 1);
+	nn_fitter_free(NULL);
+	nn_net_free(a);
+	nn_net_free(b);
+	nn_rng_free(ra);
+	nn_rng_free(rb);
+	nn_matrix_free(&X);
+	nn_labels_free(&y);
+}
+END_TEST
+
+struct stop_rank {
+	struct tu_group *g; /* first, as struct tu_member */
+	int id;
+	nn_net *net;
+	nn_matrix X;
+	nn_labels y;
+	nn_fit_options o;
+	nn_history h;
+	uint32_t seed;
+	int rc;
+};
+
+static int stop_after_two(void *user, const nn_epoch_stats *e)
+{
+	(void)user;
+	return e->epoch >= 1;
+}
+
+static void *stop_rank_run(void *arg)
+{
+	struct stop_rank *r = arg;
+	nn_rng *rng;
+	if ((r->rc = nn_rng_new(&rng, r->seed)))
+		return NULL;
+	r->rc = nn_fit(r->net, &r->h, &r->X, &r->y, &r->o, rng);
+	nn_rng_free(rng);
+	return NULL;
+}
+
+/* Two threads as ranks, each with its half of the data; `vary` makes rank 1
+ * differ. */
+static void run_two(struct stop_rank r[2], const nn_matrix *X, const nn_labels *y,
+		    const nn_fit_options *o, int vary)
+{
+	struct tu_group g = { .ranks = 2 };
+	pthread_barrier_init(&g.bar, NULL, 2);
+	pthread_t t[2];
+	for (int k = 0; k < 2; k++) {
+		r[k] = (struct stop_rank){ .g = &g, .id = k, .net = small_net(61), .o = *o,
+					   .seed = 62 };
+		r[k].X = nn_matrix_view(X->data + 30 * (size_t)k * X->ld, 2, 30, X->ld);
+		r[k].y = (nn_labels){ .n = 30, .data = y->data + 30 * k };
+		r[k].o.dist = (nn_dist){ .reduce = tu_thread_sum, .user = &r[k],
+					 .shard_first = 30 * (size_t)k, .shard_total = 60 };
+	}
+	switch (vary) {
+	case 1: r[1].o.epochs = 3; break;             /* another run */
+	case 2: r[1].o.batch_size = 7; break;
+	case 3: nn_net_params(r[1].net)[0] += 1e-9; break; /* other initial weights */
+	case 4: r[1].seed = 63; break;                 /* another shuffle */
+	case 5: r[1].o.callback = stop_after_two; break; /* one rank stops */
+	default: break;
+	}
+	for (int k = 0; k < 2; k++)
+		ck_assert_int_eq(pthread_create(&t[k], NULL, stop_rank_run, &r[k]), 0);
+	for (int k = 0; k < 2; k++)
+		ck_assert_int_eq(pthread_join(t[k], NULL), 0);
+	pthread_barrier_destroy(&g.bar);
+}
+
+/* Processes that disagree on the run fail together instead of hanging; a
+ * callback that stops one stops both at the same epoch (issue 12). */
+START_TEST(test_fit_distributed_agree)
+{
+	nn_matrix X;
+	nn_labels y;
+	clusters(&X, &y, 60, 60);
+	nn_fit_options o = nn_fit_defaults();
+	o.eta = 0.2;
+	o.batch_size = 8;
+	o.epochs = 4;
+	struct stop_rank r[2];
+	for (int vary = 0; vary <= 5; vary++) {
+		run_two(r, &X, &y, &o, vary);
+		for (int k = 0; k < 2; k++) {
+			if (vary >= 1 && vary <= 4) {
+				ck_assert_int_eq(r[k].rc, NN_EPEER);
+			} else {
+				ck_assert_int_eq(r[k].rc, 0);
+				ck_assert_uint_eq(r[k].h.n, vary == 5 ? 2 : 4);
+				ck_assert_mem_eq(nn_net_params(r[k].net), nn_net_params(r[0].net),
+						 nn_net_param_count(r[0].net) * sizeof(double));
+			}
+			nn_history_free(&r[k].h);
+		}
+		for (int k = 0; k < 2; k++)
+			nn_net_free(r[k].net);
+	}
+	nn_matrix_free(&X);
+	nn_labels_free(&y);
 }
 END_TEST
 
@@ -302,7 +460,7 @@ START_TEST(test_resume)
 	ck_assert_int_eq(nn_rng_new(&ra, 16), 0);
 	ck_assert_int_eq(nn_rng_new(&rb, 16), 0);
 	nn_fit_options o = nn_fit_defaults();
-	o.optimizer = NN_OPT_ADAM;
+	o.optim.kind = NN_OPT_ADAM;
 	o.eta = 0.01;
 	o.batch_size = 8;
 	o.epochs = 4;
@@ -310,8 +468,8 @@ START_TEST(test_resume)
 
 	o.epochs = 2;
 	nn_optim *opt, *opt2;
-	ck_assert_int_eq(nn_optim_new(&opt, b, &o), 0);
-	o.optim = opt;
+	ck_assert_int_eq(nn_optim_new(&opt, b, &o.optim), 0);
+	o.resume = opt;
 	ck_assert_int_eq(nn_fit(b, NULL, &X, &y, &o, rb), 0);
 	char path[] = "/tmp/nn-resume-XXXXXX";
 	int fd = mkstemp(path);
@@ -323,14 +481,14 @@ START_TEST(test_resume)
 	ck_assert_int_eq(nn_model_save(path, b, &st), 0);
 	ck_assert_int_eq(nn_model_load(&c, &back, path), 0);
 	unlink(path);
-	ck_assert_int_eq(nn_optim_new(&opt2, c, &o), 0);
+	ck_assert_int_eq(nn_optim_new(&opt2, c, &o.optim), 0);
 	ck_assert_int_eq(nn_optim_set_state(opt2, &back), 0);
-	o.optim = opt2;
+	o.resume = opt2;
 	ck_assert_int_eq(nn_fit(c, NULL, &X, &y, &o, rb), 0);
 	ck_assert_mem_eq(nn_net_params(a), nn_net_params(c), nn_net_param_count(a) * sizeof(double));
 
 	/* a state from another optimiser is refused */
-	nn_fit_options sgd = nn_fit_defaults();
+	nn_optim_options sgd = nn_optim_defaults();
 	nn_optim *o3;
 	ck_assert_int_eq(nn_optim_new(&o3, c, &sgd), 0);
 	ck_assert_int_eq(nn_optim_set_state(o3, &back), NN_EMISMATCH);
@@ -374,20 +532,21 @@ START_TEST(test_dropout_gradcheck)
 		m2[i] = nn_rng_random(rng) < 0.3 ? 0.0 : 1.0 / 0.7;
 	nn_workspace *ws;
 	ck_assert_int_eq(nn_workspace_new(&ws, net, 7), 0);
-	nn__forward_masked(ws, net, &X, masks);
-	nn__output_pass(NULL, NULL, ws, net, y.data, grad);
-	nn__backward_masked(grad, ws, net, &X, masks);
+	nn__forward(ws, net, &X, NULL, masks);
+	nn__output_pass(NULL, ws, net, y.data, nn_net_params(grad));
+	nn__backward(nn_net_params(grad), ws, net, &X, NULL, masks);
 	double *p = nn_net_params(net), *g = nn_net_params(grad), worst = 0;
 	for (size_t i = 0; i < nn_net_param_count(net); i++) {
-		double keep = p[i], cp, cm;
+		double keep = p[i];
+		nn__score sp, sm;
 		p[i] = keep + 1e-5;
-		nn__forward_masked(ws, net, &X, masks);
-		nn__output_pass(&cp, NULL, ws, net, y.data, NULL);
+		nn__forward(ws, net, &X, NULL, masks);
+		nn__output_pass(&sp, ws, net, y.data, NULL);
 		p[i] = keep - 1e-5;
-		nn__forward_masked(ws, net, &X, masks);
-		nn__output_pass(&cm, NULL, ws, net, y.data, NULL);
+		nn__forward(ws, net, &X, NULL, masks);
+		nn__output_pass(&sm, ws, net, y.data, NULL);
 		p[i] = keep;
-		double fd = (cp - cm) / 2e-5;
+		double fd = (sp.cost - sm.cost) / 2e-5;
 		worst = fmax(worst, fabs(fd - g[i]) / fmax(fmax(fabs(fd), fabs(g[i])), 1e-3));
 	}
 	ck_assert_double_lt(worst, 1e-6);
@@ -416,7 +575,7 @@ START_TEST(test_dropout_learns)
 	ck_assert_int_eq(nn_net_set_cost(net, NN_COST_CE), 0);
 	ck_assert_int_eq(nn_net_init_he(net, rng), 0);
 	nn_fit_options o = nn_fit_defaults();
-	o.optimizer = NN_OPT_ADAM;
+	o.optim.kind = NN_OPT_ADAM;
 	o.eta = 0.01;
 	o.epochs = 15;
 	o.dropout = 0.5;
@@ -455,9 +614,13 @@ START_TEST(test_fit_contracts)
 	nn_fit_options o = nn_fit_defaults();
 	o.eta = 1e200;
 	o.epochs = 5;
+	size_t calls = 0; /* the diverging epoch is reported too */
+	o.callback = count_epochs;
+	o.user = &calls;
 	nn_history h;
 	ck_assert_int_eq(nn_fit(net, &h, &X, &y, &o, rng), NN_EDIVERGED);
 	ck_assert_uint_eq(h.n, 1);
+	ck_assert_uint_eq(calls, 1);
 	ck_assert_mem_eq(nn_net_params(net), nn_net_params(before),
 			 nn_net_param_count(net) * sizeof(double));
 	nn_history_free(&h);
@@ -470,8 +633,8 @@ START_TEST(test_fit_contracts)
 	ck_assert_uint_eq(nn_net_param_count(a), nn_net_param_count(b));
 	nn_optim *ob;
 	o = nn_fit_defaults();
-	ck_assert_int_eq(nn_optim_new(&ob, b, &o), 0);
-	o.optim = ob;
+	ck_assert_int_eq(nn_optim_new(&ob, b, &o.optim), 0);
+	o.resume = ob;
 	ck_assert_int_eq(nn_fit(a, NULL, &X, &y, &o, rng), NN_ESHAPE);
 	ck_assert_int_eq(nn_optim_step(ob, a, a, 0.1, 1.0), NN_ESHAPE);
 
@@ -545,7 +708,7 @@ START_TEST(test_fit_distributed)
 	nn_rng *rng;
 	ck_assert_int_eq(nn_rng_new(&rng, 51), 0);
 	nn_fit_options o = nn_fit_defaults();
-	o.optimizer = NN_OPT_MOMENTUM;
+	o.optim.kind = NN_OPT_MOMENTUM;
 	o.eta = 0.2;
 	o.batch_size = 8; /* 7 batches of 8, one of 7 */
 	o.epochs = 4;
@@ -568,10 +731,8 @@ START_TEST(test_fit_distributed)
 		r[k] = (struct fit_rank){ .g = &g, .id = k, .net = small_net(53), .o = o };
 		r[k].X = nn_matrix_view(n ? X.data + cut[k] * X.ld : NULL, 2, n, X.ld);
 		r[k].y = (nn_labels){ .n = n, .data = y.data + cut[k] };
-		r[k].o.reduce = tu_thread_sum;
-		r[k].o.reduce_user = &r[k];
-		r[k].o.shard_first = cut[k];
-		r[k].o.shard_total = 63;
+		r[k].o.dist = (nn_dist){ .reduce = tu_thread_sum, .user = &r[k],
+					 .shard_first = cut[k], .shard_total = 63 };
 		ck_assert_int_eq(pthread_create(&t[k], NULL, fit_rank_run, &r[k]), 0);
 	}
 	for (int k = 0; k < ranks; k++)
@@ -646,12 +807,12 @@ START_TEST(test_errors)
 	BAD(eta, 0.0, NN_EINVAL);
 	BAD(eta, NAN, NN_EINVAL);
 	BAD(epochs, 0, NN_EINVAL);
-	BAD(optimizer, (nn_optimizer)0, NN_EINVAL);
-	BAD(optimizer, NN_OPT_COUNT_, NN_EINVAL);
-	BAD(momentum, 1.0, NN_EINVAL);
-	BAD(beta2, -0.1, NN_EINVAL);
-	BAD(epsilon, 0.0, NN_EINVAL);
-	BAD(l2, -1.0, NN_EINVAL);
+	BAD(optim.kind, (nn_optimizer)0, NN_EINVAL);
+	BAD(optim.kind, NN_OPT_COUNT_, NN_EINVAL);
+	BAD(optim.momentum, 1.0, NN_EINVAL);
+	BAD(optim.beta2, -0.1, NN_EINVAL);
+	BAD(optim.epsilon, 0.0, NN_EINVAL);
+	BAD(optim.l2, -1.0, NN_EINVAL);
 	BAD(dropout, 1.0, NN_EINVAL);
 	BAD(schedule, NN_SCHEDULE_COUNT_, NN_EINVAL);
 	o = nn_fit_defaults();
@@ -664,6 +825,9 @@ START_TEST(test_errors)
 	o = nn_fit_defaults();
 	o.schedule = NN_SCHEDULE_COSINE;
 	o.eta_min = 1.0; /* above eta */
+	ck_assert_int_eq(nn_fit(net, NULL, &X, &y, &o, rng), NN_EINVAL);
+	o = nn_fit_defaults();
+	o.patience = 3; /* without a validation set */
 	ck_assert_int_eq(nn_fit(net, NULL, &X, &y, &o, rng), NN_EINVAL);
 	o = nn_fit_defaults();
 	o.val_x = &X; /* without val_y */
@@ -683,7 +847,7 @@ START_TEST(test_errors)
 	NN_AT(&X, 1, 2) = INFINITY;
 	ck_assert_int_eq(nn_fit(net, NULL, &X, &y, &o, rng), NN_ENONFINITE);
 	nn_optim *opt;
-	ck_assert_int_eq(nn_optim_new(&opt, NULL, &o), NN_ENULL);
+	ck_assert_int_eq(nn_optim_new(&opt, NULL, &o.optim), NN_ENULL);
 	ck_assert_int_eq(nn_optim_step(NULL, net, net, 0.1, 1), NN_ENULL);
 	nn_optim_free(NULL);
 	nn_net_free(net);
@@ -711,6 +875,8 @@ Suite *fit_suite(void)
 	tcase_add_test(tc, test_dropout_learns);
 	tcase_add_test(tc, test_fit_contracts);
 	tcase_add_loop_test(tc, test_fit_distributed, 0, 2);
+	tcase_add_test(tc, test_fitter_batches);
+	tcase_add_test(tc, test_fit_distributed_agree);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("errors");
 	tcase_add_test(tc, test_errors);

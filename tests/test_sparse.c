@@ -277,29 +277,30 @@ START_TEST(test_gradcheck)
 	double *w = nn_net_params(p.net), *g = nn_net_params(grad), *f = nn_net_params(fd);
 	for (int s = 0; s < n_simd(); s++) {
 		ws->simd = simd_of[s];
-		nn__forward_input(ws, p.net, &p.X, sp, NULL);
-		nn__output_pass(NULL, NULL, ws, p.net, p.y.data, grad);
-		nn__backward_input(grad, ws, p.net, &p.X, sp, NULL);
+		nn__forward(ws, p.net, &p.X, sp, NULL);
+		nn__output_pass(NULL, ws, p.net, p.y.data, g);
+		nn__backward(g, ws, p.net, &p.X, sp, NULL);
 		const double h = 1e-5;
 		for (size_t i = 0; i < n; i++) {
-			double keep = w[i], cp, cm;
+			double keep = w[i];
+			nn__score sp_, sm_;
 			w[i] = keep + h;
-			nn__forward_input(ws, p.net, &p.X, sp, NULL);
-			nn__output_pass(&cp, NULL, ws, p.net, p.y.data, NULL);
+			nn__forward(ws, p.net, &p.X, sp, NULL);
+			nn__output_pass(&sp_, ws, p.net, p.y.data, NULL);
 			w[i] = keep - h;
-			nn__forward_input(ws, p.net, &p.X, sp, NULL);
-			nn__output_pass(&cm, NULL, ws, p.net, p.y.data, NULL);
+			nn__forward(ws, p.net, &p.X, sp, NULL);
+			nn__output_pass(&sm_, ws, p.net, p.y.data, NULL);
 			w[i] = keep;
-			f[i] = (cp - cm) / (2 * h);
+			f[i] = (sp_.cost - sm_.cost) / (2 * h);
 		}
 		if (smooth)
 			ck_assert_double_lt(tu_max_rel_err(g, f, n, 1e-3), 1e-6);
 		/* and the same gradient as the dense path */
 		nn_net *dense;
 		ck_assert_int_eq(nn_net_clone(&dense, p.net), 0);
-		nn__forward_input(ws, p.net, &p.X, NULL, NULL);
-		nn__output_pass(NULL, NULL, ws, p.net, p.y.data, dense);
-		nn__backward_input(dense, ws, p.net, &p.X, NULL, NULL);
+		nn__forward(ws, p.net, &p.X, NULL, NULL);
+		nn__output_pass(NULL, ws, p.net, p.y.data, nn_net_params(dense));
+		nn__backward(nn_net_params(dense), ws, p.net, &p.X, NULL, NULL);
 		ck_assert_double_le(tu_max_rel_err(g, nn_net_params(dense), n, 1e-3), 1e-12);
 		nn_net_free(dense);
 	}
@@ -371,9 +372,9 @@ START_TEST(test_single_layer)
 	ck_assert_int_eq(nn_net_clone(&b, p.net), 0);
 	nn_train_options opt = { .eta = 0.05, .steps = 30, .input = NN_INPUT_DENSE };
 	nn_train_result ra, rb;
-	ck_assert_int_eq(nn_train_gd(a, &p.X, &p.y, &opt, &ra), 0);
+	ck_assert_int_eq(nn_train_gd(a, &ra, &p.X, &p.y, &opt), 0);
 	opt.input = NN_INPUT_SPARSE;
-	ck_assert_int_eq(nn_train_gd(b, &p.X, &p.y, &opt, &rb), 0);
+	ck_assert_int_eq(nn_train_gd(b, &rb, &p.X, &p.y, &opt), 0);
 	ck_assert_double_le(tu_max_rel_err(nn_net_params(a), nn_net_params(b), nn_net_param_count(a),
 					   1e-3),
 			    1e-12);
@@ -497,16 +498,16 @@ START_TEST(test_api)
 			NN_AT(&p.X, i, j) = (i + j) % 7 ? 0.0 : 0.25;
 	nn_train_options opt = { .eta = 1e-2, .steps = 20, .input = NN_INPUT_DENSE };
 	nn_train_result ra, rb;
-	ck_assert_int_eq(nn_train_gd(a, &p.X, &p.y, &opt, &ra), 0);
+	ck_assert_int_eq(nn_train_gd(a, &ra, &p.X, &p.y, &opt), 0);
 	opt.input = NN_INPUT_SPARSE;
 	opt.threads = 2;
-	ck_assert_int_eq(nn_train_gd(b, &p.X, &p.y, &opt, &rb), 0);
+	ck_assert_int_eq(nn_train_gd(b, &rb, &p.X, &p.y, &opt), 0);
 	ck_assert_double_le(tu_max_rel_err(nn_net_params(a), nn_net_params(b), nn_net_param_count(a),
 					   1e-3),
 			    1e-12);
 	ck_assert_uint_eq(ra.best_step, rb.best_step);
 	opt.input = (nn_input_mode)7;
-	ck_assert_int_eq(nn_train_gd(b, &p.X, &p.y, &opt, &rb), NN_EINVAL);
+	ck_assert_int_eq(nn_train_gd(b, &rb, &p.X, &p.y, &opt), NN_EINVAL);
 	nn_net_free(a);
 	nn_net_free(b);
 	problem_free(&p);

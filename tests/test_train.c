@@ -73,9 +73,11 @@ struct log {
 	double first_best, last_best, first_cost, last_cost;
 };
 
-static int record(void *user, size_t step, double best, double cost)
+static int record(void *user, const nn_progress *p)
 {
 	struct log *lg = user;
+	size_t step = p->step;
+	double best = p->best_accuracy, cost = p->cost;
 	if (lg->calls++ == 0) {
 		lg->first_best = best;
 		lg->first_cost = cost;
@@ -105,7 +107,7 @@ START_TEST(test_learns)
 		nn_train_options opt = { .eta = 0.005, .steps = 600, .every = 100,
 					 .callback = record, .user = &lg };
 		nn_train_result r;
-		ck_assert_int_eq(nn_train_gd(net, &X, &y, &opt, &r), 0);
+		ck_assert_int_eq(nn_train_gd(net, &r, &X, &y, &opt), 0);
 		ck_assert_uint_eq(lg.calls, 6);
 		ck_assert_uint_eq(lg.last_step, 500);
 		ck_assert_uint_eq(r.steps_run, 600);
@@ -130,10 +132,10 @@ START_TEST(test_learns)
 }
 END_TEST
 
-static int stop_at_two(void *user, size_t step, double best, double cost)
+static int stop_at_two(void *user, const nn_progress *p)
 {
-	(void)user, (void)best, (void)cost;
-	return step >= 2;
+	(void)user;
+	return p->step >= 2;
 }
 
 /* The best copy is deep, the callback can stop a run, and a step allocates nothing. */
@@ -173,7 +175,7 @@ START_TEST(test_best_and_steps)
 	nn_gd_free(gd);
 
 	nn_train_options opt = { .eta = 0.05, .steps = 100, .every = 1, .callback = stop_at_two };
-	ck_assert_int_eq(nn_train_gd(net, &X, &y, &opt, &r), 0);
+	ck_assert_int_eq(nn_train_gd(net, &r, &X, &y, &opt), 0);
 	ck_assert_uint_eq(r.steps_run, 3);
 	nn_net_free(net);
 	nn_rng_free(rng);
@@ -199,7 +201,7 @@ START_TEST(test_diverges)
 	ck_assert_int_eq(nn_net_init_randn(net, rng), 0);
 	nn_train_options opt = { .eta = 10.0, .steps = 1000 };
 	nn_train_result r;
-	ck_assert_int_eq(nn_train_gd(net, &X, &y, &opt, &r), NN_EDIVERGED);
+	ck_assert_int_eq(nn_train_gd(net, &r, &X, &y, &opt), NN_EDIVERGED);
 	ck_assert_uint_lt(r.steps_run, 1000);
 	ck_assert(!isfinite(r.last_cost));
 	nn_matrix w;
@@ -230,7 +232,7 @@ START_TEST(test_diverges_at_once)
 	ck_assert_int_eq(nn_net_clone(&init, net), 0);
 	nn_train_options opt = { .eta = 1e200, .steps = 10 };
 	nn_train_result r;
-	ck_assert_int_eq(nn_train_gd(net, &X, &y, &opt, &r), NN_EDIVERGED);
+	ck_assert_int_eq(nn_train_gd(net, &r, &X, &y, &opt), NN_EDIVERGED);
 	ck_assert_uint_eq(r.steps_run, 1);
 	ck_assert_mem_eq(nn_net_params(net), nn_net_params(init),
 			 nn_net_param_count(net) * sizeof(double));
@@ -260,9 +262,11 @@ struct rank {
 	int rc;
 };
 
-static int log_step(void *user, size_t step, double best, double cost)
+static int log_step(void *user, const nn_progress *p)
 {
 	struct rank *r = user;
+	size_t step = p->step;
+	double best = p->best_accuracy, cost = p->cost;
 	if (r->calls < 64) {
 		r->steps[r->calls] = step;
 		r->bests[r->calls] = best;
@@ -276,8 +280,8 @@ static void *run_rank(void *arg)
 {
 	struct rank *r = arg;
 	nn_train_options opt = { .eta = 0.002, .steps = 100, .every = 10, .callback = log_step,
-				 .user = r, .reduce = tu_thread_sum, .reduce_user = r };
-	r->rc = nn_train_gd(r->net, &r->X, &r->y, &opt, &r->res);
+				 .user = r, .dist = { .reduce = tu_thread_sum, .user = r } };
+	r->rc = nn_train_gd(r->net, &r->res, &r->X, &r->y, &opt);
 	return NULL;
 }
 
@@ -295,7 +299,7 @@ START_TEST(test_reduce_equals_single)
 	struct rank ref = { .id = 0 };
 	nn_train_options opt = { .eta = 0.002, .steps = 100, .every = 10, .callback = log_step,
 				 .user = &ref };
-	ck_assert_int_eq(nn_train_gd(single, &X, &y, &opt, &ref.res), 0);
+	ck_assert_int_eq(nn_train_gd(single, &ref.res, &X, &y, &opt), 0);
 
 	/* _i: 2 ranks with uneven shards (60 + 41), or 3 with an empty middle one */
 	int ranks = _i == 0 ? 2 : 3;
@@ -349,8 +353,8 @@ END_TEST
 static void *run_rank_bad(void *arg)
 {
 	struct rank *r = arg;
-	nn_train_options opt = { .eta = 0.002, .steps = 5, .reduce = tu_thread_sum, .reduce_user = r };
-	r->rc = nn_train_gd(r->net, &r->X, &r->y, &opt, &r->res);
+	nn_train_options opt = { .eta = 0.002, .steps = 5, .dist = { .reduce = tu_thread_sum, .user = r } };
+	r->rc = nn_train_gd(r->net, &r->res, &r->X, &r->y, &opt);
 	return NULL;
 }
 
@@ -400,6 +404,89 @@ START_TEST(test_reduce_failures)
 }
 END_TEST
 
+struct agree_rank {
+	struct tu_group *g; /* first, as struct tu_member */
+	int id;
+	nn_net *net;
+	nn_matrix X;
+	nn_labels y;
+	nn_train_options opt;
+	nn_train_result res;
+	int rc;
+};
+
+static void *run_agree(void *arg)
+{
+	struct agree_rank *r = arg;
+	r->rc = nn_train_gd(r->net, &r->res, &r->X, &r->y, &r->opt);
+	return NULL;
+}
+
+static int stop_at_30(void *user, const nn_progress *p)
+{
+	(void)user;
+	return p->step >= 30;
+}
+
+/* Ranks that would run different trainings fail together with NN_EPEER
+ * instead of one waiting for ever in a reduction; a callback that stops
+ * one rank stops both at the same step (issue 12). */
+START_TEST(test_reduce_agreement)
+{
+	nn_matrix X;
+	nn_labels y;
+	two_clusters(&X, &y, 40, 33);
+	const size_t sizes[] = { 2, 4, 2 }, other[] = { 2, 5, 2 };
+	for (int vary = 0; vary <= 5; vary++) {
+		struct tu_group g = { .ranks = 2 };
+		pthread_barrier_init(&g.bar, NULL, 2);
+		struct agree_rank r[2];
+		pthread_t t[2];
+		for (int k = 0; k < 2; k++) {
+			nn_rng *rng;
+			ck_assert_int_eq(nn_rng_new(&rng, 34), 0);
+			r[k] = (struct agree_rank){ .g = &g, .id = k };
+			ck_assert_int_eq(nn_net_new(&r[k].net, 2, vary == 1 && k ? other : sizes, NULL), 0);
+			ck_assert_int_eq(nn_net_init_randn(r[k].net, rng), 0);
+			nn_rng_free(rng);
+			r[k].X = nn_matrix_view(X.data + 20 * (size_t)k * X.ld, 2, 20, X.ld);
+			r[k].y = (nn_labels){ .n = 20, .data = y.data + 20 * k };
+			r[k].opt = (nn_train_options){ .eta = 0.01, .steps = 100, .every = 10,
+						       .dist = { .reduce = tu_thread_sum, .user = &r[k] } };
+		}
+		switch (vary) {
+		case 2: r[1].opt.steps = 0; break;   /* a usage error on one rank */
+		case 3: r[1].opt.steps = 50; break;  /* another number of steps */
+		case 4: r[1].opt.eta = 0.02; break;
+		case 5: r[1].opt.callback = stop_at_30; break;
+		default: break;
+		}
+		for (int k = 0; k < 2; k++)
+			ck_assert_int_eq(pthread_create(&t[k], NULL, run_agree, &r[k]), 0);
+		for (int k = 0; k < 2; k++)
+			ck_assert_int_eq(pthread_join(t[k], NULL), 0);
+		pthread_barrier_destroy(&g.bar);
+		if (vary == 0 || vary == 5) {
+			for (int k = 0; k < 2; k++) {
+				ck_assert_int_eq(r[k].rc, 0);
+				/* the stop at step 30 is taken during step 31 (the score of a
+				 * step's model comes with the next reduction) */
+				ck_assert_uint_eq(r[k].res.steps_run, vary == 5 ? 31 : 100);
+			}
+			ck_assert_mem_eq(nn_net_params(r[0].net), nn_net_params(r[1].net),
+					 nn_net_param_count(r[0].net) * sizeof(double));
+		} else {
+			ck_assert_int_eq(r[0].rc, NN_EPEER);
+			ck_assert_int_eq(r[1].rc, vary == 2 ? NN_EINVAL : NN_EPEER);
+		}
+		for (int k = 0; k < 2; k++)
+			nn_net_free(r[k].net);
+	}
+	nn_matrix_free(&X);
+	nn_labels_free(&y);
+}
+END_TEST
+
 START_TEST(test_errors)
 {
 	nn_matrix X;
@@ -420,20 +507,35 @@ START_TEST(test_errors)
 	ck_assert_int_eq(nn_gd_new(&gd, NULL, &X, &y, 0.1), NN_ENULL);
 	ck_assert_int_eq(nn_gd_new(NULL, net, &X, &y, 0.1), NN_ENULL);
 	ck_assert_int_eq(nn_gd_new(&gd, w3, &X, &y, 0.1), NN_ESHAPE);
-	ck_assert_int_eq(nn_train_gd(net, &X, &y, NULL, NULL), NN_ENULL);
+	/* NULL options are the defaults (issue 13: one rule for every options pointer) */
+	nn_net *c1, *c2;
+	ck_assert_int_eq(nn_net_clone(&c1, net), 0);
+	ck_assert_int_eq(nn_net_clone(&c2, net), 0);
+	ck_assert_int_eq(nn_train_gd(c1, NULL, &X, &y, NULL), 0);
+	ck_assert_int_eq(nn_gd_new(&gd, c2, &X, &y, nn_train_defaults().eta), 0);
+	for (size_t i = 0; i < nn_train_defaults().steps; i++)
+		ck_assert_int_eq(nn_gd_step(gd), 0);
+	nn_net_copy_params(c2, nn_gd_best(gd));
+	nn_gd_free(gd);
+	gd = NULL;
+	ck_assert_mem_eq(nn_net_params(c1), nn_net_params(c2),
+			 nn_net_param_count(c1) * sizeof(double));
+	nn_net_free(c1);
+	nn_net_free(c2);
+	ck_assert_int_eq(nn_train_gd(NULL, NULL, &X, &y, &opt), NN_ENULL);
 	opt.steps = 0;
-	ck_assert_int_eq(nn_train_gd(net, &X, &y, &opt, NULL), NN_EINVAL);
+	ck_assert_int_eq(nn_train_gd(net, NULL, &X, &y, &opt), NN_EINVAL);
 	opt.steps = 10;
 	y.data[5] = 2; /* one output unit takes 0/1 labels only */
-	ck_assert_int_eq(nn_train_gd(net, &X, &y, &opt, NULL), NN_ELABEL);
+	ck_assert_int_eq(nn_train_gd(net, NULL, &X, &y, &opt), NN_ELABEL);
 	y.data[5] = 1;
 	y.n = 19;
-	ck_assert_int_eq(nn_train_gd(net, &X, &y, &opt, NULL), NN_ESHAPE);
+	ck_assert_int_eq(nn_train_gd(net, NULL, &X, &y, &opt), NN_ESHAPE);
 	y.n = 20;
 	NN_AT(&X, 0, 7) = NAN;
-	ck_assert_int_eq(nn_train_gd(net, &X, &y, &opt, NULL), NN_ENONFINITE);
+	ck_assert_int_eq(nn_train_gd(net, NULL, &X, &y, &opt), NN_ENONFINITE);
 	NN_AT(&X, 0, 7) = 0.0;
-	ck_assert_int_eq(nn_train_gd(net, &X, &y, &opt, NULL), 0);
+	ck_assert_int_eq(nn_train_gd(net, NULL, &X, &y, &opt), 0);
 	nn_net_free(net);
 	nn_net_free(w3);
 	nn_matrix_free(&X);
@@ -453,6 +555,7 @@ Suite *train_suite(void)
 	tcase_add_test(tc, test_diverges);
 	tcase_add_loop_test(tc, test_reduce_equals_single, 0, 2);
 	tcase_add_test(tc, test_reduce_failures);
+	tcase_add_test(tc, test_reduce_agreement);
 	tcase_add_test(tc, test_diverges_at_once);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("errors");

@@ -58,7 +58,7 @@ void *__wrap_realloc(void *p, size_t n)
 	return __real_realloc(p, n);
 }
 
-int tu_thread_sum(void *user, double *buf, size_t n)
+int tu_thread_sum(void *user, double *buf, size_t n, nn_reduce_op op)
 {
 	struct tu_member *m = user;
 	struct tu_group *g = m->g;
@@ -69,7 +69,8 @@ int tu_thread_sum(void *user, double *buf, size_t n)
 	double *sum = calloc(n, sizeof(double));
 	for (int k = 0; sum && k < g->ranks; k++)
 		for (size_t i = 0; i < n; i++)
-			sum[i] += g->slot[k][i];
+			sum[i] = op == NN_REDUCE_MAX && k ? fmax(sum[i], g->slot[k][i])
+			       : op == NN_REDUCE_MAX ? g->slot[k][i] : sum[i] + g->slot[k][i];
 	pthread_barrier_wait(&g->bar); /* reached even without memory: nobody hangs */
 	if (!sum)
 		return NN_ENOMEM;

@@ -21,7 +21,8 @@ void tu_fill_labels(nn_labels *y, nn_rng *rng, size_t k);
 /*
  * Threads standing in for the processes of a distributed run: each member's
  * reduce hook (tu_thread_sum, user = a struct whose first members are those
- * of tu_member) sums the members' buffers behind a barrier, in rank order.
+ * of tu_member) sums (or takes the maximum of) the members' buffers behind a
+ * barrier, in rank order.
  */
 #define TU_MAX_RANKS 3
 struct tu_group {
@@ -34,7 +35,7 @@ struct tu_member {
 	struct tu_group *g;
 	int id;
 };
-int tu_thread_sum(void *user, double *buf, size_t n);
+int tu_thread_sum(void *user, double *buf, size_t n, nn_reduce_op op);
 
 /* Allocations made by code linked into the test program (libnn.a included),
  * counted through the linker's --wrap of malloc, calloc and realloc. */

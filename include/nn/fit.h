@@ -21,21 +21,13 @@
 #include "matrix.h"
 #include "model.h"
 #include "net.h"
+#include "optim.h"
 #include "random.h"
 #include "train.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/** The update rule. g is the batch-mean gradient plus l2 * W (weights only). */
-typedef enum nn_optimizer {
-	NN_OPT_SGD = 1,      /**< w -= eta g */
-	NN_OPT_MOMENTUM,     /**< u = mu u + g; w -= eta u */
-	NN_OPT_NESTEROV,     /**< u = mu u + g; w -= eta (g + mu u) */
-	NN_OPT_ADAM,         /**< Kingma & Ba, with bias correction */
-	NN_OPT_COUNT_        /**< not an optimiser */
-} nn_optimizer;
 
 /** How eta changes with the epoch e (0-based). */
 typedef enum nn_schedule {
@@ -62,16 +54,11 @@ typedef struct nn_epoch_stats {
 /** Called after each epoch; return non-zero to stop (not an error). */
 typedef int (*nn_epoch_callback)(void *user, const nn_epoch_stats *e);
 
-/** An optimiser with its state (opaque): velocities, moments, step count. */
-typedef struct nn_optim nn_optim;
-
 /** Options of nn_fit(); start from nn_fit_defaults(). */
 typedef struct nn_fit_options {
-	nn_optimizer optimizer;   /**< default NN_OPT_SGD */
+	nn_optim_options optim;   /**< the update rule and its settings (L2 included); default
+				       nn_optim_defaults(): SGD */
 	double eta;               /**< base step size, finite and > 0; default 0.1 */
-	double momentum;          /**< mu for MOMENTUM and NESTEROV, in [0, 1); default 0.9 */
-	double beta1, beta2;      /**< Adam's decay rates, in [0, 1); default 0.9, 0.999 */
-	double epsilon;           /**< Adam's epsilon, > 0; default 1e-8 */
 	nn_schedule schedule;     /**< default NN_SCHEDULE_CONSTANT */
 	size_t step_epochs;       /**< STEP: epochs between decays; default 10 */
 	double gamma;             /**< STEP and EXPONENTIAL decay factor, in (0, 1]; default 0.5 */
@@ -79,30 +66,27 @@ typedef struct nn_fit_options {
 	size_t batch_size;        /**< columns per batch; 0 or >= N: full batch; default 32 */
 	size_t epochs;            /**< >= 1; default 10 */
 	int shuffle;              /**< reshuffle every epoch (default 1) */
-	double l2;                /**< L2 strength lam >= 0, on weights only: g += lam W; default 0 */
 	double dropout;           /**< probability of dropping a hidden unit in training, in [0, 1); default 0 */
-	const nn_matrix *val_x;   /**< validation inputs, or NULL; borrowed for the call */
+	const nn_matrix *val_x;   /**< validation inputs, or NULL; borrowed for the run */
 	const nn_labels *val_y;   /**< validation labels, with val_x */
 	size_t patience;          /**< with validation: stop after this many epochs without a lower
 				       validation cost, and at the end restore the weights of the
 				       lowest validation cost; 0: no early stopping, and the last
-				       epoch's weights are kept (validation is only reported) */
-	nn_optim *optim;          /**< NULL: a fresh optimiser made from the fields above; else
-				       this one, borrowed and UPDATED (its state carries over, to
-				       resume training exactly); its own optimizer, momentum,
-				       betas, epsilon and l2 then apply, not the fields above */
-	nn_epoch_callback callback; /**< after every epoch; may be NULL */
+				       epoch's weights are kept (validation is only reported). Without
+				       validation it must be 0 (NN_EINVAL) */
+	nn_optim *resume;         /**< NULL: a fresh optimiser made from `optim`; else this one,
+				       borrowed and UPDATED (its state carries over, to resume
+				       training exactly); its own settings then apply, not `optim` */
+	nn_epoch_callback callback; /**< after every epoch that ran, including one that stopped
+					 the run early or diverged; may be NULL */
 	void *user;               /**< handed to callback */
-	nn_train_reduce reduce;   /**< NULL for one process; else a distributed run (see
-				       nn_mpi_fit): X and y are this process's shard -- samples
-				       [shard_first, shard_first + X->cols) of shard_total -- and
-				       each batch sums [gradient, cost, correct] over processes
-				       with one call, so every process takes the steps one
-				       process would take on the same global batches; dropout
-				       is not distributed (NN_EINVAL) */
-	void *reduce_user;        /**< handed to reduce */
-	size_t shard_first;       /**< with reduce: global index of this shard's first sample */
-	size_t shard_total;       /**< with reduce: samples over all processes */
+	nn_dist dist;             /**< a distributed run (see nn_mpi_fit): X and y are this
+				       process's shard -- samples [dist.shard_first, + X->cols) of
+				       dist.shard_total -- and each batch combines [gradient, cost,
+				       correct] over processes with one reduction, so every process
+				       takes the steps one process would take on the same global
+				       batches; dropout is not distributed (NN_EINVAL). Zeroed
+				       (default): one process */
 } nn_fit_options;
 
 /** Every epoch's statistics. */
@@ -119,15 +103,76 @@ typedef struct nn_history {
 /** The defaults listed in nn_fit_options. */
 NN_EXPORT nn_fit_options nn_fit_defaults(void);
 
+/** A mini-batch training run in progress (opaque): all its memory, allocated once. */
+typedef struct nn_fitter nn_fitter;
+
 /**
- * Train net on (X, y) by mini-batch gradient descent.
+ * Prepare a run: validates the options, X, y and the validation set, and
+ * allocates everything the epochs need (the batch buffer, the workspace,
+ * the gradient, dropout masks, the optimiser unless opt->resume is given,
+ * the best copy and the history). No training happens yet.
+ * net, X, y, rng and what opt points to are borrowed and must outlive the
+ * run; net is updated in place.
+ * @param f   out: the run; free with nn_fitter_free().
+ * @param opt the options; NULL means nn_fit_defaults().
+ * @param rng the shuffles and dropout masks are drawn from it; may be NULL when
+ *            shuffle is 0 and dropout is 0.
+ * @return 0, NN_ENULL, NN_EINVAL (an option out of range, patience without a
+ *         validation set), NN_ESHAPE (also: opt->resume made for other layer
+ *         sizes), NN_ENONFINITE, NN_ELABEL, NN_ENOMEM, or, distributed, NN_EPEER
+ *         (another process's shard failed its checks, or the processes disagree
+ *         on the network or the settings) or an error of the reduction.
+ */
+NN_EXPORT int nn_fitter_new(nn_fitter **f, nn_net *net, const nn_matrix *X, const nn_labels *y,
+			    const nn_fit_options *opt, nn_rng *rng);
+
+/**
+ * Run the next batch of the current epoch (shuffling first when it is the
+ * epoch's first batch): forward, backward, one optimiser update.
+ * Allocates nothing.
+ * @return 0, NN_ENULL, NN_EINVAL (the run is over, or the epoch has no batch
+ *         left: close it with nn_fitter_epoch()) or, distributed, an error of
+ *         the reduction.
+ */
+NN_EXPORT int nn_fitter_batch(nn_fitter *f);
+
+/**
+ * Run the batches left in the current epoch (all of them when none has
+ * run), then close it: its statistics, validation, the best weights, early
+ * stopping, the callback.
+ * @param st out (may be NULL): the epoch's statistics.
+ * @return 0; NN_ENULL; NN_EINVAL (the run is over); NN_EDIVERGED (the cost
+ *         became NaN or Inf: net holds the weights from before this epoch, and
+ *         the run is over); or, distributed, an error of the reduction.
+ */
+NN_EXPORT int nn_fitter_epoch(nn_fitter *f, nn_epoch_stats *st);
+
+/**
+ * 1 when the run is over: every epoch ran, patience ran out, the callback
+ * asked to stop, or the cost diverged; else 0.
+ */
+NN_EXPORT int nn_fitter_done(const nn_fitter *f);
+
+/**
+ * Finish the run: with early stopping, put the weights of the lowest
+ * validation cost back into net; hand over the history of the epochs run.
+ * Call it once, when nn_fitter_done() (or earlier, to stop).
  * @param hist out (may be NULL): every epoch's statistics; free with nn_history_free().
- * @param rng  the shuffles and dropout masks are drawn from it; may be NULL when
- *             shuffle is 0 and dropout is 0.
- * @return 0, NN_ENULL, NN_EINVAL (an option out of range), NN_ESHAPE (also: opt->optim
- *         made for other layer sizes), NN_ENONFINITE, NN_ELABEL, NN_ENOMEM,
- *         NN_EPEER (with reduce: another process's shard failed its checks), or
- *         NN_EDIVERGED (net holds the weights from before the diverging epoch).
+ * @return 0 or NN_ENULL.
+ */
+NN_EXPORT int nn_fitter_finish(nn_fitter *f, nn_history *hist);
+
+/** Free a run; the network it trained is left as it is. NULL is a no-op. */
+NN_EXPORT void nn_fitter_free(nn_fitter *f);
+
+/**
+ * Train net on (X, y) by mini-batch gradient descent: nn_fitter_new(), then
+ * nn_fitter_epoch() until nn_fitter_done(), then nn_fitter_finish().
+ * @param hist out (may be NULL): every epoch's statistics; free with nn_history_free().
+ * @param opt  the options; NULL means nn_fit_defaults().
+ * @param rng  as for nn_fitter_new().
+ * @return an error of nn_fitter_new() or nn_fitter_epoch(), or 0. After
+ *         NN_EDIVERGED net holds the weights from before the diverging epoch.
  */
 NN_EXPORT int nn_fit(nn_net *net, nn_history *hist, const nn_matrix *X, const nn_labels *y,
 		     const nn_fit_options *opt, nn_rng *rng);
@@ -141,39 +186,6 @@ NN_EXPORT void nn_history_free(nn_history *hist);
  * @return 0, NN_ENULL or NN_EIO.
  */
 NN_EXPORT int nn_history_write_csv(const char *path, const nn_history *hist);
-
-/**
- * Create an optimiser for networks of net's sizes, with opt's optimizer,
- * momentum, betas, epsilon and l2.
- * @param o out: free with nn_optim_free().
- * @return 0, NN_ENULL, NN_EINVAL or NN_ENOMEM.
- */
-NN_EXPORT int nn_optim_new(nn_optim **o, const nn_net *net, const nn_fit_options *opt);
-
-/** Free an optimiser; NULL is a no-op. */
-NN_EXPORT void nn_optim_free(nn_optim *o);
-
-/**
- * One update of net from grad: g = scale * grad + l2 * W, then the rule.
- * @return 0, NN_ENULL or NN_ESHAPE (net or grad is not of the layer sizes o
- *         was made for).
- */
-NN_EXPORT int nn_optim_step(nn_optim *o, nn_net *net, const nn_net *grad, double eta,
-			    double scale);
-
-/**
- * The optimiser's state as a model-file block (kind = the nn_optimizer,
- * step = updates taken, data = velocities or moments), borrowed from o:
- * valid until the next nn_optim_step() or nn_optim_free().
- * @return 0 or NN_ENULL.
- */
-NN_EXPORT int nn_optim_state(nn_model_state *state, const nn_optim *o);
-
-/**
- * Restore a state saved from nn_optim_state(), to resume training exactly.
- * @return 0, NN_ENULL, or NN_EMISMATCH (another optimiser or network size).
- */
-NN_EXPORT int nn_optim_set_state(nn_optim *o, const nn_model_state *state);
 
 #ifdef __cplusplus
 }

@@ -61,8 +61,8 @@ NN_EXPORT int nn_mpi_agree(int rc, MPI_Comm comm);
  * concatenated shards up to the order of summation.
  * @return as nn_train_gd(), or NN_EIO when a reduction failed.
  */
-NN_EXPORT int nn_mpi_train_gd(nn_net *net, const nn_matrix *X, const nn_labels *y,
-			      const nn_train_options *opt, nn_train_result *res, MPI_Comm comm);
+NN_EXPORT int nn_mpi_train_gd(nn_net *net, nn_train_result *res, const nn_matrix *X,
+			      const nn_labels *y, const nn_train_options *opt, MPI_Comm comm);
 
 /**
  * Mini-batch training (nn_fit) on this rank's shard, summed over comm: each

@@ -11,6 +11,7 @@
 #include "net.h"
 #include "train.h"
 #include "model.h"
+#include "optim.h"
 #include "fit.h"
 #include "datasets.h"
 #include "mnist.h"

@@ -21,23 +21,58 @@
 extern "C" {
 #endif
 
-/**
- * Progress report, called after step `step` (0-based) when step % every == 0.
- * @param user     the options' user pointer.
- * @param step     the step just taken.
- * @param best     best training accuracy so far, a fraction in [0, 1].
- * @param cost     the cost after this step's update.
- * @return 0 to go on, non-zero to stop training early (not an error).
- */
-typedef int (*nn_train_callback)(void *user, size_t step, double best, double cost);
+/** What a full-batch run reports after a step (nn_train_callback). */
+typedef struct nn_progress {
+	size_t step;          /**< the step just taken, 0-based */
+	double cost;          /**< the cost after this step's update, summed over the samples */
+	size_t best_step;     /**< the step whose model scored best so far */
+	size_t best_correct;  /**< correct training predictions of that model */
+	size_t samples;       /**< training samples (over all processes of a distributed run) */
+	double best_accuracy; /**< best_correct / samples, a fraction in [0, 1] */
+} nn_progress;
 
 /**
- * Sum buf[0..n) over all the processes of a distributed run, in place
+ * Progress report, called after step p->step when p->step % every == 0.
+ * @param user the options' user pointer.
+ * @return 0 to go on, non-zero to stop training early (not an error).
+ */
+typedef int (*nn_train_callback)(void *user, const nn_progress *p);
+
+/** How a reduction combines the processes' buffers. */
+typedef enum nn_reduce_op {
+	NN_REDUCE_SUM = 0, /**< element-wise sum */
+	NN_REDUCE_MAX      /**< element-wise maximum */
+} nn_reduce_op;
+
+/**
+ * Combine buf[0..n) over all the processes of a distributed run, in place
  * (an MPI_Allreduce; see nn/mpi.h). Every process calls it at the same
- * points with the same n.
+ * points with the same n and op.
  * @return 0, or a negative NN_E code that stops training on this process.
  */
-typedef int (*nn_train_reduce)(void *user, double *buf, size_t n);
+typedef int (*nn_train_reduce)(void *user, double *buf, size_t n, nn_reduce_op op);
+
+/**
+ * A distributed run: this process holds one shard of the training set and
+ * every step combines one buffer over all processes through `reduce`, so
+ * that every process takes the same step. nn/mpi.h fills it for MPI; a
+ * zeroed nn_dist (reduce NULL) is one process on the whole set.
+ *
+ * Before the first step the processes check that they agree: on their
+ * shards' validity, on the network (layer sizes, activations, cost and the
+ * initial parameters) and on the run's settings (step size, steps, epochs,
+ * batch size, optimiser, ...); any disagreement is NN_EPEER on every
+ * process, before a process could wait for a collective the others never
+ * reach. A callback that stops the run on one process stops it on all at
+ * the same step.
+ */
+typedef struct nn_dist {
+	nn_train_reduce reduce; /**< NULL for one process */
+	void *user;             /**< handed to reduce */
+	size_t shard_first;     /**< mini-batch runs (nn_fit): global index of this shard's first
+				     sample; the shards are contiguous and in process order */
+	size_t shard_total;     /**< mini-batch runs: samples over all processes */
+} nn_dist;
 
 /**
  * How the first layer reads its input X (n_0 x N).
@@ -67,23 +102,24 @@ typedef enum nn_input_mode {
  */
 NN_EXPORT double nn_input_threshold(void);
 
-/** Options of nn_train_gd(). */
+/** Options of nn_train_gd(); start from nn_train_defaults(). */
 typedef struct nn_train_options {
-	double eta;                  /**< step size, finite and > 0 */
-	size_t steps;                /**< number of steps, >= 1 */
-	size_t every;                /**< report interval in steps; 0: no reports */
+	double eta;                  /**< step size, finite and > 0; default 0.005 (the lecture's
+					  second example) */
+	size_t steps;                /**< number of steps, >= 1; default 10000 */
+	size_t every;                /**< report interval in steps; 0 (default): no reports */
 	nn_train_callback callback;  /**< called every `every` steps; may be NULL */
 	void *user;                  /**< handed to callback */
-	nn_train_reduce reduce;      /**< NULL for one process; else X and y are this process's
-					  shard (possibly empty) and each step sums one buffer --
-					  the gradient, the cost, the score and the sample count --
-					  over all processes, so every process takes the same steps */
-	void *reduce_user;           /**< handed to reduce */
-	nn_input_mode input;         /**< how the first layer reads X; 0 is NN_INPUT_AUTO */
-	size_t threads;              /**< threads of nn's sparse kernels; 0: as many as the BLAS
-					  runs (OpenBLAS's count, else 1), so one thread runtime is
-					  busy at a time */
+	nn_input_mode input;         /**< how the first layer reads X; default NN_INPUT_AUTO */
+	size_t threads;              /**< threads of nn's sparse kernels; 0 (default): as many as
+					  the BLAS runs (OpenBLAS's count, else 1), so one thread
+					  runtime is busy at a time */
+	nn_dist dist;                /**< a distributed run: X and y are this process's shard
+					  (possibly empty); zeroed (default): one process */
 } nn_train_options;
+
+/** The defaults listed in nn_train_options. */
+NN_EXPORT nn_train_options nn_train_defaults(void);
 
 /** What a training run found. */
 typedef struct nn_train_result {
@@ -154,19 +190,21 @@ NN_EXPORT const nn_net *nn_gd_best(const nn_gd *gd);
 /**
  * Train net by full-batch gradient descent and hand back the best model:
  * on return net holds the parameters of the best step.
- * With opt->reduce set, the score of each step's model is known only after
+ * With opt->dist set, the score of each step's model is known only after
  * the next step's reduction, so the callback for step i runs during step
  * i + 1 (the values it receives are those of one process training on the
  * whole set, up to the order of summation).
  * @param res out (may be NULL): what the run found.
- * @return 0, an error of nn_gd_new() or of reduce, NN_EPEER (with reduce: another
- *         process's shard failed its checks; every process returns at once),
- *         NN_EINVAL (with reduce: every shard is empty), or NN_EDIVERGED (net
+ * @param opt the options; NULL means nn_train_defaults().
+ * @return 0, an error of nn_gd_new() or of reduce, NN_EPEER (distributed: another
+ *         process's shard failed its checks, or the processes disagree on the
+ *         network or the settings; every process returns at once), NN_EINVAL
+ *         (steps = 0; distributed: every shard is empty), or NN_EDIVERGED (net
  *         still holds the best model found before the divergence, the initial
  *         weights if it diverged at the first step).
  */
-NN_EXPORT int nn_train_gd(nn_net *net, const nn_matrix *X, const nn_labels *y,
-			  const nn_train_options *opt, nn_train_result *res);
+NN_EXPORT int nn_train_gd(nn_net *net, nn_train_result *res, const nn_matrix *X,
+			  const nn_labels *y, const nn_train_options *opt);
 
 #ifdef __cplusplus
 }

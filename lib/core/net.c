@@ -306,3 +306,8 @@ out:
 	free(tau);
 	return rc;
 }
+
+double *nn__grad_new(const nn_net *net, size_t extra)
+{
+	return calloc(net->n_params + extra, sizeof(double));
+}

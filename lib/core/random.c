@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "nn/random.h"
+#include "nn_internal.h"
 
 #define MT_N 624
 #define MT_M 397
@@ -177,4 +178,11 @@ NN_EXPORT void nn_rng_permutation(nn_rng *rng, size_t *out, size_t n)
 	for (size_t i = 0; i < n; i++)
 		out[i] = i;
 	nn_rng_shuffle(rng, out, n);
+}
+
+uint64_t nn__rng_fingerprint(const nn_rng *rng, uint64_t h)
+{
+	h = nn__hash(h, rng->mt, sizeof(rng->mt));
+	h = nn__hash(h, &rng->pos, sizeof(rng->pos));
+	return nn__hash(h, &rng->has_gauss, sizeof(rng->has_gauss));
 }

@@ -45,34 +45,30 @@ NN_EXPORT int nn_mpi_agree(int rc, MPI_Comm comm)
 	return all;
 }
 
-/* nn_train_reduce over MPI: one in-place sum of the whole buffer. */
-static int allreduce_sum(void *user, double *buf, size_t n)
+/* nn_train_reduce over MPI: one in-place reduction of the whole buffer. */
+static int allreduce(void *user, double *buf, size_t n, nn_reduce_op op)
 {
 	MPI_Comm comm = *(MPI_Comm *)user;
 	if (n > INT_MAX) /* one contiguous reduction: a single call must carry it */
 		return NN_ESIZE;
-	return MPI_Allreduce(MPI_IN_PLACE, buf, (int)n, MPI_DOUBLE, MPI_SUM, comm) == MPI_SUCCESS
+	MPI_Op mop = op == NN_REDUCE_MAX ? MPI_MAX : MPI_SUM;
+	return MPI_Allreduce(MPI_IN_PLACE, buf, (int)n, MPI_DOUBLE, mop, comm) == MPI_SUCCESS
 		       ? 0 : NN_EIO;
 }
 
-NN_EXPORT int nn_mpi_train_gd(nn_net *net, const nn_matrix *X, const nn_labels *y,
-			      const nn_train_options *opt, nn_train_result *res, MPI_Comm comm)
+NN_EXPORT int nn_mpi_train_gd(nn_net *net, nn_train_result *res, const nn_matrix *X,
+			      const nn_labels *y, const nn_train_options *opt, MPI_Comm comm)
 {
-	if (!opt)
-		return NN_ENULL;
-	nn_train_options o = *opt;
-	o.reduce = allreduce_sum;
-	o.reduce_user = &comm;
-	return nn_train_gd(net, X, y, &o, res);
+	nn_train_options o = opt ? *opt : nn_train_defaults();
+	o.dist = (nn_dist){ .reduce = allreduce, .user = &comm };
+	return nn_train_gd(net, res, X, y, &o);
 }
 
 NN_EXPORT int nn_mpi_fit(nn_net *net, nn_history *hist, const nn_matrix *X, const nn_labels *y,
 			 const nn_fit_options *opt, nn_rng *rng, MPI_Comm comm)
 {
-	if (!opt || !X)
-		return NN_ENULL;
 	/* where this shard starts and how many samples there are in all */
-	unsigned long mine = X->cols, before = 0, total = 0;
+	unsigned long mine = X ? X->cols : 0, before = 0, total = 0;
 	int rank;
 	if (MPI_Comm_rank(comm, &rank) != MPI_SUCCESS ||
 	    MPI_Exscan(&mine, &before, 1, MPI_UNSIGNED_LONG, MPI_SUM, comm) != MPI_SUCCESS ||
@@ -80,10 +76,8 @@ NN_EXPORT int nn_mpi_fit(nn_net *net, nn_history *hist, const nn_matrix *X, cons
 		return NN_EIO;
 	if (rank == 0)
 		before = 0; /* MPI_Exscan leaves rank 0's result undefined */
-	nn_fit_options o = *opt;
-	o.reduce = allreduce_sum;
-	o.reduce_user = &comm;
-	o.shard_first = before;
-	o.shard_total = total;
+	nn_fit_options o = opt ? *opt : nn_fit_defaults();
+	o.dist = (nn_dist){ .reduce = allreduce, .user = &comm, .shard_first = before,
+			    .shard_total = total };
 	return nn_fit(net, hist, X, y, &o, rng);
 }

@@ -1,11 +1,16 @@
 /*
- * Mini-batch training: epochs of shuffled batches, an optimiser update per
- * batch, validation and early stopping per epoch.
+ * Mini-batch training as a run object: nn_fitter_new allocates everything,
+ * nn_fitter_batch runs one batch, nn_fitter_epoch closes an epoch
+ * (validation, best weights, early stopping, the callback), and nn_fit is
+ * the loop over them.
  *
- * Batches are gathered into one n_0 x batch_size buffer (the shuffled
+ * A batch is gathered into one n_0 x batch_size buffer (the shuffled
  * columns are not contiguous in X); a full batch without shuffling uses X
  * in place. The last, smaller batch runs the same dgemm calls on fewer
- * columns. Everything is allocated before the first epoch.
+ * columns. A distributed run (opt->dist) goes through the same batch: each
+ * process gathers the samples of the global batch that its shard holds
+ * (possibly none), and one reduction sums [gradient, cost, correct] before
+ * the update.
  */
 #include <math.h>
 #include <stdio.h>
@@ -16,11 +21,46 @@
 #include "nn/fit.h"
 #include "nn_internal.h"
 
+#define EXTRA 2 /* cost, correct: reduced with the gradient */
+
+struct nn_fitter {
+	nn_net *net;             /* borrowed: updated in place */
+	const nn_matrix *X;      /* borrowed: this process's samples (all of them, alone) */
+	const nn_labels *y;
+	nn_fit_options opt;      /* a copy; what its pointers point to is borrowed */
+	nn_rng *rng;             /* borrowed */
+	size_t N;                /* samples of the (global) training set */
+	size_t first;            /* global index of X's first column (0 alone) */
+	size_t B;                /* batch size */
+	int in_place;            /* X itself is the one batch: no gathering */
+	nn_workspace *ws;        /* batches */
+	nn_workspace *ews;       /* validation, in chunks */
+	double *grad;            /* net's layout + EXTRA slots */
+	nn_optim *own;           /* the optimiser made here, or NULL */
+	nn_optim *optim;         /* own or opt.resume */
+	size_t *perm;            /* the epoch's order of the N samples */
+	nn_matrix Xb;            /* the gathered batch (n_0 x B), unless in place */
+	int *yb;                 /* its labels */
+	double **masks;          /* dropout: masks[l], 1 <= l < L, or NULL */
+	double *mask_buf;
+	double *start;           /* the weights at the start of the epoch, restored on divergence */
+	nn_net *best;            /* the weights of the lowest validation cost (with validation) */
+	nn_epoch_stats *epochs;  /* opt.epochs entries */
+	/* the epoch in progress */
+	size_t e;                /* epochs closed */
+	size_t j0;               /* next sample of the epoch; 0: the epoch has not begun */
+	double t0, eta, cost_sum;
+	size_t right;
+	/* across epochs */
+	double best_val;
+	size_t best_epoch, since_best;
+	int stopped, diverged, done;
+};
+
 NN_EXPORT nn_fit_options nn_fit_defaults(void)
 {
 	return (nn_fit_options){
-		.optimizer = NN_OPT_SGD, .eta = 0.1, .momentum = 0.9, .beta1 = 0.9,
-		.beta2 = 0.999, .epsilon = 1e-8, .schedule = NN_SCHEDULE_CONSTANT,
+		.optim = nn_optim_defaults(), .eta = 0.1, .schedule = NN_SCHEDULE_CONSTANT,
 		.step_epochs = 10, .gamma = 0.5, .eta_min = 0.0, .batch_size = 32, .epochs = 10,
 		.shuffle = 1,
 	};
@@ -53,14 +93,17 @@ static double schedule_eta(const nn_fit_options *o, size_t epoch)
 
 static int check_options(const nn_fit_options *o)
 {
+	int decays = o->schedule == NN_SCHEDULE_STEP || o->schedule == NN_SCHEDULE_EXPONENTIAL;
 	if (!(o->eta > 0) || !isfinite(o->eta) || o->epochs == 0 ||
 	    (unsigned)o->schedule >= NN_SCHEDULE_COUNT_ ||
 	    (o->schedule == NN_SCHEDULE_STEP && o->step_epochs == 0) ||
-	    ((o->schedule == NN_SCHEDULE_STEP || o->schedule == NN_SCHEDULE_EXPONENTIAL) &&
-	     !(o->gamma > 0 && o->gamma <= 1)) ||
+	    (decays && !(o->gamma > 0 && o->gamma <= 1)) ||
 	    (o->schedule == NN_SCHEDULE_COSINE && !(o->eta_min >= 0 && o->eta_min <= o->eta)) ||
-	    !(o->dropout >= 0 && o->dropout < 1) || (!o->val_x != !o->val_y))
+	    !(o->dropout >= 0 && o->dropout < 1) || (!o->val_x != !o->val_y) ||
+	    (o->patience && !o->val_x) || (!o->resume && nn__optim_check(&o->optim)))
 		return NN_EINVAL;
+	if (o->dist.reduce && (o->dropout > 0 || o->dist.shard_total == 0))
+		return NN_EINVAL; /* dropout is not distributed */
 	return 0;
 }
 
@@ -73,15 +116,309 @@ static void evaluate_chunks(double *cost, double *acc, nn_workspace *ws, const n
 	for (size_t j0 = 0; j0 < X->cols; j0 += ws->max_batch) {
 		size_t n = X->cols - j0 < ws->max_batch ? X->cols - j0 : ws->max_batch;
 		nn_matrix part = nn_matrix_view(X->data + j0 * X->ld, X->rows, n, X->ld);
-		double pc;
-		size_t pr;
-		nn__forward(ws, net, &part);
-		nn__output_pass(&pc, &pr, ws, net, y->data + j0, NULL);
-		c += pc;
-		right += pr;
+		nn__score s;
+		nn__forward(ws, net, &part, NULL, NULL);
+		nn__output_pass(&s, ws, net, y->data + j0, NULL);
+		c += s.cost;
+		right += s.correct;
 	}
 	*cost = c / (double)X->cols;
 	*acc = (double)right / (double)X->cols;
+}
+
+/* Validate what nn_fitter_new is given; 0 or an error code. */
+static int check_run(const nn_net *net, const nn_matrix *X, const nn_labels *y,
+		     const nn_fit_options *o, const nn_rng *rng)
+{
+	int rc = check_options(o);
+	if (rc)
+		return rc;
+	if ((o->shuffle || o->dropout > 0) && !rng)
+		return NN_ENULL;
+	const nn_dist *d = &o->dist;
+	if (d->reduce &&
+	    (d->shard_first > d->shard_total || X->cols > d->shard_total - d->shard_first))
+		return NN_EINVAL;
+	/* a distributed shard may be empty */
+	if ((rc = nn__check_data(net, X, y, d->reduce != NULL)))
+		return rc;
+	if (o->val_x && (rc = nn__check_data(net, o->val_x, o->val_y, 0)))
+		return rc;
+	/* a caller's optimiser made for other layer sizes */
+	return o->resume ? nn__optim_fits(o->resume, net) : 0;
+}
+
+/* Everything the epochs need, allocated once. */
+static int fitter_alloc(nn_fitter *f)
+{
+	const nn_net *net = f->net;
+	const nn_fit_options *o = &f->opt;
+	size_t L = net->n_layers, B = f->B, hidden = 0;
+	for (size_t l = 1; l < L; l++)
+		hidden += net->sizes[l];
+	int rc;
+	if (!(f->epochs = calloc(o->epochs, sizeof(*f->epochs))) ||
+	    !(f->perm = malloc(f->N * sizeof(*f->perm))) || !(f->yb = malloc(B * sizeof(*f->yb))) ||
+	    !(f->grad = nn__grad_new(net, EXTRA)) ||
+	    !(f->start = malloc(net->n_params * sizeof(double))))
+		return NN_ENOMEM;
+	if ((rc = nn_workspace_new(&f->ws, net, B)))
+		return rc;
+	if (!f->in_place && (rc = nn_matrix_new(&f->Xb, net->sizes[0], B)))
+		return rc;
+	if (o->dropout > 0 && L > 1) {
+		/* one scale factor per hidden unit and sample: 0 or 1 / (1 - p) */
+		if (!(f->masks = calloc(L, sizeof(*f->masks))) ||
+		    !(f->mask_buf = malloc(hidden * B * sizeof(double))))
+			return NN_ENOMEM;
+		for (size_t l = 1, off = 0; l < L; off += net->sizes[l] * B, l++)
+			f->masks[l] = f->mask_buf + off;
+	}
+	if (o->val_x) {
+		size_t chunk = o->val_x->cols < 1024 ? o->val_x->cols : 1024;
+		if ((rc = nn_workspace_new(&f->ews, net, chunk)) || (rc = nn_net_clone(&f->best, net)))
+			return rc;
+	}
+	if (!o->resume && (rc = nn_optim_new(&f->own, net, &o->optim)))
+		return rc;
+	f->optim = o->resume ? o->resume : f->own;
+	for (size_t i = 0; i < f->N; i++)
+		f->perm[i] = i;
+	return 0;
+}
+
+/* What the processes of a distributed run must agree on before training. */
+static uint64_t fingerprint(const nn_fitter *f)
+{
+	const nn_fit_options *o = &f->opt;
+	nn_optim_options rule = nn_optim_settings(f->optim);
+	double settings[] = {
+		o->eta, (double)o->schedule, (double)o->step_epochs, o->gamma, o->eta_min,
+		(double)f->B, (double)o->epochs, (double)o->shuffle, (double)o->patience,
+		(double)(o->val_x != NULL), (double)o->dist.shard_total, (double)rule.kind,
+		rule.momentum, rule.beta1, rule.beta2, rule.epsilon, rule.l2,
+	};
+	uint64_t h = nn__net_fingerprint(f->net, NN__HASH_START);
+	h = nn__hash(h, settings, sizeof(settings));
+	return o->shuffle ? nn__rng_fingerprint(f->rng, h) : h;
+}
+
+NN_EXPORT int nn_fitter_new(nn_fitter **out, nn_net *net, const nn_matrix *X, const nn_labels *y,
+			    const nn_fit_options *opt, nn_rng *rng)
+{
+	if (!out)
+		return NN_ENULL;
+	*out = NULL;
+	nn_fit_options defaults = nn_fit_defaults();
+	if (!opt)
+		opt = &defaults;
+	if (!net || !X || !y)
+		return opt->dist.reduce ? nn__dist_start(&opt->dist, NN_ENULL, 0) : NN_ENULL;
+	nn_fitter *f = NULL;
+	int rc = check_run(net, X, y, opt, rng);
+	if (!rc && !(f = calloc(1, sizeof(*f))))
+		rc = NN_ENOMEM;
+	if (!rc) {
+		const nn_dist *d = &opt->dist;
+		*f = (nn_fitter){ .net = net, .X = X, .y = y, .opt = *opt, .rng = rng,
+				  .best_val = INFINITY };
+		/* N: samples of the (global) training set; this process holds X->cols of them */
+		f->N = d->reduce ? d->shard_total : X->cols;
+		f->first = d->reduce ? d->shard_first : 0;
+		f->B = opt->batch_size == 0 || opt->batch_size > f->N ? f->N : opt->batch_size;
+		f->in_place = f->B == f->N && !opt->shuffle && !d->reduce;
+		rc = fitter_alloc(f);
+	}
+	if (opt->dist.reduce)
+		rc = nn__dist_start(&opt->dist, rc, rc ? 0 : fingerprint(f));
+	if (rc) {
+		nn_fitter_free(f);
+		return rc;
+	}
+	*out = f;
+	return 0;
+}
+
+/* The first batch of an epoch: its step size, its order, its starting weights. */
+static void begin_epoch(nn_fitter *f)
+{
+	f->t0 = now();
+	f->eta = schedule_eta(&f->opt, f->e);
+	f->cost_sum = 0;
+	f->right = 0;
+	memcpy(f->start, f->net->params, f->net->n_params * sizeof(double));
+	if (f->opt.shuffle)
+		nn_rng_permutation(f->rng, f->perm, f->N);
+}
+
+/* The batch's samples that this process holds, gathered into Xb (all of
+ * them, alone), or X itself when it is the one batch. */
+static nn_matrix gather(nn_fitter *f, size_t nb, const int **labels)
+{
+	if (f->in_place) {
+		*labels = f->y->data;
+		return *f->X;
+	}
+	size_t n0 = f->net->sizes[0], k = 0;
+	for (size_t j = 0; j < nb; j++) {
+		size_t g = f->perm[f->j0 + j];
+		if (g < f->first || g - f->first >= f->X->cols)
+			continue;
+		memcpy(f->Xb.data + k * n0, f->X->data + (g - f->first) * f->X->ld,
+		       n0 * sizeof(double));
+		f->yb[k++] = f->y->data[g - f->first];
+	}
+	*labels = f->yb;
+	return nn_matrix_view(f->Xb.data, n0, k, n0);
+}
+
+/* Inverted dropout: drawn per batch, layer, column and unit. */
+static void draw_masks(nn_fitter *f, size_t nb)
+{
+	double p = f->opt.dropout, keep = 1.0 / (1.0 - p);
+	for (size_t l = 1; l < f->net->n_layers; l++)
+		for (size_t i = 0; i < f->net->sizes[l] * nb; i++)
+			f->masks[l][i] = nn_rng_random(f->rng) < p ? 0.0 : keep;
+}
+
+NN_EXPORT int nn_fitter_batch(nn_fitter *f)
+{
+	if (!f)
+		return NN_ENULL;
+	if (f->done || f->j0 >= f->N)
+		return NN_EINVAL;
+	if (f->j0 == 0)
+		begin_epoch(f);
+	nn_net *net = f->net;
+	size_t nb = f->N - f->j0 < f->B ? f->N - f->j0 : f->B, P = net->n_params;
+	const int *labels;
+	nn_matrix batch = gather(f, nb, &labels);
+	nn__score s = { 0 };
+	if (batch.cols) {
+		if (f->masks)
+			draw_masks(f, nb);
+		nn__forward(f->ws, net, &batch, NULL, f->masks);
+		nn__output_pass(&s, f->ws, net, labels, f->grad);
+		nn__backward(f->grad, f->ws, net, &batch, NULL, f->masks);
+	} else { /* an empty share of a distributed batch adds nothing to the sum */
+		memset(f->grad, 0, P * sizeof(double));
+	}
+	if (f->opt.dist.reduce) {
+		const nn_dist *d = &f->opt.dist;
+		f->grad[P] = s.cost;
+		f->grad[P + 1] = (double)s.correct;
+		int rc = d->reduce(d->user, f->grad, P + EXTRA, NN_REDUCE_SUM);
+		if (rc)
+			return rc;
+		s.cost = f->grad[P];
+		s.correct = (size_t)f->grad[P + 1];
+	}
+	/* the mean over the global batch; o was checked against net */
+	nn__optim_update(f->optim, net->params, f->grad, f->eta, 1.0 / (double)nb);
+	f->cost_sum += s.cost;
+	f->right += s.correct;
+	f->j0 += nb;
+	return 0;
+}
+
+/* Validation after an epoch: the best weights, and whether patience ran out. */
+static void validate(nn_fitter *f, nn_epoch_stats *st)
+{
+	const nn_fit_options *o = &f->opt;
+	evaluate_chunks(&st->val_cost, &st->val_accuracy, f->ews, f->net, o->val_x, o->val_y);
+	if (st->val_cost < f->best_val) {
+		f->best_val = st->val_cost;
+		f->best_epoch = f->e;
+		f->since_best = 0;
+		memcpy(f->best->params, f->net->params, f->net->n_params * sizeof(double));
+	} else if (o->patience && ++f->since_best >= o->patience) {
+		f->stopped = 1;
+	}
+}
+
+NN_EXPORT int nn_fitter_epoch(nn_fitter *f, nn_epoch_stats *out)
+{
+	if (!f)
+		return NN_ENULL;
+	if (f->done)
+		return NN_EINVAL;
+	int rc;
+	while (f->j0 < f->N)
+		if ((rc = nn_fitter_batch(f)))
+			return rc;
+	nn_epoch_stats *st = &f->epochs[f->e];
+	*st = (nn_epoch_stats){ .epoch = f->e, .seconds = now() - f->t0, .eta = f->eta,
+				.train_cost = f->cost_sum / (double)f->N,
+				.train_accuracy = (double)f->right / (double)f->N,
+				.val_cost = NAN, .val_accuracy = NAN };
+	if (!isfinite(st->train_cost)) {
+		/* back to the weights from before this epoch */
+		memcpy(f->net->params, f->start, f->net->n_params * sizeof(double));
+		f->diverged = 1;
+		rc = NN_EDIVERGED;
+	} else if (f->opt.val_x) {
+		validate(f, st);
+	} else {
+		f->best_epoch = f->e;
+	}
+	f->e++;
+	f->j0 = 0;
+	int stop = f->opt.callback && f->opt.callback(f->opt.user, st);
+	if (f->opt.dist.reduce) { /* one process's callback stops them all */
+		int rr = nn__dist_stop(&f->opt.dist, stop, &stop);
+		rc = rc ? rc : rr;
+	}
+	f->done = f->diverged || f->stopped || stop || f->e == f->opt.epochs;
+	if (out)
+		*out = *st;
+	return rc;
+}
+
+NN_EXPORT int nn_fitter_done(const nn_fitter *f)
+{
+	return !f || f->done;
+}
+
+NN_EXPORT int nn_fitter_finish(nn_fitter *f, nn_history *hist)
+{
+	if (hist)
+		*hist = (nn_history){ 0 };
+	if (!f)
+		return NN_ENULL;
+	size_t best_epoch = f->best_epoch;
+	if (f->opt.val_x && f->opt.patience && f->best_val < INFINITY && !f->diverged) {
+		/* with early stopping, the weights of the lowest validation cost */
+		memcpy(f->net->params, f->best->params, f->net->n_params * sizeof(double));
+	} else {
+		/* the last epoch's weights, or those from before a diverging one */
+		best_epoch = !f->diverged ? (f->e ? f->e - 1 : 0) : f->e >= 2 ? f->e - 2 : 0;
+	}
+	if (hist) {
+		*hist = (nn_history){ .n = f->e, .epochs = f->epochs, .best_epoch = best_epoch,
+				      .stopped_early = f->stopped };
+		f->epochs = NULL;
+	}
+	f->done = 1;
+	return 0;
+}
+
+NN_EXPORT void nn_fitter_free(nn_fitter *f)
+{
+	if (!f)
+		return;
+	free(f->start);
+	free(f->masks);
+	free(f->mask_buf);
+	free(f->epochs);
+	free(f->perm);
+	free(f->yb);
+	free(f->grad);
+	nn_matrix_free(&f->Xb);
+	nn_workspace_free(f->ws);
+	nn_workspace_free(f->ews);
+	nn_net_free(f->best);
+	nn_optim_free(f->own);
+	free(f);
 }
 
 NN_EXPORT int nn_fit(nn_net *net, nn_history *hist, const nn_matrix *X, const nn_labels *y,
@@ -89,217 +426,13 @@ NN_EXPORT int nn_fit(nn_net *net, nn_history *hist, const nn_matrix *X, const nn
 {
 	if (hist)
 		*hist = (nn_history){ 0 };
-	if (!net || !X || !y || !opt)
-		return NN_ENULL;
-	int rc = check_options(opt);
-	if (rc)
-		return rc;
-	if ((opt->shuffle || opt->dropout > 0) && !rng)
-		return NN_ENULL;
-	int dist = opt->reduce != NULL;
-	if (dist && (opt->dropout > 0 || opt->shard_total == 0 ||
-		     opt->shard_first > opt->shard_total ||
-		     X->cols > opt->shard_total - opt->shard_first))
-		rc = NN_EINVAL;
-	if (!rc) /* a distributed shard may be empty */
-		rc = nn__check_data(net, X, y, dist);
-	if (!rc && opt->val_x)
-		rc = nn__check_data(net, opt->val_x, opt->val_y, 0);
-	if (dist) {
-		/* a process whose shard failed must not leave the others waiting */
-		double failed = rc ? 1.0 : 0.0;
-		int rr = opt->reduce(opt->reduce_user, &failed, 1);
-		if (!rc && (rr || failed > 0))
-			rc = rr ? rr : NN_EPEER;
-	}
-	if (rc)
-		return rc;
-
-	/* N: samples of the (global) training set; this process holds n_loc of them */
-	size_t N = dist ? opt->shard_total : X->cols, n_loc = X->cols;
-	size_t first = dist ? opt->shard_first : 0;
-	size_t B = opt->batch_size == 0 || opt->batch_size > N ? N : opt->batch_size;
-	int in_place = B == N && !opt->shuffle && !dist; /* X itself is the one batch */
-	size_t n0 = net->sizes[0];
-	nn_workspace *ws = NULL, *ews = NULL;
-	nn_net *grad = NULL, *best = NULL;
-	nn_optim *own = NULL, *optim = opt->optim;
-	size_t *perm = NULL;
-	int *yb = NULL;
-	nn_matrix Xb = { 0 };
-	nn_epoch_stats *epochs = NULL;
-	double **masks = NULL, *mask_buf = NULL, *start = NULL;
-	size_t L = net->n_layers, hidden = 0;
-	for (size_t l = 1; l < L; l++)
-		hidden += net->sizes[l];
-
-	rc = NN_ENOMEM;
-	if (!(epochs = calloc(opt->epochs, sizeof(*epochs))) || !(perm = malloc(N * sizeof(*perm))) ||
-	    !(yb = malloc(B * sizeof(*yb))))
-		goto out;
-	if ((rc = nn_workspace_new(&ws, net, B)) || (rc = nn_net_clone(&grad, net)))
-		goto out;
-	if (dist) { /* cost and correct count ride after the gradient: one reduction */
-		double *p = realloc(grad->params, (net->n_params + 2) * sizeof(double));
-		rc = NN_ENOMEM;
-		if (!p)
-			goto out;
-		grad->params = p;
-		rc = 0;
-	}
-	if (!in_place && (rc = nn_matrix_new(&Xb, n0, B)))
-		goto out;
-	if (opt->dropout > 0 && L > 1) {
-		/* one scale factor per hidden unit and sample: 0 or 1 / (1 - p) */
-		rc = NN_ENOMEM;
-		if (!(masks = calloc(L, sizeof(*masks))) ||
-		    !(mask_buf = malloc(hidden * B * sizeof(double))))
-			goto out;
-		for (size_t l = 1, off = 0; l < L; off += net->sizes[l] * B, l++)
-			masks[l] = mask_buf + off;
-	}
-	if (opt->val_x) {
-		size_t chunk = opt->val_x->cols < 1024 ? opt->val_x->cols : 1024;
-		if ((rc = nn_workspace_new(&ews, net, chunk)) || (rc = nn_net_clone(&best, net)))
-			goto out;
-	}
-	if (!optim) {
-		if ((rc = nn_optim_new(&own, net, opt)))
-			goto out;
-		optim = own;
-	} else if ((rc = nn__optim_fits(optim, net))) {
-		goto out; /* a caller's optimiser made for other layer sizes */
-	}
-	/* the weights at the start of the epoch, restored if it diverges */
-	rc = NN_ENOMEM;
-	if (!(start = malloc(net->n_params * sizeof(double))))
-		goto out;
-	rc = 0;
-	for (size_t i = 0; i < N; i++)
-		perm[i] = i;
-
-	double best_val = INFINITY;
-	size_t best_epoch = 0, since_best = 0, e;
-	int stopped = 0;
-	for (e = 0; e < opt->epochs; e++) {
-		nn_epoch_stats *st = &epochs[e];
-		double t0 = now(), eta = schedule_eta(opt, e), cost_sum = 0;
-		size_t right = 0;
-		memcpy(start, net->params, net->n_params * sizeof(double));
-		if (opt->shuffle)
-			nn_rng_permutation(rng, perm, N);
-		for (size_t j0 = 0; j0 < N; j0 += B) {
-			size_t nb = N - j0 < B ? N - j0 : B;
-			nn_matrix batch;
-			const int *labels;
-			if (in_place) {
-				batch = *X;
-				labels = y->data;
-			} else {
-				/* the batch's samples this process holds (all of them, alone) */
-				size_t k = 0;
-				for (size_t j = 0; j < nb; j++) {
-					size_t g = perm[j0 + j];
-					if (g < first || g - first >= n_loc)
-						continue;
-					memcpy(Xb.data + k * n0, X->data + (g - first) * X->ld,
-					       n0 * sizeof(double));
-					yb[k++] = y->data[g - first];
-				}
-				batch = nn_matrix_view(Xb.data, n0, k, n0);
-				labels = yb;
-			}
-			double c = 0;
-			size_t r = 0;
-			if (dist) {
-				size_t P = net->n_params;
-				if (batch.cols) {
-					nn__forward(ws, net, &batch);
-					nn__output_pass(&c, &r, ws, net, labels, grad);
-					nn__backward_from_delta(grad, ws, net, &batch);
-				} else {
-					memset(grad->params, 0, P * sizeof(double));
-				}
-				grad->params[P] = c;
-				grad->params[P + 1] = (double)r;
-				if ((rc = opt->reduce(opt->reduce_user, grad->params, P + 2)))
-					goto out;
-				nn_optim_step(optim, net, grad, eta, 1.0 / (double)nb);
-				cost_sum += grad->params[P];
-				right += (size_t)grad->params[P + 1];
-				continue;
-			}
-			if (masks) /* inverted dropout: drawn per batch, layer, column, unit */
-				for (size_t l = 1; l < L; l++)
-					for (size_t i = 0; i < net->sizes[l] * nb; i++)
-						masks[l][i] = nn_rng_random(rng) < opt->dropout
-							? 0.0 : 1.0 / (1.0 - opt->dropout);
-			nn__forward_masked(ws, net, &batch, masks);
-			nn__output_pass(&c, &r, ws, net, labels, grad);
-			nn__backward_masked(grad, ws, net, &batch, masks);
-			/* cannot fail: optim was checked against net above */
-			nn_optim_step(optim, net, grad, eta, 1.0 / (double)nb);
-			cost_sum += c;
-			right += r;
-		}
-		*st = (nn_epoch_stats){ .epoch = e, .seconds = now() - t0, .eta = eta,
-					.train_cost = cost_sum / (double)N,
-					.train_accuracy = (double)right / (double)N,
-					.val_cost = NAN, .val_accuracy = NAN };
-		if (!isfinite(st->train_cost)) {
-			memcpy(net->params, start, net->n_params * sizeof(double));
-			rc = NN_EDIVERGED;
-			e++;
-			break;
-		}
-		if (opt->val_x) {
-			evaluate_chunks(&st->val_cost, &st->val_accuracy, ews, net, opt->val_x,
-					opt->val_y);
-			if (st->val_cost < best_val) {
-				best_val = st->val_cost;
-				best_epoch = e;
-				since_best = 0;
-				memcpy(best->params, net->params, net->n_params * sizeof(double));
-			} else if (opt->patience && ++since_best >= opt->patience) {
-				stopped = 1;
-				e++;
-				break;
-			}
-		} else {
-			best_epoch = e;
-		}
-		if (opt->callback && opt->callback(opt->user, st)) {
-			e++;
-			break;
-		}
-	}
-	/* with early stopping, hand back the weights of the lowest validation cost */
-	if (opt->val_x && opt->patience && best_val < INFINITY && rc != NN_EDIVERGED) {
-		memcpy(net->params, best->params, net->n_params * sizeof(double));
-	} else {
-		/* the last epoch's weights, or those from before a diverging one */
-		best_epoch = rc != NN_EDIVERGED ? e - 1 : e >= 2 ? e - 2 : 0;
-	}
-	if (hist) {
-		*hist = (nn_history){ .n = e, .epochs = epochs, .best_epoch = best_epoch,
-				      .stopped_early = stopped };
-		epochs = NULL;
-	}
-	if (rc != NN_EDIVERGED)
-		rc = 0;
-out:
-	free(start);
-	free(masks);
-	free(mask_buf);
-	free(epochs);
-	free(perm);
-	free(yb);
-	nn_matrix_free(&Xb);
-	nn_workspace_free(ws);
-	nn_workspace_free(ews);
-	nn_net_free(grad);
-	nn_net_free(best);
-	nn_optim_free(own);
+	nn_fitter *f = NULL;
+	int rc = nn_fitter_new(&f, net, X, y, opt, rng);
+	while (!rc && !nn_fitter_done(f))
+		rc = nn_fitter_epoch(f, NULL);
+	if (!rc || rc == NN_EDIVERGED)
+		nn_fitter_finish(f, hist);
+	nn_fitter_free(f);
 	return rc;
 }
 

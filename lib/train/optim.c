@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nn/fit.h"
+#include "nn/optim.h"
 #include "nn_internal.h"
 
 struct nn_optim {
@@ -28,26 +28,42 @@ struct nn_optim {
 	size_t n_state;
 };
 
-NN_EXPORT int nn_optim_new(nn_optim **out, const nn_net *net, const nn_fit_options *opt)
+NN_EXPORT nn_optim_options nn_optim_defaults(void)
+{
+	return (nn_optim_options){ .kind = NN_OPT_SGD, .momentum = 0.9, .beta1 = 0.9,
+				   .beta2 = 0.999, .epsilon = 1e-8, .l2 = 0.0 };
+}
+
+int nn__optim_check(const nn_optim_options *o)
+{
+	if (o->kind < NN_OPT_SGD || o->kind >= NN_OPT_COUNT_ ||
+	    !(o->momentum >= 0 && o->momentum < 1) || !(o->beta1 >= 0 && o->beta1 < 1) ||
+	    !(o->beta2 >= 0 && o->beta2 < 1) || !(o->epsilon > 0) || !isfinite(o->epsilon) ||
+	    !(o->l2 >= 0) || !isfinite(o->l2))
+		return NN_EINVAL;
+	return 0;
+}
+
+NN_EXPORT int nn_optim_new(nn_optim **out, const nn_net *net, const nn_optim_options *opt)
 {
 	if (!out)
 		return NN_ENULL;
 	*out = NULL;
-	if (!net || !opt)
+	if (!net)
 		return NN_ENULL;
-	if (opt->optimizer < NN_OPT_SGD || opt->optimizer >= NN_OPT_COUNT_ ||
-	    !(opt->momentum >= 0 && opt->momentum < 1) || !(opt->beta1 >= 0 && opt->beta1 < 1) ||
-	    !(opt->beta2 >= 0 && opt->beta2 < 1) || !(opt->epsilon > 0) || !isfinite(opt->epsilon) ||
-	    !(opt->l2 >= 0) || !isfinite(opt->l2))
+	nn_optim_options d = nn_optim_defaults();
+	if (!opt)
+		opt = &d;
+	if (nn__optim_check(opt))
 		return NN_EINVAL;
 	nn_optim *o = calloc(1, sizeof(*o));
 	if (!o)
 		return NN_ENOMEM;
-	*o = (nn_optim){ .kind = opt->optimizer, .mu = opt->momentum, .beta1 = opt->beta1,
+	*o = (nn_optim){ .kind = opt->kind, .mu = opt->momentum, .beta1 = opt->beta1,
 			 .beta2 = opt->beta2, .eps = opt->epsilon, .l2 = opt->l2,
 			 .n_params = net->n_params };
-	o->n_state = opt->optimizer == NN_OPT_ADAM ? 2 * net->n_params
-		     : opt->optimizer == NN_OPT_SGD ? 0 : net->n_params;
+	o->n_state = opt->kind == NN_OPT_ADAM ? 2 * net->n_params
+		     : opt->kind == NN_OPT_SGD ? 0 : net->n_params;
 	o->n_layers = net->n_layers;
 	o->sizes = malloc((net->n_layers + 1) * sizeof(*o->sizes));
 	if (!o->sizes || (o->n_state && !(o->state = calloc(o->n_state, sizeof(double))))) {
@@ -57,6 +73,14 @@ NN_EXPORT int nn_optim_new(nn_optim **out, const nn_net *net, const nn_fit_optio
 	memcpy(o->sizes, net->sizes, (net->n_layers + 1) * sizeof(*o->sizes));
 	*out = o;
 	return 0;
+}
+
+NN_EXPORT nn_optim_options nn_optim_settings(const nn_optim *o)
+{
+	if (!o)
+		return nn_optim_defaults();
+	return (nn_optim_options){ .kind = o->kind, .momentum = o->mu, .beta1 = o->beta1,
+				   .beta2 = o->beta2, .epsilon = o->eps, .l2 = o->l2 };
 }
 
 NN_EXPORT void nn_optim_free(nn_optim *o)
@@ -112,6 +136,24 @@ int nn__optim_fits(const nn_optim *o, const nn_net *net)
 	return 0;
 }
 
+void nn__optim_update(nn_optim *o, double *params, const double *grad, double eta, double scale)
+{
+	o->t++;
+	double c1 = 1 - pow(o->beta1, (double)o->t), c2 = 1 - pow(o->beta2, (double)o->t);
+	double *u = o->state, *v = o->kind == NN_OPT_ADAM ? o->state + o->n_params : NULL;
+	size_t off = 0;
+	for (size_t l = 1; l <= o->n_layers; l++) {
+		size_t nw = o->sizes[l] * o->sizes[l - 1], nb = o->sizes[l];
+		/* weights with L2, then biases without */
+		update(o, params + off, grad + off, u ? u + off : NULL, v ? v + off : NULL, nw, eta,
+		       scale, o->l2, c1, c2);
+		off += nw;
+		update(o, params + off, grad + off, u ? u + off : NULL, v ? v + off : NULL, nb, eta,
+		       scale, 0.0, c1, c2);
+		off += nb;
+	}
+}
+
 NN_EXPORT int nn_optim_step(nn_optim *o, nn_net *net, const nn_net *grad, double eta,
 			    double scale)
 {
@@ -119,19 +161,7 @@ NN_EXPORT int nn_optim_step(nn_optim *o, nn_net *net, const nn_net *grad, double
 		return NN_ENULL;
 	if (nn__optim_fits(o, net) || nn__net_same_shape(net, grad))
 		return NN_ESHAPE;
-	o->t++;
-	double c1 = 1 - pow(o->beta1, (double)o->t), c2 = 1 - pow(o->beta2, (double)o->t);
-	double *u = o->state, *v = o->kind == NN_OPT_ADAM ? o->state + o->n_params : NULL;
-	for (size_t l = 1; l <= net->n_layers; l++) {
-		size_t off = net->offset[l - 1], nw = net->sizes[l] * net->sizes[l - 1];
-		size_t nb = net->sizes[l];
-		/* weights with L2, then biases without */
-		update(o, net->params + off, grad->params + off, u ? u + off : NULL,
-		       v ? v + off : NULL, nw, eta, scale, o->l2, c1, c2);
-		off += nw;
-		update(o, net->params + off, grad->params + off, u ? u + off : NULL,
-		       v ? v + off : NULL, nb, eta, scale, 0.0, c1, c2);
-	}
+	nn__optim_update(o, net->params, grad->params, eta, scale);
 	return 0;
 }
 

@@ -24,7 +24,7 @@ int main(void)
 		goto out;
 	nn_train_options opt = { .eta = 0.5, .steps = 2000 };
 	nn_train_result res;
-	if ((rc = nn_train_gd(net, &X, &y, &opt, &res)) || (rc = nn_workspace_new(&ws, net, 4)) ||
+	if ((rc = nn_train_gd(net, &res, &X, &y, &opt)) || (rc = nn_workspace_new(&ws, net, 4)) ||
 	    (rc = nn_predict(pred, ws, net, &X)))
 		goto out;
 	printf("predictions: %d %d %d %d\n", pred[0], pred[1], pred[2], pred[3]);

@@ -56,8 +56,8 @@ static void train_and_compare(size_t N, size_t begin, size_t count)
 	nn_labels ys = { .n = count, .data = y.data + begin };
 	nn_train_options opt = { .eta = 0.003, .steps = 100 };
 	nn_train_result rd, rs;
-	ck_assert_int_eq(nn_mpi_train_gd(dist, &shard, &ys, &opt, &rd, MPI_COMM_WORLD), 0);
-	ck_assert_int_eq(nn_train_gd(single, &X, &y, &opt, &rs), 0);
+	ck_assert_int_eq(nn_mpi_train_gd(dist, &rd, &shard, &ys, &opt, MPI_COMM_WORLD), 0);
+	ck_assert_int_eq(nn_train_gd(single, &rs, &X, &y, &opt), 0);
 	ck_assert_double_le(max_rel(nn_net_params(dist), nn_net_params(single),
 				    nn_net_param_count(dist)), 1e-12);
 	ck_assert_uint_eq(rd.best_correct, rs.best_correct);
@@ -135,7 +135,7 @@ START_TEST(test_fit_equals_single)
 	ck_assert_int_eq(nn_rng_new(&r1, 10), 0);
 	ck_assert_int_eq(nn_rng_new(&r2, 10), 0);
 	nn_fit_options o = nn_fit_defaults();
-	o.optimizer = NN_OPT_ADAM;
+	o.optim.kind = NN_OPT_ADAM;
 	o.eta = 0.01;
 	o.batch_size = 16;
 	o.epochs = 5;
@@ -175,7 +175,7 @@ START_TEST(test_error_on_one_rank)
 	nn_net *net;
 	ck_assert_int_eq(nn_net_new(&net, 1, sizes, NULL), 0);
 	nn_train_options bad = { .eta = -1, .steps = 10 };
-	ck_assert_int_eq(nn_mpi_agree(nn_mpi_train_gd(net, &X, &y, &bad, NULL, MPI_COMM_WORLD),
+	ck_assert_int_eq(nn_mpi_agree(nn_mpi_train_gd(net, NULL, &X, &y, &bad, MPI_COMM_WORLD),
 				      MPI_COMM_WORLD), NN_EINVAL);
 	/* a bad shard on the last rank: it reports its error, the others
 	 * NN_EPEER, and nobody hangs in a collective */
@@ -183,7 +183,7 @@ START_TEST(test_error_on_one_rank)
 	int saved = y.data[1];
 	if (rank == size - 1)
 		y.data[1] = 5; /* not a class of a 2-unit output layer */
-	rc = nn_mpi_train_gd(net, &X, &y, &ok, NULL, MPI_COMM_WORLD);
+	rc = nn_mpi_train_gd(net, NULL, &X, &y, &ok, MPI_COMM_WORLD);
 	ck_assert_int_eq(rc, rank == size - 1 ? NN_ELABEL : NN_EPEER);
 	y.data[1] = saved;
 	nn_net_free(net);

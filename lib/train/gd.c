@@ -37,7 +37,7 @@ struct nn_gd {
 	nn_input_mode mode;  /* as asked (AUTO, DENSE or SPARSE) */
 	double density;      /* non-zero fraction of X */
 	size_t threads;      /* of the sparse kernels */
-	nn_net *grad;        /* dC/dparams, same layout as net, + EXTRA slots */
+	double *grad;        /* dC/dparams in net's layout (nn__grad_new), + EXTRA slots */
 	nn_net *best;        /* deep copy of the best model so far */
 	size_t steps;
 	int has_best;
@@ -60,6 +60,17 @@ static double threshold(int simd)
 NN_EXPORT double nn_input_threshold(void)
 {
 	return threshold(nn__cpu_simd());
+}
+
+/* Forward and output pass of the current parameters: cost, score, and the
+ * next step's delta D_L and db_L (into the gradient buffer). */
+static void forward_score(nn_gd *gd)
+{
+	nn__score s;
+	nn__forward(gd->ws, gd->net, gd->X, gd->sp, NULL);
+	nn__output_pass(&s, gd->ws, gd->net, gd->y->data, gd->grad);
+	gd->cost = s.cost;
+	gd->correct = s.correct;
 }
 
 /* Build or drop the compressed copies for `mode`; on failure nothing changes. */
@@ -105,22 +116,18 @@ static int gd_create(nn_gd **out, nn_net *net, const nn_matrix *X, const nn_labe
 	gd->eta = eta;
 	gd->n_total = X->cols;
 	if ((rc = nn_workspace_new(&gd->ws, net, X->cols ? X->cols : 1)) ||
-	    (rc = nn_net_clone(&gd->grad, net)) || (rc = nn_net_clone(&gd->best, net)))
+	    (rc = nn_net_clone(&gd->best, net)))
 		goto out;
-	double *p = realloc(gd->grad->params, (net->n_params + EXTRA) * sizeof(double));
 	rc = NN_ENOMEM;
-	if (!p)
+	if (!(gd->grad = nn__grad_new(net, EXTRA)))
 		goto out;
-	gd->grad->params = p;
 	gd->threads = threads ? threads : nn__blas_threads();
 	if (X->cols)
 		gd->density = (double)nn__count_nonzero(X) / ((double)X->rows * (double)X->cols);
 	if ((rc = gd_apply_input(gd, mode)))
 		goto out;
-	if (!empty) {
-		nn__forward_input(gd->ws, net, X, gd->sp, NULL);
-		nn__output_pass(&gd->cost, &gd->correct, gd->ws, net, y->data, gd->grad);
-	}
+	if (!empty)
+		forward_score(gd);
 	gd->best_cost = gd->last_cost = gd->cost;
 	*out = gd;
 	gd = NULL;
@@ -180,29 +187,28 @@ NN_EXPORT void nn_gd_free(nn_gd *gd)
 		return;
 	nn__sparse_free(gd->sp);
 	nn_workspace_free(gd->ws);
-	nn_net_free(gd->grad);
+	free(gd->grad);
 	nn_net_free(gd->best);
 	free(gd);
 }
 
-/* The local gradient of the current parameters, then the update. */
+/* The local gradient of the current parameters. */
 static void gd_backward(nn_gd *gd)
 {
 	if (gd->X->cols)
-		nn__backward_input(gd->grad, gd->ws, gd->net, gd->X, gd->sp, NULL);
+		nn__backward(gd->grad, gd->ws, gd->net, gd->X, gd->sp, NULL);
 	else /* an empty shard adds nothing to the sum */
-		memset(gd->grad->params, 0, gd->net->n_params * sizeof(double));
+		memset(gd->grad, 0, gd->net->n_params * sizeof(double));
 }
 
+/* The update, then the forward and output passes of the new parameters. */
 static void gd_update_forward(nn_gd *gd)
 {
 	nn_net *net = gd->net;
 	/* params <- params - eta * grad: every W and b in one sweep */
-	cblas_daxpy((int)net->n_params, -gd->eta, gd->grad->params, 1, net->params, 1);
-	if (gd->X->cols) {
-		nn__forward_input(gd->ws, net, gd->X, gd->sp, NULL);
-		nn__output_pass(&gd->cost, &gd->correct, gd->ws, net, gd->y->data, gd->grad);
-	}
+	cblas_daxpy((int)net->n_params, -gd->eta, gd->grad, 1, net->params, 1);
+	if (gd->X->cols)
+		forward_score(gd);
 	gd->steps++;
 }
 
@@ -250,24 +256,45 @@ NN_EXPORT const nn_net *nn_gd_best(const nn_gd *gd)
 	return gd ? gd->best : NULL;
 }
 
-/* The callback for `step`, when due; non-zero to stop. */
-static int report(const nn_train_options *opt, const nn_gd *gd, size_t step)
+NN_EXPORT nn_train_options nn_train_defaults(void)
 {
-	if (!opt->every || !opt->callback || step % opt->every)
+	return (nn_train_options){ .eta = 5e-3, .steps = 10000 };
+}
+
+/*
+ * The callback for `step`, when due. *stop = 1 when it asks to stop; in a
+ * distributed run every process reports at the same steps (`every` is part
+ * of what they agree on), and the processes agree on stopping then.
+ */
+static int report(const nn_train_options *opt, const nn_gd *gd, size_t step, int *stop)
+{
+	*stop = 0;
+	if (!opt->every || step % opt->every)
 		return 0;
-	double best = gd->n_total ? (double)gd->best_correct / (double)gd->n_total : 0.0;
-	return opt->callback(opt->user, step, best, gd->last_cost);
+	if (opt->callback) {
+		nn_progress p = {
+			.step = step,
+			.cost = gd->last_cost,
+			.best_step = gd->best_step,
+			.best_correct = gd->best_correct,
+			.samples = gd->n_total,
+			.best_accuracy = gd->n_total ? (double)gd->best_correct / (double)gd->n_total
+						     : 0.0,
+		};
+		*stop = opt->callback(opt->user, &p) != 0;
+	}
+	return opt->dist.reduce ? nn__dist_stop(&opt->dist, *stop, stop) : 0;
 }
 
 /* One process: each step scores its own model at once. */
 static int train_local(nn_gd *gd, const nn_train_options *opt)
 {
-	for (size_t i = 0; i < opt->steps; i++) {
+	int stop = 0;
+	for (size_t i = 0; i < opt->steps && !stop; i++) {
 		int rc = nn_gd_step(gd);
 		if (rc)
 			return rc;
-		if (report(opt, gd, i))
-			break;
+		report(opt, gd, i, &stop);
 	}
 	return 0;
 }
@@ -281,57 +308,62 @@ static int train_local(nn_gd *gd, const nn_train_options *opt)
 static int train_reduced(nn_gd *gd, const nn_train_options *opt)
 {
 	size_t P = gd->net->n_params;
-	double *buf = gd->grad->params;
-	int rc;
+	double *buf = gd->grad;
+	const nn_dist *d = &opt->dist;
+	int rc, stop;
 	for (size_t i = 0; i < opt->steps; i++) {
 		gd_backward(gd);
 		buf[P] = gd->cost;
 		buf[P + 1] = (double)gd->correct;
 		buf[P + 2] = (double)gd->X->cols;
-		if ((rc = opt->reduce(opt->reduce_user, buf, P + EXTRA)))
+		if ((rc = d->reduce(d->user, buf, P + EXTRA, NN_REDUCE_SUM)))
 			return rc;
 		gd->n_total = (size_t)buf[P + 2];
 		if (gd->n_total == 0)
 			return NN_EINVAL; /* every shard is empty: nothing to train on */
 		if (i > 0) {
-			if ((rc = gd_score(gd, i - 1, buf[P], (size_t)buf[P + 1])))
+			if ((rc = gd_score(gd, i - 1, buf[P], (size_t)buf[P + 1])) ||
+			    (rc = report(opt, gd, i - 1, &stop)))
 				return rc;
-			if (report(opt, gd, i - 1))
+			if (stop)
 				return 0;
 		}
 		gd_update_forward(gd);
 	}
 	double last[2] = { gd->cost, (double)gd->correct };
-	if ((rc = opt->reduce(opt->reduce_user, last, 2)))
+	if ((rc = d->reduce(d->user, last, 2, NN_REDUCE_SUM)))
 		return rc;
 	if ((rc = gd_score(gd, opt->steps - 1, last[0], (size_t)last[1])))
 		return rc;
-	report(opt, gd, opt->steps - 1);
-	return 0;
+	return report(opt, gd, opt->steps - 1, &stop);
 }
 
-NN_EXPORT int nn_train_gd(nn_net *net, const nn_matrix *X, const nn_labels *y,
-			  const nn_train_options *opt, nn_train_result *res)
+NN_EXPORT int nn_train_gd(nn_net *net, nn_train_result *res, const nn_matrix *X,
+			  const nn_labels *y, const nn_train_options *opt)
 {
+	nn_train_options defaults = nn_train_defaults();
 	if (!opt)
-		return NN_ENULL;
-	if (opt->steps == 0)
-		return NN_EINVAL;
+		opt = &defaults;
+	int dist = opt->dist.reduce != NULL;
 	nn_gd *gd = NULL;
-	int rc = gd_create(&gd, net, X, y, opt->eta, opt->reduce != NULL, opt->input, opt->threads);
-	if (opt->reduce) {
-		/* A process whose shard failed its checks must not leave the others
-		 * waiting in the first reduction: all learn of it here. */
-		double failed = rc ? 1.0 : 0.0;
-		int rr = opt->reduce(opt->reduce_user, &failed, 1);
-		if (!rc && (rr || failed > 0))
-			rc = rr ? rr : NN_EPEER;
+	int rc = opt->steps == 0 ? NN_EINVAL
+		 : gd_create(&gd, net, X, y, opt->eta, dist, opt->input, opt->threads);
+	if (dist) {
+		/* A process whose shard failed its checks, or that would train
+		 * another network or another run, must not leave the others waiting
+		 * in the first reduction: all learn of it here. */
+		uint64_t h = NN__HASH_START;
+		if (!rc) {
+			double settings[3] = { opt->eta, (double)opt->steps, (double)opt->every };
+			h = nn__hash(nn__net_fingerprint(net, h), settings, sizeof(settings));
+		}
+		rc = nn__dist_start(&opt->dist, rc, h);
 	}
 	if (rc) {
 		nn_gd_free(gd);
 		return rc;
 	}
-	rc = opt->reduce ? train_reduced(gd, opt) : train_local(gd, opt);
+	rc = dist ? train_reduced(gd, opt) : train_local(gd, opt);
 	/* Hand back the best model, also after a divergence; before the first
 	 * scored step the best copy still holds the initial weights. */
 	memcpy(net->params, gd->best->params, net->n_params * sizeof(double));

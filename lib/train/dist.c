@@ -1,0 +1,54 @@
+/*
+ * What distributed runs share before their first step: every process must
+ * learn whether any process failed its checks, and whether all agree on the
+ * network and the run's settings -- else one would wait in a collective
+ * that another never reaches. One reduction (a maximum) over three values
+ * answers both: the failure flag, and a hash h of what must agree taken as
+ * h and -h, so that max(h) == -max(-h) exactly when every h is equal.
+ */
+#include <string.h>
+
+#include "nn_internal.h"
+
+uint64_t nn__hash(uint64_t h, const void *p, size_t n)
+{
+	/* FNV-1a, 64 bits */
+	const unsigned char *b = p;
+	for (size_t i = 0; i < n; i++) {
+		h ^= b[i];
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+uint64_t nn__net_fingerprint(const nn_net *net, uint64_t h)
+{
+	h = nn__hash(h, &net->n_layers, sizeof(net->n_layers));
+	h = nn__hash(h, net->sizes, (net->n_layers + 1) * sizeof(*net->sizes));
+	h = nn__hash(h, net->acts, net->n_layers * sizeof(*net->acts));
+	h = nn__hash(h, &net->cost, sizeof(net->cost));
+	return nn__hash(h, net->params, net->n_params * sizeof(double));
+}
+
+int nn__dist_start(const nn_dist *d, int rc, uint64_t fingerprint)
+{
+	/* 52 bits: exactly representable as doubles, so the maximum is exact */
+	double h = (double)(fingerprint >> 12);
+	double buf[3] = { rc ? 1.0 : 0.0, rc ? 0.0 : h, rc ? 0.0 : -h };
+	int rr = d->reduce(d->user, buf, 3, NN_REDUCE_MAX);
+	if (rc)
+		return rc;
+	if (rr)
+		return rr;
+	if (buf[0] > 0 || buf[1] != -buf[2])
+		return NN_EPEER;
+	return 0;
+}
+
+int nn__dist_stop(const nn_dist *d, int stop, int *all)
+{
+	double s = stop ? 1.0 : 0.0;
+	int rc = d->reduce(d->user, &s, 1, NN_REDUCE_MAX);
+	*all = s > 0;
+	return rc;
+}
