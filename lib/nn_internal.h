@@ -14,6 +14,19 @@
 #include "nn/optim.h"
 #include "nn/train.h"
 
+/*
+ * error.c: record the detail of an error for nn_last_error() and return
+ * its code: `return nn__errorf(NN_ESHAPE, "X has %zu rows, ...", ...);`.
+ * Public functions that can record a detail call nn__clear_error() on
+ * entry, so that a failure without one never shows a stale detail.
+ */
+int nn__errorf(int code, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+void nn__clear_error(void);
+
 /* 0 when m has data, non-zero sizes and ld >= rows; else NN_ENULL or NN_ESHAPE. */
 int nn__matrix_valid(const nn_matrix *m);
 

@@ -507,6 +507,12 @@ START_TEST(test_errors)
 	ck_assert_int_eq(nn_gd_new(&gd, NULL, &X, &y, 0.1), NN_ENULL);
 	ck_assert_int_eq(nn_gd_new(NULL, net, &X, &y, 0.1), NN_ENULL);
 	ck_assert_int_eq(nn_gd_new(&gd, w3, &X, &y, 0.1), NN_ESHAPE);
+	/* the detail names the argument and both shapes */
+	ck_assert_str_eq(nn_last_error(), "X has 2 rows, the network's input layer has 3");
+	ck_assert_str_eq(nn_error_message(NN_ESHAPE), nn_last_error());
+	ck_assert_str_eq(nn_error_message(NN_EINVAL), nn_strerror(NN_EINVAL));
+	ck_assert_int_eq(nn_gd_new(&gd, NULL, &X, &y, 0.1), NN_ENULL);
+	ck_assert_str_eq(nn_last_error(), ""); /* no stale detail */
 	/* NULL options are the defaults (issue 13: one rule for every options pointer) */
 	nn_net *c1, *c2;
 	ck_assert_int_eq(nn_net_clone(&c1, net), 0);

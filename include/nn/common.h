@@ -50,6 +50,22 @@ enum nn_error {
  */
 NN_EXPORT const char *nn_strerror(int code);
 
+/**
+ * The detail of the last error of this thread, when the failing function
+ * said more than its code: which argument and why ("X has 3 rows, the
+ * network's input layer has 4", "test_size 0.5 of 1 sample leaves no
+ * training sample"). Read it right after a call returned an error; a call
+ * that fails without a detail leaves "" (never a stale detail).
+ * @return a string owned by nn, valid until this thread's next nn call; never NULL.
+ */
+NN_EXPORT const char *nn_last_error(void);
+
+/**
+ * The detail of the last error if there is one, else nn_strerror(code):
+ * what a program prints after a failed call.
+ */
+NN_EXPORT const char *nn_error_message(int code);
+
 #ifdef __cplusplus
 }
 #endif

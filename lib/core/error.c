@@ -1,5 +1,17 @@
-/* Messages for the NN_E codes of common.h. */
+/*
+ * Messages for the NN_E codes of common.h, and the detail of the last
+ * error of each thread: a function that can say more than its code (which
+ * argument, both shapes, the value and the rule it broke) records it with
+ * nn__errorf() as it returns the code.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+
 #include "nn/common.h"
+#include "nn_internal.h"
+
+static _Thread_local char detail[512];
+static _Thread_local int detail_code; /* the code the detail goes with */
 
 NN_EXPORT const char *nn_strerror(int code)
 {
@@ -27,4 +39,29 @@ NN_EXPORT const char *nn_strerror(int code)
 	case NN_EPEER: return "another process of the distributed run failed";
 	default: return "unknown error";
 	}
+}
+
+int nn__errorf(int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	detail_code = code;
+	return code;
+}
+
+void nn__clear_error(void)
+{
+	detail[0] = '\0';
+}
+
+NN_EXPORT const char *nn_last_error(void)
+{
+	return detail;
+}
+
+NN_EXPORT const char *nn_error_message(int code)
+{
+	return detail[0] && detail_code == code ? detail : nn_strerror(code);
 }

@@ -73,8 +73,14 @@ NN_EXPORT int nn_matrix_check_finite(const nn_matrix *m)
 		double s = 0.0;
 		for (size_t i = 0; i < m->rows; i++)
 			s += c[i] * 0.0;
-		if (s != 0.0)
-			return NN_ENONFINITE;
+		if (s != 0.0) { /* say where */
+			size_t i = 0;
+			while (i + 1 < m->rows && isfinite(c[i]))
+				i++;
+			return nn__errorf(NN_ENONFINITE, "element (%zu, %zu) is %s: row %zu of "
+					  "sample (column) %zu", i, j, isnan(c[i]) ? "NaN" : "Inf", i,
+					  j);
+		}
 	}
 	return 0;
 }

@@ -94,7 +94,9 @@ int nn__check_labels(const nn_labels *y, size_t k)
 	int hi = k == 1 ? 1 : (k > INT32_MAX ? INT32_MAX : (int)k - 1);
 	for (size_t i = 0; i < y->n; i++)
 		if (y->data[i] < 0 || y->data[i] > hi)
-			return NN_ELABEL;
+			return nn__errorf(NN_ELABEL,
+					  "label %zu is %d; an output layer of %zu unit%s takes "
+					  "labels 0 to %d", i, y->data[i], k, k == 1 ? "" : "s", hi);
 	return 0;
 }
 
@@ -106,8 +108,12 @@ int nn__check_data(const nn_net *net, const nn_matrix *X, const nn_labels *y, in
 	int rc = empty ? 0 : nn__matrix_valid(X);
 	if (rc)
 		return rc;
-	if (X->rows != net->sizes[0] || y->n != X->cols)
-		return NN_ESHAPE;
+	if (X->rows != net->sizes[0])
+		return nn__errorf(NN_ESHAPE, "X has %zu rows, the network's input layer has %zu",
+				  X->rows, net->sizes[0]);
+	if (y->n != X->cols)
+		return nn__errorf(NN_ESHAPE, "X has %zu columns (samples) but there are %zu labels",
+				  X->cols, y->n);
 	if (empty)
 		return 0;
 	if (!y->data)
@@ -120,13 +126,20 @@ int nn__check_data(const nn_net *net, const nn_matrix *X, const nn_labels *y, in
 /* The argument checks every public pass shares. */
 static int check_pass(const nn_workspace *ws, const nn_net *net, const nn_matrix *X)
 {
+	nn__clear_error();
 	if (!ws || !net || !X)
 		return NN_ENULL;
 	int rc = nn__matrix_valid(X);
 	if (rc)
 		return rc;
-	if (nn__workspace_fits(ws, net) || X->rows != net->sizes[0] || X->cols > ws->max_batch)
-		return NN_ESHAPE;
+	if (nn__workspace_fits(ws, net))
+		return nn__errorf(NN_ESHAPE, "the workspace was made for a network of other sizes");
+	if (X->rows != net->sizes[0])
+		return nn__errorf(NN_ESHAPE, "X has %zu rows, the network's input layer has %zu",
+				  X->rows, net->sizes[0]);
+	if (X->cols > ws->max_batch)
+		return nn__errorf(NN_ESHAPE, "X has %zu columns, the workspace holds %zu", X->cols,
+				  ws->max_batch);
 	return nn_matrix_check_finite(X);
 }
 
@@ -168,7 +181,8 @@ static int check_labelled(const nn_workspace *ws, const nn_net *net, const nn_ma
 	if (!y)
 		return NN_ENULL;
 	if (y->n != X->cols)
-		return NN_ESHAPE;
+		return nn__errorf(NN_ESHAPE, "X has %zu columns (samples) but there are %zu labels",
+				  X->cols, y->n);
 	return nn__check_labels(y, net->sizes[net->n_layers]);
 }
 

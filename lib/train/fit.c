@@ -94,16 +94,32 @@ static double schedule_eta(const nn_fit_options *o, size_t epoch)
 static int check_options(const nn_fit_options *o)
 {
 	int decays = o->schedule == NN_SCHEDULE_STEP || o->schedule == NN_SCHEDULE_EXPONENTIAL;
-	if (!(o->eta > 0) || !isfinite(o->eta) || o->epochs == 0 ||
-	    (unsigned)o->schedule >= NN_SCHEDULE_COUNT_ ||
-	    (o->schedule == NN_SCHEDULE_STEP && o->step_epochs == 0) ||
-	    (decays && !(o->gamma > 0 && o->gamma <= 1)) ||
-	    (o->schedule == NN_SCHEDULE_COSINE && !(o->eta_min >= 0 && o->eta_min <= o->eta)) ||
-	    !(o->dropout >= 0 && o->dropout < 1) || (!o->val_x != !o->val_y) ||
-	    (o->patience && !o->val_x) || (!o->resume && nn__optim_check(&o->optim)))
-		return NN_EINVAL;
-	if (o->dist.reduce && (o->dropout > 0 || o->dist.shard_total == 0))
-		return NN_EINVAL; /* dropout is not distributed */
+	if (!(o->eta > 0) || !isfinite(o->eta))
+		return nn__errorf(NN_EINVAL, "eta is %g; it must be finite and > 0", o->eta);
+	if (o->epochs == 0)
+		return nn__errorf(NN_EINVAL, "epochs is 0; it must be at least 1");
+	if ((unsigned)o->schedule >= NN_SCHEDULE_COUNT_)
+		return nn__errorf(NN_EINVAL, "schedule %d is not an nn_schedule", (int)o->schedule);
+	if (o->schedule == NN_SCHEDULE_STEP && o->step_epochs == 0)
+		return nn__errorf(NN_EINVAL, "the step schedule needs step_epochs >= 1");
+	if (decays && !(o->gamma > 0 && o->gamma <= 1))
+		return nn__errorf(NN_EINVAL, "gamma is %g; it must be in (0, 1]", o->gamma);
+	if (o->schedule == NN_SCHEDULE_COSINE && !(o->eta_min >= 0 && o->eta_min <= o->eta))
+		return nn__errorf(NN_EINVAL, "eta_min is %g; it must be in [0, eta = %g]", o->eta_min,
+				  o->eta);
+	if (!(o->dropout >= 0 && o->dropout < 1))
+		return nn__errorf(NN_EINVAL, "dropout is %g; it must be in [0, 1)", o->dropout);
+	if (!o->val_x != !o->val_y)
+		return nn__errorf(NN_EINVAL, "val_x and val_y go together: one is NULL");
+	if (o->patience && !o->val_x)
+		return nn__errorf(NN_EINVAL, "patience %zu needs a validation set (val_x, val_y): "
+				  "early stopping watches the validation cost", o->patience);
+	if (!o->resume && nn__optim_check(&o->optim))
+		return NN_EINVAL; /* nn__optim_check said which */
+	if (o->dist.reduce && o->dropout > 0)
+		return nn__errorf(NN_EINVAL, "dropout is not distributed");
+	if (o->dist.reduce && o->dist.shard_total == 0)
+		return nn__errorf(NN_EINVAL, "dist.shard_total is 0");
 	return 0;
 }
 
@@ -206,6 +222,7 @@ static uint64_t fingerprint(const nn_fitter *f)
 NN_EXPORT int nn_fitter_new(nn_fitter **out, nn_net *net, const nn_matrix *X, const nn_labels *y,
 			    const nn_fit_options *opt, nn_rng *rng)
 {
+	nn__clear_error();
 	if (!out)
 		return NN_ENULL;
 	*out = NULL;

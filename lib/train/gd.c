@@ -95,13 +95,16 @@ static int gd_apply_input(nn_gd *gd, nn_input_mode mode)
 static int gd_create(nn_gd **out, nn_net *net, const nn_matrix *X, const nn_labels *y,
 		     double eta, int allow_empty, nn_input_mode mode, size_t threads)
 {
+	nn__clear_error();
 	if (!out)
 		return NN_ENULL;
 	*out = NULL;
 	if (!net || !X || !y)
 		return NN_ENULL;
-	if (!(eta > 0.0) || !isfinite(eta) || (unsigned)mode >= NN_INPUT_COUNT_)
-		return NN_EINVAL;
+	if (!(eta > 0.0) || !isfinite(eta))
+		return nn__errorf(NN_EINVAL, "eta is %g; it must be finite and > 0", eta);
+	if ((unsigned)mode >= NN_INPUT_COUNT_)
+		return nn__errorf(NN_EINVAL, "input mode %d is not an nn_input_mode", (int)mode);
 	int empty = allow_empty && X->cols == 0;
 	int rc = nn__check_data(net, X, y, allow_empty);
 	if (rc)
@@ -346,7 +349,7 @@ NN_EXPORT int nn_train_gd(nn_net *net, nn_train_result *res, const nn_matrix *X,
 		opt = &defaults;
 	int dist = opt->dist.reduce != NULL;
 	nn_gd *gd = NULL;
-	int rc = opt->steps == 0 ? NN_EINVAL
+	int rc = opt->steps == 0 ? nn__errorf(NN_EINVAL, "steps is 0; it must be at least 1")
 		 : gd_create(&gd, net, X, y, opt->eta, dist, opt->input, opt->threads);
 	if (dist) {
 		/* A process whose shard failed its checks, or that would train

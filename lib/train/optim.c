@@ -36,16 +36,23 @@ NN_EXPORT nn_optim_options nn_optim_defaults(void)
 
 int nn__optim_check(const nn_optim_options *o)
 {
-	if (o->kind < NN_OPT_SGD || o->kind >= NN_OPT_COUNT_ ||
-	    !(o->momentum >= 0 && o->momentum < 1) || !(o->beta1 >= 0 && o->beta1 < 1) ||
-	    !(o->beta2 >= 0 && o->beta2 < 1) || !(o->epsilon > 0) || !isfinite(o->epsilon) ||
-	    !(o->l2 >= 0) || !isfinite(o->l2))
-		return NN_EINVAL;
+	if (o->kind < NN_OPT_SGD || o->kind >= NN_OPT_COUNT_)
+		return nn__errorf(NN_EINVAL, "optimizer %d is not an nn_optimizer", (int)o->kind);
+	if (!(o->momentum >= 0 && o->momentum < 1))
+		return nn__errorf(NN_EINVAL, "momentum is %g; it must be in [0, 1)", o->momentum);
+	if (!(o->beta1 >= 0 && o->beta1 < 1) || !(o->beta2 >= 0 && o->beta2 < 1))
+		return nn__errorf(NN_EINVAL, "beta1 %g, beta2 %g: each must be in [0, 1)", o->beta1,
+				  o->beta2);
+	if (!(o->epsilon > 0) || !isfinite(o->epsilon))
+		return nn__errorf(NN_EINVAL, "epsilon is %g; it must be finite and > 0", o->epsilon);
+	if (!(o->l2 >= 0) || !isfinite(o->l2))
+		return nn__errorf(NN_EINVAL, "l2 is %g; it must be finite and >= 0", o->l2);
 	return 0;
 }
 
 NN_EXPORT int nn_optim_new(nn_optim **out, const nn_net *net, const nn_optim_options *opt)
 {
+	nn__clear_error();
 	if (!out)
 		return NN_ENULL;
 	*out = NULL;
