@@ -30,15 +30,29 @@ void nn__clear_error(void);
 /* 0 when m has data, non-zero sizes and ld >= rows; else NN_ENULL or NN_ESHAPE. */
 int nn__matrix_valid(const nn_matrix *m);
 
-/* net.c: the layout of the parameter buffer. */
+/* net.c: one layer of the sequence, its shapes resolved. */
+typedef struct nn__layer {
+	nn_layer_type type;
+	nn_activation act;      /* NN_ACT_IDENTITY for layers without one */
+	nn_shape in, out;       /* one sample's shape before and after the layer */
+	size_t k, stride;       /* CONV2D, pools: window side and stride */
+	size_t pad_top, pad_left; /* CONV2D: zeros before the first row and column */
+	nn_padding padding;     /* CONV2D, as given */
+	double rate;            /* DROPOUT */
+	size_t n_w, n_b;        /* parameters: W (units x inputs, or C_out x k*k*C_in), b */
+} nn__layer;
+
+/* net.c: the layers and the layout of the parameter buffer. */
 struct nn_net {
 	size_t n_layers;      /* L */
-	size_t *sizes;        /* L + 1 widths */
+	nn__layer *layer;     /* layer[l - 1] is layer l */
+	size_t *sizes;        /* L + 1 widths: sizes[0] the input's, sizes[l] layer l's output C*H*W */
 	nn_activation *acts;  /* acts[l - 1] is layer l's activation */
 	nn_cost cost;
 	size_t *offset;       /* offset[l - 1]: where W_l starts in params; b_l follows it */
 	size_t n_params;
 	double *params;
+	int dense;            /* every layer is dense (the lecture's networks) */
 };
 
 /* W_l and b_l of a network, 1 <= l <= L, without checks. */
@@ -49,7 +63,12 @@ static inline double *nn__w(const nn_net *net, size_t l)
 
 static inline double *nn__b(const nn_net *net, size_t l)
 {
-	return net->params + net->offset[l - 1] + net->sizes[l] * net->sizes[l - 1];
+	return net->params + net->offset[l - 1] + net->layer[l - 1].n_w;
+}
+
+static inline size_t nn__shape_size(nn_shape s)
+{
+	return s.channels * s.height * s.width;
 }
 
 /* 0 when a and b have the same layer sizes, else NN_ESHAPE. */
@@ -71,7 +90,7 @@ static inline double *nn__gw(double *grad, const nn_net *net, size_t l)
 
 static inline double *nn__gb(double *grad, const nn_net *net, size_t l)
 {
-	return grad + net->offset[l - 1] + net->sizes[l] * net->sizes[l - 1];
+	return grad + net->offset[l - 1] + net->layer[l - 1].n_w;
 }
 
 /* cpu.c: what this machine runs. */
@@ -146,13 +165,32 @@ struct nn_workspace {
 	size_t n_layers;
 	size_t max_batch;
 	int simd;        /* NN__SIMD_...: the kernels of the elementwise passes (nn__cpu_simd()) */
+	int deltas;      /* D[] allocated: the workspace serves backward passes too */
 	size_t *sizes;   /* L + 1 widths, a copy of the network's */
-	double **A;      /* A[l], 1 <= l <= L: sizes[l] x max_batch, ld = sizes[l] */
-	double **D;      /* D[l]: the deltas, same shapes as A[l] */
+	double **A;      /* A[l], 1 <= l <= L: layer l's output, sizes[l] x max_batch, ld
+			    sizes[l]; NULL for a flatten layer (and, without deltas, a
+			    dropout layer): they alias their input */
+	double **D;      /* D[l]: the deltas, same shapes as A[l]; NULL without deltas */
+	const double **out; /* out[l], 0 <= l <= L: layer l's output in the last forward
+			       pass (out[0] = X), A[l] or an alias of out[l - 1] */
+	size_t *ld;      /* ld[l]: its leading dimension */
+	double **dout;   /* dout[l]: where the delta of out[l] goes, D[l] or an alias */
 	double *Z;       /* Z_L = W_L A_{L-1} + b_L: sizes[L] x max_batch */
-	double *buf;     /* one allocation behind every A and D */
+	double **col;    /* col[l]: a convolution's im2col buffer, K x (Ho*Wo*chunk[l]) */
+	size_t *chunk;   /* chunk[l]: samples per im2col pass */
+	uint32_t **idx;  /* idx[l]: a max-pool layer's argmax, sizes[l] x max_batch */
+	double *buf;     /* one allocation behind every A, D, col and Z */
+	uint32_t *idx_buf;
 	size_t batch;    /* columns of the last forward pass */
 };
+
+/* The bound of each convolution's im2col buffer: a batch that does not fit
+ * is processed in chunks of samples. */
+#define NN__COL_BYTES ((size_t)64 << 20)
+
+/* nn_workspace_new without argument checks; deltas = 0: forward passes only
+ * (no D, and inference needs no dropout buffers). */
+int nn__workspace_new(nn_workspace **ws, const nn_net *net, size_t max_batch, int deltas);
 
 /* 0 when ws fits net's sizes, else NN_ESHAPE. */
 int nn__workspace_fits(const nn_workspace *ws, const nn_net *net);
@@ -204,6 +242,22 @@ typedef struct nn__score {
  */
 void nn__output_pass(nn__score *s, nn_workspace *ws, const nn_net *net, const int *y,
 		     double *grad);
+
+/* conv.c: the kernels of convolution and pooling layers besides the products
+ * (see the layout there). in and din hold nb (or N) samples of L->in, one
+ * per column (ld_in, ld); col is K x (Ho*Wo*nb); out, dout and idx hold
+ * samples of L->out with ld = its size. */
+void nn__im2col(double *col, const double *in, size_t ld_in, const nn__layer *L, size_t nb);
+/* din = the sum of dcol's windows back onto the input (overwritten). */
+void nn__col2im(double *din, size_t ld, const double *dcol, const nn__layer *L, size_t nb);
+/* out = the max (and idx its input offset in the sample; first wins ties) or
+ * the mean of each window. */
+void nn__pool_forward(double *out, uint32_t *idx, const double *in, size_t ld_in,
+		      const nn__layer *L, size_t N);
+/* din = dout scattered to each window's argmax, or spread over the window
+ * (overwritten; the edges no window covers get 0). */
+void nn__pool_backward(double *din, size_t ld, const double *dout, const uint32_t *idx,
+		       const nn__layer *L, size_t N);
 
 /* The class a column a of k outputs predicts: a > 0.5 for one unit (np.round
  * sends 0.5 to 0), else the first argmax (np.argmax). */
@@ -295,9 +349,17 @@ void nn__optim_update(nn_optim *o, double *params, const double *grad, double et
 
 /* dist.c: what distributed runs share. */
 
-/* FNV-1a over n bytes, continuing from h (start from 14695981039346656037). */
-uint64_t nn__hash(uint64_t h, const void *p, size_t n);
+/* FNV-1a (64 bits) over n bytes, continuing from h (start from NN__HASH_START). */
 #define NN__HASH_START 14695981039346656037ull
+static inline uint64_t nn__hash(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	for (size_t i = 0; i < n; i++) {
+		h ^= b[i];
+		h *= 1099511628211ull;
+	}
+	return h;
+}
 
 /* h continued over what processes must agree on: layer sizes,
  * activations, cost and parameters. */

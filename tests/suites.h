@@ -21,5 +21,7 @@ Suite *pickle_suite(void);
 /* plot (issue 5) */
 Suite *png_suite(void);
 Suite *lecture_suite(void);
+/* layers (issue 15) */
+Suite *layers_suite(void);
 
 #endif

@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "nn_internal.h"
 #include "suites.h"
@@ -241,7 +242,8 @@ START_TEST(test_stable_costs)
 	nn_net *net, *bce;
 	ck_assert_int_eq(nn_net_new(&net, 1, sizes, soft), 0);
 	ck_assert_int_eq(nn_net_set_cost(net, NN_COST_CE), 0);
-	double *p = nn_net_params(net); /* W = I, b = 0: z = x */
+	double *p = nn_net_params(net); /* W = I, b = 0: z = x (a new network is not zero) */
+	memset(p, 0, nn_net_param_count(net) * sizeof(double));
 	p[0] = p[4] = p[8] = 1.0;
 	double x[3] = { 1000.0, -1000.0, 999.0 };
 	int lab[1] = { 2 };
@@ -260,6 +262,7 @@ START_TEST(test_stable_costs)
 	ck_assert_int_eq(nn_net_new(&bce, 1, one, sig), 0);
 	ck_assert_int_eq(nn_net_set_cost(bce, NN_COST_BCE), 0);
 	nn_net_params(bce)[0] = 1.0;
+	nn_net_params(bce)[1] = 0.0;
 	ck_assert_int_eq(nn_workspace_new(&ws, bce, 1), 0);
 	double z[1] = { -800.0 };
 	int one_lab[1] = { 1 };

@@ -30,6 +30,8 @@ static const struct {
 	/* plot (issue 5) */
 	{ "png", png_suite },
 	{ "lecture", lecture_suite },
+	/* layers (issue 15) */
+	{ "layers", layers_suite },
 };
 
 int main(int argc, char **argv)

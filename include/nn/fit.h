@@ -66,7 +66,9 @@ typedef struct nn_fit_options {
 	size_t batch_size;        /**< columns per batch; 0 or >= N: full batch; default 32 */
 	size_t epochs;            /**< >= 1; default 10 */
 	int shuffle;              /**< reshuffle every epoch (default 1) */
-	double dropout;           /**< probability of dropping a hidden unit in training, in [0, 1); default 0 */
+	double dropout;           /**< probability of dropping a hidden unit in training, in [0, 1), on
+				       the output of every hidden dense and convolution layer (a
+				       network's dropout layers apply besides); default 0 */
 	const nn_matrix *val_x;   /**< validation inputs, or NULL; borrowed for the run */
 	const nn_labels *val_y;   /**< validation labels, with val_x */
 	size_t patience;          /**< with validation: stop after this many epochs without a lower
@@ -85,7 +87,8 @@ typedef struct nn_fit_options {
 				       dist.shard_total -- and each batch combines [gradient, cost,
 				       correct] over processes with one reduction, so every process
 				       takes the steps one process would take on the same global
-				       batches; dropout is not distributed (NN_EINVAL). Zeroed
+				       batches (dropout included: every process draws the masks
+				       of the whole batch and keeps its columns'). Zeroed
 				       (default): one process */
 } nn_fit_options;
 
@@ -116,7 +119,7 @@ typedef struct nn_fitter nn_fitter;
  * @param f   out: the run; free with nn_fitter_free().
  * @param opt the options; NULL means nn_fit_defaults().
  * @param rng the shuffles and dropout masks are drawn from it; may be NULL when
- *            shuffle is 0 and dropout is 0.
+ *            shuffle is 0 and nothing drops out (dropout 0, no dropout layer).
  * @return 0, NN_ENULL, NN_EINVAL (an option out of range, patience without a
  *         validation set), NN_ESHAPE (also: opt->resume made for other layer
  *         sizes), NN_ENONFINITE, NN_ELABEL, NN_ENOMEM, or, distributed, NN_EPEER

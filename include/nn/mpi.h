@@ -71,8 +71,9 @@ NN_EXPORT int nn_mpi_train_gd(nn_net *net, nn_train_result *res, const nn_matrix
  * MPI_Allreduce per batch sums [gradient, cost, correct], so every rank
  * takes the steps one process would take on the same global batches. The
  * shards must be contiguous and in rank order (nn_mpi_shard). The
- * validation set, if any, is evaluated whole on every rank. Dropout is not
- * distributed (NN_EINVAL).
+ * validation set, if any, is evaluated whole on every rank. Every rank
+ * draws the dropout masks of the whole batch, as one process would, and
+ * keeps its samples' columns.
  * @return as nn_fit(), NN_EPEER when another rank's shard failed its checks, or
  *         NN_EIO when MPI failed.
  */

@@ -54,19 +54,70 @@ typedef enum nn_cost {
 	NN_COST_COUNT_         /**< number of costs; not a cost */
 } nn_cost;
 
+/** The kind of a layer (nn_net_new_layers()). */
+typedef enum nn_layer_type {
+	NN_LAYER_DENSE = 0, /**< fully connected: `units` outputs, W is units x inputs */
+	NN_LAYER_CONV2D,    /**< 2-D convolution: `units` output channels, kernel x kernel windows over
+			         every input channel, stride 1 or 2, padding valid or same */
+	NN_LAYER_MAXPOOL,   /**< the maximum of each kernel x kernel window (stride = kernel; the
+			         edges that do not fill a window are dropped) */
+	NN_LAYER_AVGPOOL,   /**< the mean of each window, as max-pooling's */
+	NN_LAYER_FLATTEN,   /**< C x H x W becomes C*H*W x 1 x 1: no computation */
+	NN_LAYER_DROPOUT,   /**< inverted dropout with probability `rate` while training (nn_fit);
+			         the identity otherwise */
+	NN_LAYER_COUNT_     /**< number of layer types; not a type */
+} nn_layer_type;
+
+/** How a convolution treats the edges. */
+typedef enum nn_padding {
+	NN_PADDING_VALID = 0, /**< no padding: out = floor((in - kernel) / stride) + 1 */
+	NN_PADDING_SAME       /**< zeros around the input so that out = ceil(in / stride); the odd
+			           one of the padding goes to the bottom and right (as Keras) */
+} nn_padding;
+
+/** The shape of one sample: channels x height x width (a flat vector is n x 1 x 1). */
+typedef struct nn_shape {
+	size_t channels; /**< C */
+	size_t height;   /**< H */
+	size_t width;    /**< W */
+} nn_shape;
+
+/**
+ * One layer of a sequence. A sample's values are stored channels fastest:
+ * value (c, y, x) of a C x H x W sample is entry c + C * (x + W * y) of its
+ * column, so an image of C = 1 channel is its pixels row by row.
+ */
+typedef struct nn_layer {
+	nn_layer_type type;  /**< the kind */
+	size_t units;        /**< DENSE: outputs; CONV2D: output channels (filters) */
+	size_t kernel;       /**< CONV2D: the window's side k (k x k); pools: the window's side,
+			          0 means 2 */
+	size_t stride;       /**< CONV2D: 1 or 2, 0 means 1 (pools: always the window) */
+	nn_padding padding;  /**< CONV2D */
+	nn_activation act;   /**< DENSE, CONV2D: the activation (softmax: the last layer only) */
+	double rate;         /**< DROPOUT: the probability of dropping a value, in [0, 1) */
+} nn_layer;
+
 /** A network (opaque). */
 typedef struct nn_net nn_net;
 
 /** Activations and deltas for batches of up to max_batch samples (opaque). */
 typedef struct nn_workspace nn_workspace;
 
+/** The seed of the rng that initialises every new network (nn_net_init_default()). */
+#define NN_NET_DEFAULT_SEED 0u
+
 /**
- * Create a network with all parameters zero.
+ * Create a fully-connected network, ready to train: its parameters are
+ * initialised by nn_net_init_default() from an rng seeded with
+ * NN_NET_DEFAULT_SEED (never silently zero; call an nn_net_init_*() function
+ * to choose another initialisation or seed). The cost is cross-entropy
+ * (NN_COST_CE) on a softmax output layer and the lecture's quadratic cost
+ * otherwise; change it with nn_net_set_cost().
  * @param net      out: the network; free with nn_net_free().
  * @param n_layers number of weight layers L >= 1.
  * @param sizes    L + 1 layer widths, each >= 1: sizes[0] inputs ... sizes[L] outputs.
  * @param acts     L activations, one per layer; NULL means sigmoid everywhere (the lecture).
- * The cost is NN_COST_QUADRATIC; change it with nn_net_set_cost().
  * @return 0, NN_ENULL, NN_EINVAL (L = 0, a width of 0, an unknown activation,
  *         softmax on a hidden layer or on an output layer of width 1),
  *         NN_ESIZE (a width or the parameter count above INT_MAX: BLAS takes
@@ -74,6 +125,63 @@ typedef struct nn_workspace nn_workspace;
  */
 NN_EXPORT int nn_net_new(nn_net **net, size_t n_layers, const size_t *sizes,
 			 const nn_activation *acts);
+
+/**
+ * Create a network from a sequence of layers, for inputs of shape `input`.
+ * Parameters are initialised as nn_net_new() does; the last layer must be
+ * DENSE; the cost is chosen from the last activation as by nn_net_new().
+ * A dense-only sequence is the network nn_net_new() makes from its widths.
+ * @param n      number of layers, >= 1.
+ * @param layers n layers, in order from the input.
+ * @return 0, NN_ENULL, NN_EINVAL (an unknown type or activation, a size of 0,
+ *         a window larger than its input, stride not 1 or 2, a rate outside
+ *         [0, 1), softmax other than on the last layer, a last layer that is not
+ *         dense; nn_last_error() says which layer and why), NN_ESIZE or NN_ENOMEM.
+ */
+NN_EXPORT int nn_net_new_layers(nn_net **net, nn_shape input, size_t n, const nn_layer *layers);
+
+/**
+ * Create a network from a text description, as the programs' --layers takes:
+ * comma- or space-separated items, the input first, then one item a layer:
+ *
+ *     784                 a flat input of 784 values (the first item)
+ *     28x28  28x28x3      an image input: height x width [x channels]
+ *     256  256:relu       a dense layer of 256 units [with its activation]
+ *     dense:256:relu      the same, spelled out
+ *     conv:32:3:relu      a convolution: 32 channels, 3x3 windows [, options:
+ *                         s2 (stride 2), same or valid (the default), an activation]
+ *     maxpool  maxpool:2  avgpool:2   pooling over 2x2 (or PxP) windows
+ *     flatten  dropout:0.5
+ *
+ * Activations: sigmoid, tanh, relu, leaky-relu, identity (or linear), softmax.
+ * A layer without one gets `hidden`, the last layer `output`.
+ * Example (the Keras mnist_convnet):
+ * "28x28, conv:32:3:relu, maxpool:2, conv:64:3:relu, maxpool:2, flatten, dropout:0.5, 10:softmax".
+ * @return as nn_net_new_layers(); NN_EINVAL for a malformed description, with
+ *         nn_last_error() naming the item and what was expected.
+ */
+NN_EXPORT int nn_net_parse(nn_net **net, const char *spec, nn_activation hidden,
+			   nn_activation output);
+
+/**
+ * Describe net as nn_net_parse() reads it, every activation spelled out:
+ * "784, 30:sigmoid, 10:sigmoid", "28x28, conv:32:3:relu, maxpool:2, ...".
+ * @return the length of the full description (as snprintf); buf holds at most
+ *         n - 1 characters of it and a '\0' (n may be 0).
+ */
+NN_EXPORT size_t nn_net_describe(char *buf, size_t n, const nn_net *net);
+
+/** The shape of one input sample (n x 1 x 1 for a network made by nn_net_new()). */
+NN_EXPORT nn_shape nn_net_input_shape(const nn_net *net);
+
+/**
+ * Layer l, 1 <= l <= nn_net_layers(), as it was given (kernel and stride
+ * with their defaults filled in), and the shape of its output.
+ * @param layer out (may be NULL).
+ * @param shape out (may be NULL).
+ * @return 0, NN_ENULL or NN_EINVAL (l out of range).
+ */
+NN_EXPORT int nn_net_layer(nn_layer *layer, nn_shape *shape, const nn_net *net, size_t l);
 
 /** Free a network; NULL is a no-op. */
 NN_EXPORT void nn_net_free(nn_net *net);
@@ -91,13 +199,15 @@ NN_EXPORT int nn_net_clone(nn_net **dst, const nn_net *src);
  */
 NN_EXPORT int nn_net_copy_params(nn_net *dst, const nn_net *src);
 
-/** Number of weight layers L. */
+/** Number of layers L (for nn_net_new(): the weight layers). */
 NN_EXPORT size_t nn_net_layers(const nn_net *net);
 
-/** Width of layer l, 0 <= l <= L (sizes[l]); 0 when l is out of range. */
+/** Width of layer l's output, C * H * W, 0 <= l <= L (layer 0: the input); 0
+ *  when l is out of range. */
 NN_EXPORT size_t nn_net_width(const nn_net *net, size_t l);
 
-/** Activation of layer l, 1 <= l <= L (NN_ACT_IDENTITY when l is out of range). */
+/** Activation of layer l, 1 <= l <= L (NN_ACT_IDENTITY when l is out of range
+ *  or the layer has none: pooling, flatten, dropout). */
 NN_EXPORT nn_activation nn_net_activation(const nn_net *net, size_t l);
 
 /**
@@ -123,14 +233,18 @@ NN_EXPORT double *nn_net_params(nn_net *net);
 NN_EXPORT const double *nn_net_params_const(const nn_net *net);
 
 /**
- * A view of W_l (sizes[l] x sizes[l-1]), 1 <= l <= L, valid until nn_net_free().
- * @return 0, NN_ENULL or NN_EINVAL (l out of range).
+ * A view of W_l, 1 <= l <= L, valid until nn_net_free(): sizes[l] x sizes[l-1]
+ * for a dense layer; C_out x (k * k * C_in) for a convolution, whose column
+ * c + C_in * (dx + k * dy) holds the weight of input channel c at window
+ * offset (dy, dx).
+ * @return 0, NN_ENULL or NN_EINVAL (l out of range, or a layer without weights).
  */
 NN_EXPORT int nn_net_weights(nn_matrix *w, nn_net *net, size_t l);
 
 /**
- * A view of b_l (sizes[l] x 1), 1 <= l <= L, valid until nn_net_free().
- * @return 0, NN_ENULL or NN_EINVAL (l out of range).
+ * A view of b_l, 1 <= l <= L, valid until nn_net_free(): sizes[l] x 1 for a
+ * dense layer, C_out x 1 for a convolution (one bias per channel).
+ * @return 0, NN_ENULL or NN_EINVAL (l out of range, or a layer without weights).
  */
 NN_EXPORT int nn_net_bias(nn_matrix *b, nn_net *net, size_t l);
 
@@ -151,15 +265,26 @@ NN_EXPORT int nn_net_init_randn(nn_net *net, nn_rng *rng);
 NN_EXPORT int nn_net_init_random(nn_net *net, nn_rng *rng);
 
 /**
+ * The default initialisation, what nn_net_new() and nn_net_new_layers() do
+ * with an rng seeded with NN_NET_DEFAULT_SEED: layer by layer, He
+ * (nn_net_init_he()) for a ReLU or leaky-ReLU layer, Glorot
+ * (nn_net_init_glorot()) for the others; biases 0.
+ * @return 0 or NN_ENULL.
+ */
+NN_EXPORT int nn_net_init_default(nn_net *net, nn_rng *rng);
+
+/**
  * Glorot/Xavier initialisation: every W_l uniform in [-a, a] with
- * a = sqrt(6 / (sizes[l-1] + sizes[l])), drawn row by row; b_l = 0.
+ * a = sqrt(6 / (fan_in + fan_out)), drawn row by row; b_l = 0. A dense
+ * layer's fans are sizes[l-1] and sizes[l]; a convolution's k*k*C_in and
+ * k*k*C_out (as Keras).
  * @return 0 or NN_ENULL.
  */
 NN_EXPORT int nn_net_init_glorot(nn_net *net, nn_rng *rng);
 
 /**
  * He initialisation (for ReLU layers): every W_l normal with standard
- * deviation sqrt(2 / sizes[l-1]), drawn row by row; b_l = 0.
+ * deviation sqrt(2 / fan_in), drawn row by row; b_l = 0.
  * @return 0 or NN_ENULL.
  */
 NN_EXPORT int nn_net_init_he(nn_net *net, nn_rng *rng);

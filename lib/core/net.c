@@ -1,4 +1,8 @@
-/* The network: layer sizes, activations and one contiguous parameter buffer. */
+/*
+ * The network: a sequence of typed layers, their activations, the cost and
+ * one contiguous parameter buffer (W_1 b_1 W_2 b_2 ..., layers without
+ * parameters taking no room), and its initialisation.
+ */
 #include <lapacke.h>
 #include <math.h>
 #include <limits.h>
@@ -9,62 +13,169 @@
 #include "nn/net.h"
 #include "nn_internal.h"
 
-NN_EXPORT int nn_net_new(nn_net **out, size_t n_layers, const size_t *sizes,
-			 const nn_activation *acts)
+static const char *const type_names[NN_LAYER_COUNT_] = {
+	"dense", "conv", "maxpool", "avgpool", "flatten", "dropout",
+};
+
+/* The cost a network starts with: cross-entropy on a softmax output (its
+ * natural pair), else the lecture's quadratic cost. */
+static nn_cost default_cost(nn_activation out)
 {
-	if (!out)
-		return NN_ENULL;
-	*out = NULL;
-	if (!sizes)
-		return NN_ENULL;
-	if (n_layers == 0 || n_layers > SIZE_MAX / sizeof(size_t) - 1)
-		return NN_EINVAL;
-	for (size_t l = 0; l <= n_layers; l++)
-		if (sizes[l] == 0)
-			return NN_EINVAL;
-	if (acts)
-		for (size_t l = 0; l < n_layers; l++)
-			if ((unsigned)acts[l] >= NN_ACT_COUNT_ ||
-			    (acts[l] == NN_ACT_SOFTMAX && (l + 1 < n_layers || sizes[l + 1] < 2)))
-				return NN_EINVAL;
+	return out == NN_ACT_SOFTMAX ? NN_COST_CE : NN_COST_QUADRATIC;
+}
 
-	/* Count parameters, refusing any overflow; BLAS takes int sizes, and
-	 * the update passes the whole buffer to one daxpy. */
-	for (size_t l = 0; l <= n_layers; l++)
-		if (sizes[l] > INT_MAX)
-			return NN_ESIZE;
-	size_t total = 0;
-	for (size_t l = 1; l <= n_layers; l++) {
-		size_t in = sizes[l - 1], n = sizes[l];
-		if (in > SIZE_MAX - 1 || n > SIZE_MAX / (in + 1))
-			return NN_ESIZE;
-		size_t layer = n * (in + 1);
-		if (layer > SIZE_MAX / sizeof(double) - total)
-			return NN_ESIZE;
-		total += layer;
+/* a * b + c without overflow past INT_MAX (BLAS takes int sizes); 0 when it would. */
+static size_t small_madd(size_t a, size_t b, size_t c)
+{
+	if (a > INT_MAX || b > INT_MAX || (b && a > (INT_MAX - c) / b) || c > INT_MAX)
+		return 0;
+	return a * b + c;
+}
+
+/* A convolution's or pool's output side along one axis; 0 when none fits. */
+static size_t out_side(size_t in, size_t k, size_t s, nn_padding pad, size_t *before)
+{
+	*before = 0;
+	if (pad == NN_PADDING_SAME) {
+		size_t out = (in + s - 1) / s, need = (out - 1) * s + k;
+		*before = need > in ? (need - in) / 2 : 0;
+		return out;
 	}
-	if (total > INT_MAX)
-		return NN_ESIZE;
+	return in >= k ? (in - k) / s + 1 : 0;
+}
 
+/*
+ * Layer `i` (0-based) of n from its spec and its input shape: the output
+ * shape and the parameter counts. 0 or NN_EINVAL / NN_ESIZE with a detail.
+ */
+static int resolve(nn__layer *L, const nn_layer *spec, nn_shape in, size_t i, size_t n)
+{
+	size_t width = nn__shape_size(in), l = i + 1;
+	int last = i + 1 == n;
+	*L = (nn__layer){ .type = spec->type, .act = NN_ACT_IDENTITY, .in = in };
+	if ((unsigned)spec->type >= NN_LAYER_COUNT_)
+		return nn__errorf(NN_EINVAL, "layer %zu: type %d is not an nn_layer_type", l,
+				  (int)spec->type);
+	if (spec->type == NN_LAYER_DENSE || spec->type == NN_LAYER_CONV2D) {
+		if ((unsigned)spec->act >= NN_ACT_COUNT_)
+			return nn__errorf(NN_EINVAL, "layer %zu: activation %d is not an nn_activation",
+					  l, (int)spec->act);
+		if (spec->act == NN_ACT_SOFTMAX && (!last || spec->units < 2))
+			return nn__errorf(NN_EINVAL, "layer %zu: softmax is for the last layer, of 2 "
+					  "units or more", l);
+		if (spec->units == 0)
+			return nn__errorf(NN_EINVAL, "layer %zu (%s): 0 units", l,
+					  type_names[spec->type]);
+		L->act = spec->act;
+	}
+	if (last && spec->type != NN_LAYER_DENSE)
+		return nn__errorf(NN_EINVAL, "layer %zu: the last layer must be dense, not %s", l,
+				  type_names[spec->type]);
+	switch (spec->type) {
+	case NN_LAYER_DENSE:
+		L->out = (nn_shape){ spec->units, 1, 1 };
+		L->n_w = small_madd(spec->units, width, 0);
+		L->n_b = spec->units;
+		break;
+	case NN_LAYER_CONV2D: {
+		L->k = spec->kernel;
+		L->stride = spec->stride ? spec->stride : 1;
+		L->padding = spec->padding;
+		if (L->k == 0 || (L->stride != 1 && L->stride != 2) ||
+		    (spec->padding != NN_PADDING_VALID && spec->padding != NN_PADDING_SAME))
+			return nn__errorf(NN_EINVAL, "layer %zu (conv): kernel %zu, stride %zu, padding "
+					  "%d: the kernel must be >= 1, the stride 1 or 2", l, L->k,
+					  L->stride, (int)spec->padding);
+		size_t oh = out_side(in.height, L->k, L->stride, spec->padding, &L->pad_top);
+		size_t ow = out_side(in.width, L->k, L->stride, spec->padding, &L->pad_left);
+		if (!oh || !ow)
+			return nn__errorf(NN_EINVAL, "layer %zu (conv): a %zux%zu kernel does not fit a "
+					  "%zux%zu input without padding", l, L->k, L->k, in.height,
+					  in.width);
+		L->out = (nn_shape){ spec->units, oh, ow };
+		L->n_w = small_madd(spec->units, small_madd(L->k * L->k, in.channels, 0), 0);
+		L->n_b = spec->units;
+		if (L->k > INT_MAX / L->k)
+			L->n_w = 0;
+		break;
+	}
+	case NN_LAYER_MAXPOOL:
+	case NN_LAYER_AVGPOOL:
+		L->k = L->stride = spec->kernel ? spec->kernel : 2;
+		if (in.height < L->k || in.width < L->k)
+			return nn__errorf(NN_EINVAL, "layer %zu (%s): a %zux%zu window does not fit a "
+					  "%zux%zu input", l, type_names[spec->type], L->k, L->k,
+					  in.height, in.width);
+		L->out = (nn_shape){ in.channels, in.height / L->k, in.width / L->k };
+		break;
+	case NN_LAYER_FLATTEN:
+		L->out = (nn_shape){ width, 1, 1 };
+		break;
+	case NN_LAYER_DROPOUT:
+		if (!(spec->rate >= 0 && spec->rate < 1))
+			return nn__errorf(NN_EINVAL, "layer %zu (dropout): rate %g is not in [0, 1)", l,
+					  spec->rate);
+		L->rate = spec->rate;
+		L->out = in;
+		break;
+	default:
+		break;
+	}
+	if ((spec->type == NN_LAYER_DENSE || spec->type == NN_LAYER_CONV2D) && !L->n_w)
+		return nn__errorf(NN_ESIZE, "layer %zu: more than INT_MAX weights", l);
+	if (!small_madd(L->out.channels, L->out.height, 0) ||
+	    !small_madd(L->out.channels * L->out.height, L->out.width, 0))
+		return nn__errorf(NN_ESIZE, "layer %zu: an output wider than INT_MAX", l);
+	return 0;
+}
+
+/* The network of `layers` on inputs of shape `in`, parameters zero. */
+static int net_build(nn_net **out, nn_shape in, size_t n, const nn_layer *layers)
+{
+	*out = NULL;
+	if (n == 0 || n > SIZE_MAX / sizeof(nn__layer) - 1)
+		return nn__errorf(NN_EINVAL, "a network needs at least one layer");
+	if (in.channels == 0 || in.height == 0 || in.width == 0)
+		return nn__errorf(NN_EINVAL, "the input shape %zux%zux%zu has a zero side",
+				  in.height, in.width, in.channels);
+	if (!small_madd(in.channels * in.height, in.width, 0) ||
+	    !small_madd(in.channels, in.height, 0))
+		return nn__errorf(NN_ESIZE, "the input is wider than INT_MAX");
 	int rc = NN_ENOMEM;
 	nn_net *net = calloc(1, sizeof(*net));
 	if (!net)
 		goto out;
-	net->n_layers = n_layers;
-	net->sizes = malloc((n_layers + 1) * sizeof(*net->sizes));
-	net->acts = malloc(n_layers * sizeof(*net->acts));
-	net->offset = malloc(n_layers * sizeof(*net->offset));
-	net->params = calloc(total, sizeof(double));
-	if (!net->sizes || !net->acts || !net->offset || !net->params)
+	net->n_layers = n;
+	net->layer = calloc(n, sizeof(*net->layer));
+	net->sizes = malloc((n + 1) * sizeof(*net->sizes));
+	net->acts = malloc(n * sizeof(*net->acts));
+	net->offset = malloc(n * sizeof(*net->offset));
+	if (!net->layer || !net->sizes || !net->acts || !net->offset)
 		goto out;
-	memcpy(net->sizes, sizes, (n_layers + 1) * sizeof(*sizes));
-	size_t off = 0;
-	for (size_t l = 1; l <= n_layers; l++) {
-		net->acts[l - 1] = acts ? acts[l - 1] : NN_ACT_SIGMOID;
-		net->offset[l - 1] = off;
-		off += sizes[l] * (sizes[l - 1] + 1);
+	net->sizes[0] = nn__shape_size(in);
+	net->dense = 1;
+	size_t total = 0;
+	for (size_t i = 0; i < n; i++) {
+		nn__layer *L = &net->layer[i];
+		if ((rc = resolve(L, &layers[i], in, i, n)))
+			goto out;
+		in = L->out;
+		net->sizes[i + 1] = nn__shape_size(L->out);
+		net->acts[i] = L->act;
+		net->offset[i] = total;
+		net->dense &= L->type == NN_LAYER_DENSE;
+		/* the update passes the whole buffer to one daxpy: int sizes */
+		if (L->n_w + L->n_b > (size_t)INT_MAX - total) {
+			rc = nn__errorf(NN_ESIZE, "more than INT_MAX parameters");
+			goto out;
+		}
+		total += L->n_w + L->n_b;
 	}
+	rc = NN_ENOMEM;
+	if (!(net->params = calloc(total ? total : 1, sizeof(double))))
+		goto out;
 	net->n_params = total;
+	net->cost = default_cost(net->acts[n - 1]);
 	*out = net;
 	net = NULL;
 	rc = 0;
@@ -73,15 +184,87 @@ out:
 	return rc;
 }
 
+/* The default initialisation: He for (leaky) ReLU layers, Glorot otherwise. */
+static int init_default(nn_net *net);
+
+NN_EXPORT int nn_net_new_layers(nn_net **out, nn_shape input, size_t n, const nn_layer *layers)
+{
+	nn__clear_error();
+	if (!out)
+		return NN_ENULL;
+	*out = NULL;
+	if (!layers)
+		return NN_ENULL;
+	int rc = net_build(out, input, n, layers);
+	if (!rc && (rc = init_default(*out))) {
+		nn_net_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+NN_EXPORT int nn_net_new(nn_net **out, size_t n_layers, const size_t *sizes,
+			 const nn_activation *acts)
+{
+	nn__clear_error();
+	if (!out)
+		return NN_ENULL;
+	*out = NULL;
+	if (!sizes)
+		return NN_ENULL;
+	if (n_layers == 0 || n_layers > SIZE_MAX / sizeof(nn_layer) - 1)
+		return nn__errorf(NN_EINVAL, "a network needs at least one layer");
+	for (size_t l = 0; l <= n_layers; l++) {
+		if (sizes[l] == 0)
+			return nn__errorf(NN_EINVAL, "sizes[%zu] is 0", l);
+		if (sizes[l] > INT_MAX)
+			return nn__errorf(NN_ESIZE, "sizes[%zu] is above INT_MAX", l);
+	}
+	nn_layer *spec = malloc(n_layers * sizeof(*spec));
+	if (!spec)
+		return NN_ENOMEM;
+	for (size_t l = 0; l < n_layers; l++)
+		spec[l] = (nn_layer){ .type = NN_LAYER_DENSE, .units = sizes[l + 1],
+				      .act = acts ? acts[l] : NN_ACT_SIGMOID };
+	int rc = nn_net_new_layers(out, (nn_shape){ sizes[0], 1, 1 }, n_layers, spec);
+	free(spec);
+	return rc;
+}
+
 NN_EXPORT void nn_net_free(nn_net *net)
 {
 	if (!net)
 		return;
+	free(net->layer);
 	free(net->sizes);
 	free(net->acts);
 	free(net->offset);
 	free(net->params);
 	free(net);
+}
+
+/* The specs a network was made from (for cloning and describing). */
+static nn_layer spec_of(const nn__layer *L)
+{
+	nn_layer s = { .type = L->type, .act = L->act, .kernel = L->k, .stride = L->stride,
+		       .padding = L->padding, .rate = L->rate };
+	if (L->type == NN_LAYER_DENSE || L->type == NN_LAYER_CONV2D)
+		s.units = L->out.channels;
+	return s;
+}
+
+int nn__net_clone_shape(nn_net **dst, const nn_net *src)
+{
+	nn_layer *spec = malloc(src->n_layers * sizeof(*spec));
+	if (!spec)
+		return NN_ENOMEM;
+	for (size_t l = 0; l < src->n_layers; l++)
+		spec[l] = spec_of(&src->layer[l]);
+	int rc = net_build(dst, src->layer[0].in, src->n_layers, spec);
+	free(spec);
+	if (!rc)
+		(*dst)->cost = src->cost;
+	return rc;
 }
 
 NN_EXPORT int nn_net_clone(nn_net **dst, const nn_net *src)
@@ -91,21 +274,24 @@ NN_EXPORT int nn_net_clone(nn_net **dst, const nn_net *src)
 	*dst = NULL;
 	if (!src)
 		return NN_ENULL;
-	int rc = nn_net_new(dst, src->n_layers, src->sizes, src->acts);
+	int rc = nn__net_clone_shape(dst, src);
 	if (rc)
 		return rc;
 	memcpy((*dst)->params, src->params, src->n_params * sizeof(double));
-	(*dst)->cost = src->cost;
 	return 0;
 }
 
 int nn__net_same_shape(const nn_net *a, const nn_net *b)
 {
-	if (a->n_layers != b->n_layers)
+	if (a->n_layers != b->n_layers || a->sizes[0] != b->sizes[0])
 		return NN_ESHAPE;
-	for (size_t l = 0; l <= a->n_layers; l++)
-		if (a->sizes[l] != b->sizes[l])
+	for (size_t l = 0; l < a->n_layers; l++) {
+		const nn__layer *p = &a->layer[l], *q = &b->layer[l];
+		if (p->type != q->type || a->sizes[l + 1] != b->sizes[l + 1] || p->n_w != q->n_w ||
+		    p->k != q->k || p->stride != q->stride || p->pad_top != q->pad_top ||
+		    p->pad_left != q->pad_left)
 			return NN_ESHAPE;
+	}
 	return 0;
 }
 
@@ -133,6 +319,24 @@ NN_EXPORT size_t nn_net_width(const nn_net *net, size_t l)
 NN_EXPORT nn_activation nn_net_activation(const nn_net *net, size_t l)
 {
 	return net && l >= 1 && l <= net->n_layers ? net->acts[l - 1] : NN_ACT_IDENTITY;
+}
+
+NN_EXPORT nn_shape nn_net_input_shape(const nn_net *net)
+{
+	return net ? net->layer[0].in : (nn_shape){ 0, 0, 0 };
+}
+
+NN_EXPORT int nn_net_layer(nn_layer *layer, nn_shape *shape, const nn_net *net, size_t l)
+{
+	if (!net)
+		return NN_ENULL;
+	if (l < 1 || l > net->n_layers)
+		return NN_EINVAL;
+	if (layer)
+		*layer = spec_of(&net->layer[l - 1]);
+	if (shape)
+		*shape = net->layer[l - 1].out;
+	return 0;
 }
 
 NN_EXPORT int nn_net_set_cost(nn_net *net, nn_cost cost)
@@ -167,13 +371,21 @@ NN_EXPORT const double *nn_net_params_const(const nn_net *net)
 	return net ? net->params : NULL;
 }
 
+/* Rows of layer l's W: outputs of a dense layer, output channels of a convolution. */
+static size_t w_rows(const nn_net *net, size_t l)
+{
+	return net->layer[l - 1].type == NN_LAYER_CONV2D ? net->layer[l - 1].out.channels
+							  : net->sizes[l];
+}
+
 NN_EXPORT int nn_net_weights(nn_matrix *w, nn_net *net, size_t l)
 {
 	if (!w || !net)
 		return NN_ENULL;
-	if (l < 1 || l > net->n_layers)
+	if (l < 1 || l > net->n_layers || !net->layer[l - 1].n_w)
 		return NN_EINVAL;
-	*w = nn_matrix_view(nn__w(net, l), net->sizes[l], net->sizes[l - 1], net->sizes[l]);
+	size_t rows = w_rows(net, l);
+	*w = nn_matrix_view(nn__w(net, l), rows, net->layer[l - 1].n_w / rows, rows);
 	return 0;
 }
 
@@ -181,32 +393,44 @@ NN_EXPORT int nn_net_bias(nn_matrix *b, nn_net *net, size_t l)
 {
 	if (!b || !net)
 		return NN_ENULL;
-	if (l < 1 || l > net->n_layers)
+	if (l < 1 || l > net->n_layers || !net->layer[l - 1].n_b)
 		return NN_EINVAL;
-	*b = nn_matrix_view(nn__b(net, l), net->sizes[l], 1, net->sizes[l]);
+	*b = nn_matrix_view(nn__b(net, l), net->layer[l - 1].n_b, 1, net->layer[l - 1].n_b);
 	return 0;
 }
 
-/* How one weight is drawn, for fill_weights(). */
-enum draw { DRAW_GAUSS, DRAW_RANDOM, DRAW_UNIFORM_GLOROT, DRAW_NORMAL_HE };
+/* How one weight is drawn, for fill_weights(). DRAW_DEFAULT: He for a (leaky)
+ * ReLU layer, Glorot for the others. */
+enum draw { DRAW_GAUSS, DRAW_RANDOM, DRAW_UNIFORM_GLOROT, DRAW_NORMAL_HE, DRAW_DEFAULT };
 
 /*
  * Fill every W_l as numpy fills an (n, in) C-order array, row by row: draw
- * number i * in + k lands at row i, column k of the column-major W_l. The
- * biases are zeroed, or (DRAW_RANDOM, first_network) drawn after W_l.
+ * number i * in + k lands at row i, column k of the column-major W_l, n its
+ * rows (outputs or output channels) and in its columns (inputs, or
+ * k * k * C_in). The biases are zeroed, or (DRAW_RANDOM, first_network)
+ * drawn after W_l. Glorot and He take a convolution's fans as Keras does:
+ * in = k * k * C_in, out = k * k * C_out.
  */
 static int fill_weights(nn_net *net, nn_rng *rng, enum draw how)
 {
 	if (!net || !rng)
 		return NN_ENULL;
 	for (size_t l = 1; l <= net->n_layers; l++) {
-		size_t n = net->sizes[l], in = net->sizes[l - 1];
+		const nn__layer *L = &net->layer[l - 1];
+		if (!L->n_w)
+			continue;
+		size_t n = w_rows(net, l), in = L->n_w / n, window = L->k ? L->k * L->k : 1;
 		double *w = nn__w(net, l), *b = nn__b(net, l);
-		double glorot = sqrt(6.0 / (double)(n + in)), he = sqrt(2.0 / (double)in);
+		double fan_out = (double)(n * (L->type == NN_LAYER_CONV2D ? window : 1));
+		double glorot = sqrt(6.0 / ((double)in + fan_out)), he = sqrt(2.0 / (double)in);
+		enum draw d = how;
+		if (d == DRAW_DEFAULT)
+			d = L->act == NN_ACT_RELU || L->act == NN_ACT_LEAKY_RELU ? DRAW_NORMAL_HE
+										 : DRAW_UNIFORM_GLOROT;
 		for (size_t i = 0; i < n; i++)
 			for (size_t k = 0; k < in; k++) {
 				double v;
-				switch (how) {
+				switch (d) {
 				case DRAW_RANDOM:
 					v = nn_rng_random(rng);
 					break;
@@ -223,10 +447,20 @@ static int fill_weights(nn_net *net, nn_rng *rng, enum draw how)
 				}
 				w[i + k * n] = v;
 			}
-		for (size_t i = 0; i < n; i++)
-			b[i] = how == DRAW_RANDOM ? nn_rng_random(rng) : 0.0;
+		for (size_t i = 0; i < L->n_b; i++)
+			b[i] = d == DRAW_RANDOM ? nn_rng_random(rng) : 0.0;
 	}
 	return 0;
+}
+
+static int init_default(nn_net *net)
+{
+	nn_rng *rng;
+	int rc = nn_rng_new(&rng, NN_NET_DEFAULT_SEED);
+	if (!rc)
+		rc = fill_weights(net, rng, DRAW_DEFAULT);
+	nn_rng_free(rng);
+	return rc;
 }
 
 NN_EXPORT int nn_net_init_randn(nn_net *net, nn_rng *rng)
@@ -247,6 +481,11 @@ NN_EXPORT int nn_net_init_glorot(nn_net *net, nn_rng *rng)
 NN_EXPORT int nn_net_init_he(nn_net *net, nn_rng *rng)
 {
 	return fill_weights(net, rng, DRAW_NORMAL_HE);
+}
+
+NN_EXPORT int nn_net_init_default(nn_net *net, nn_rng *rng)
+{
+	return fill_weights(net, rng, DRAW_DEFAULT);
 }
 
 /*
@@ -277,17 +516,17 @@ NN_EXPORT int nn_net_init_orthogonal(nn_net *net, nn_rng *rng, double gain)
 	if (!isfinite(gain))
 		return NN_EINVAL;
 	size_t most = 0;
-	for (size_t l = 1; l <= net->n_layers; l++) {
-		size_t e = net->sizes[l] * net->sizes[l - 1];
-		most = e > most ? e : most;
-	}
+	for (size_t l = 1; l <= net->n_layers; l++)
+		most = net->layer[l - 1].n_w > most ? net->layer[l - 1].n_w : most;
 	int rc = NN_ENOMEM;
 	double *g = malloc(most * sizeof(double));
 	double *tau = malloc(2 * most * sizeof(double));
 	if (!g || !tau)
 		goto out;
 	for (size_t l = 1; l <= net->n_layers; l++) {
-		size_t n = net->sizes[l], in = net->sizes[l - 1];
+		if (!net->layer[l - 1].n_w)
+			continue;
+		size_t n = w_rows(net, l), in = net->layer[l - 1].n_w / n;
 		size_t rows = n > in ? n : in, cols = n > in ? in : n;
 		for (size_t i = 0; i < rows * cols; i++)
 			g[i] = nn_rng_gauss(rng);
@@ -298,7 +537,7 @@ NN_EXPORT int nn_net_init_orthogonal(nn_net *net, nn_rng *rng, double gain)
 		for (size_t k = 0; k < in; k++)
 			for (size_t i = 0; i < n; i++)
 				w[i + k * n] = gain * (n >= in ? g[i + k * n] : g[k + i * in]);
-		memset(nn__b(net, l), 0, n * sizeof(double));
+		memset(nn__b(net, l), 0, net->layer[l - 1].n_b * sizeof(double));
 	}
 	rc = 0;
 out:

@@ -1,7 +1,10 @@
 /*
  * The naive reference: forward and backward written as plain loops over
- * samples, straight from the lecture's formulas, with no BLAS. The tests
- * hold the dgemm path against it; it is never used in training.
+ * samples and over every index, straight from the formulas, with no BLAS,
+ * no im2col and no fused passes. The tests hold the dgemm path against it;
+ * it is never used in training.
+ *
+ * Value (c, y, x) of a C x H x W sample sits at c + C * (x + W * y).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -9,26 +12,90 @@
 
 #include "nn_internal.h"
 
+/* The input offset of window position (dy, dx) of output (oy, ox), or -1
+ * in the padding. */
+static long window_at(const nn__layer *L, size_t oy, size_t ox, size_t dy, size_t dx)
+{
+	long y = (long)(oy * L->stride + dy) - (long)L->pad_top;
+	long x = (long)(ox * L->stride + dx) - (long)L->pad_left;
+	if (y < 0 || x < 0 || y >= (long)L->in.height || x >= (long)L->in.width)
+		return -1;
+	return x + (long)L->in.width * y;
+}
+
+/* One layer's output for one sample, before the activation (dense, conv)
+ * or final (the others). */
+static void layer_forward(double *z, const nn_net *net, size_t l, const double *in)
+{
+	const nn__layer *L = &net->layer[l - 1];
+	size_t n = net->sizes[l], k = net->sizes[l - 1], C = L->in.channels;
+	const double *W = L->n_w ? nn__w(net, l) : NULL, *b = L->n_w ? nn__b(net, l) : NULL;
+	switch (L->type) {
+	case NN_LAYER_DENSE:
+		for (size_t i = 0; i < n; i++) {
+			double s = b[i];
+			for (size_t c = 0; c < k; c++)
+				s += W[i + c * n] * in[c];
+			z[i] = s;
+		}
+		break;
+	case NN_LAYER_CONV2D: {
+		size_t co = L->out.channels;
+		for (size_t oy = 0; oy < L->out.height; oy++)
+			for (size_t ox = 0; ox < L->out.width; ox++)
+				for (size_t o = 0; o < co; o++) {
+					double s = b[o];
+					for (size_t dy = 0; dy < L->k; dy++)
+						for (size_t dx = 0; dx < L->k; dx++) {
+							long p = window_at(L, oy, ox, dy, dx);
+							for (size_t c = 0; p >= 0 && c < C; c++)
+								s += W[o + co * (c + C * (dx + L->k * dy))] *
+								     in[c + C * (size_t)p];
+						}
+					z[o + co * (ox + L->out.width * oy)] = s;
+				}
+		break;
+	}
+	case NN_LAYER_MAXPOOL:
+	case NN_LAYER_AVGPOOL:
+		for (size_t oy = 0; oy < L->out.height; oy++)
+			for (size_t ox = 0; ox < L->out.width; ox++)
+				for (size_t c = 0; c < C; c++) {
+					double best = -INFINITY, sum = 0;
+					for (size_t dy = 0; dy < L->k; dy++)
+						for (size_t dx = 0; dx < L->k; dx++) {
+							double v = in[c + C * ((ox * L->k + dx) +
+									  L->in.width * (oy * L->k + dy))];
+							best = v > best ? v : best;
+							sum += v;
+						}
+					z[c + C * (ox + L->out.width * oy)] =
+						L->type == NN_LAYER_MAXPOOL ? best : sum / (double)(L->k * L->k);
+				}
+		break;
+	default: /* flatten; dropout without a mask */
+		memcpy(z, in, n * sizeof(double));
+		break;
+	}
+}
+
 /* Activations of every layer for one sample x: acts[l] has sizes[l] entries. */
 static void forward_one(double **acts, const nn_net *net, const double *x)
 {
 	memcpy(acts[0], x, net->sizes[0] * sizeof(double));
 	for (size_t l = 1; l <= net->n_layers; l++) {
-		size_t n = net->sizes[l], k = net->sizes[l - 1];
-		const double *W = nn__w(net, l), *b = nn__b(net, l);
-		for (size_t i = 0; i < n; i++) {
-			double z = b[i];
-			for (size_t c = 0; c < k; c++)
-				z += W[i + c * n] * acts[l - 1][c];
-			acts[l][i] = net->acts[l - 1] == NN_ACT_SOFTMAX ? z
-				     : nn__act_scalar(net->acts[l - 1], z);
-		}
-		if (net->acts[l - 1] == NN_ACT_SOFTMAX) { /* straight from the definition */
+		size_t n = net->sizes[l];
+		nn_activation act = net->acts[l - 1];
+		layer_forward(acts[l], net, l, acts[l - 1]);
+		if (act == NN_ACT_SOFTMAX) { /* straight from the definition */
 			double s = 0;
 			for (size_t i = 0; i < n; i++)
 				s += exp(acts[l][i]);
 			for (size_t i = 0; i < n; i++)
 				acts[l][i] = exp(acts[l][i]) / s;
+		} else {
+			for (size_t i = 0; i < n; i++)
+				acts[l][i] = nn__act_scalar(act, acts[l][i]);
 		}
 	}
 }
@@ -72,6 +139,75 @@ static double output_delta(double *delta, const nn_net *net, const double *a, in
 		delta[i] = s;
 	}
 	return c;
+}
+
+/*
+ * One layer's backward for one sample: from d = dC/d(its pre-activation)
+ * (dC/d(its output) for a layer without activation), add its parameters'
+ * gradient into grad and write din = dC/d(its input).
+ */
+static void layer_backward(double *din, double *grad, const nn_net *net, size_t l,
+			   const double *d, const double *in)
+{
+	const nn__layer *L = &net->layer[l - 1];
+	size_t n = net->sizes[l], k = net->sizes[l - 1], C = L->in.channels;
+	const double *W = L->n_w ? nn__w(net, l) : NULL;
+	double *dW = L->n_w ? nn__gw(grad, net, l) : NULL, *db = L->n_w ? nn__gb(grad, net, l) : NULL;
+	memset(din, 0, k * sizeof(double));
+	switch (L->type) {
+	case NN_LAYER_DENSE:
+		for (size_t i = 0; i < n; i++) {
+			db[i] += d[i];
+			for (size_t c = 0; c < k; c++) {
+				dW[i + c * n] += d[i] * in[c];
+				din[c] += W[i + c * n] * d[i];
+			}
+		}
+		break;
+	case NN_LAYER_CONV2D: {
+		size_t co = L->out.channels;
+		for (size_t oy = 0; oy < L->out.height; oy++)
+			for (size_t ox = 0; ox < L->out.width; ox++)
+				for (size_t o = 0; o < co; o++) {
+					double g = d[o + co * (ox + L->out.width * oy)];
+					db[o] += g;
+					for (size_t dy = 0; dy < L->k; dy++)
+						for (size_t dx = 0; dx < L->k; dx++) {
+							long p = window_at(L, oy, ox, dy, dx);
+							for (size_t c = 0; p >= 0 && c < C; c++) {
+								size_t w = o + co * (c + C * (dx + L->k * dy));
+								dW[w] += g * in[c + C * (size_t)p];
+								din[c + C * (size_t)p] += W[w] * g;
+							}
+						}
+				}
+		break;
+	}
+	case NN_LAYER_MAXPOOL:
+	case NN_LAYER_AVGPOOL:
+		for (size_t oy = 0; oy < L->out.height; oy++)
+			for (size_t ox = 0; ox < L->out.width; ox++)
+				for (size_t c = 0; c < C; c++) {
+					double g = d[c + C * (ox + L->out.width * oy)];
+					size_t arg = SIZE_MAX;
+					double best = -INFINITY;
+					for (size_t dy = 0; dy < L->k; dy++)
+						for (size_t dx = 0; dx < L->k; dx++) {
+							size_t p = c + C * ((ox * L->k + dx) +
+									    L->in.width * (oy * L->k + dy));
+							if (L->type == NN_LAYER_AVGPOOL)
+								din[p] += g / (double)(L->k * L->k);
+							else if (in[p] > best) /* the first maximum */
+								best = in[p], arg = p;
+						}
+					if (L->type == NN_LAYER_MAXPOOL)
+						din[arg] += g;
+				}
+		break;
+	default:
+		memcpy(din, d, n * sizeof(double));
+		break;
+	}
 }
 
 static double **alloc_acts(const nn_net *net)
@@ -134,23 +270,14 @@ int nn__backward_naive(nn_net *grad, double *cost, const nn_net *net, const nn_m
 		forward_one(acts, net, X->data + j * X->ld);
 		c += output_delta(delta[L], net, acts[L], y->data[j]);
 		for (size_t l = L; l >= 1; l--) {
-			size_t n = net->sizes[l], k = net->sizes[l - 1];
-			double *dW = nn__w(grad, l), *db = nn__b(grad, l);
-			const double *W = nn__w(net, l);
-			for (size_t i = 0; i < n; i++) {
-				db[i] += delta[l][i];
-				for (size_t c2 = 0; c2 < k; c2++)
-					dW[i + c2 * n] += delta[l][i] * acts[l - 1][c2];
-			}
+			/* delta[l - 1] <- dC/d(layer l's input) */
+			layer_backward(delta[l - 1], grad->params, net, l, delta[l], acts[l - 1]);
 			if (l == 1)
 				break;
-			for (size_t c2 = 0; c2 < k; c2++) {
-				double s = 0.0;
-				for (size_t i = 0; i < n; i++)
-					s += W[i + c2 * n] * delta[l][i];
-				delta[l - 1][c2] =
-					s * nn__act_deriv_from_output(net->acts[l - 2], acts[l - 1][c2]);
-			}
+			/* through layer l - 1's activation (identity for pooling etc.) */
+			for (size_t c2 = 0; c2 < net->sizes[l - 1]; c2++)
+				delta[l - 1][c2] *=
+					nn__act_deriv_from_output(net->acts[l - 2], acts[l - 1][c2]);
 		}
 	}
 	if (cost)

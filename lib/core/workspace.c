@@ -11,30 +11,55 @@
 #include "nn/net.h"
 #include "nn_internal.h"
 
-NN_EXPORT int nn_workspace_new(nn_workspace **out, const nn_net *net, size_t max_batch)
+/* a + b * c doubles, or SIZE_MAX when it overflows a buffer's byte size */
+static size_t grow(size_t a, size_t b, size_t c)
 {
-	if (!out)
-		return NN_ENULL;
+	size_t lim = SIZE_MAX / sizeof(double);
+	if (a == SIZE_MAX || (b && c > lim / b) || b * c > lim - a)
+		return SIZE_MAX;
+	return a + b * c;
+}
+
+/*
+ * How many samples a convolution's im2col buffer holds at once: as many as
+ * fit in NN__COL_BYTES, at least one and at most the batch, and with
+ * Ho * Wo * chunk within int (one dgemm's columns).
+ */
+static size_t conv_chunk(const nn__layer *L, size_t max_batch)
+{
+	size_t K = L->n_w / L->out.channels, hw = L->out.height * L->out.width;
+	size_t per = K * hw * sizeof(double), chunk = NN__COL_BYTES / (per ? per : 1);
+	if (chunk > (size_t)INT_MAX / hw)
+		chunk = (size_t)INT_MAX / hw;
+	return chunk < 1 ? 1 : chunk > max_batch ? max_batch : chunk;
+}
+
+int nn__workspace_new(nn_workspace **out, const nn_net *net, size_t max_batch, int deltas)
+{
 	*out = NULL;
-	if (!net)
-		return NN_ENULL;
 	if (max_batch == 0)
-		return NN_EINVAL;
+		return nn__errorf(NN_EINVAL, "a workspace for batches of 0 samples");
 	if (max_batch > INT_MAX) /* CBLAS takes int sizes */
-		return NN_ESIZE;
-	size_t L = net->n_layers, total = 0;
+		return nn__errorf(NN_ESIZE, "batches of %zu samples: more than INT_MAX", max_batch);
+	size_t L = net->n_layers, total = 0, n_idx = 0;
 	for (size_t l = 1; l <= L; l++) {
-		if (net->sizes[l] > SIZE_MAX / sizeof(double) / 2 / max_batch)
-			return NN_ESIZE;
-		size_t n = net->sizes[l] * max_batch;
-		if (2 * n > SIZE_MAX / sizeof(double) - total)
-			return NN_ESIZE;
-		total += 2 * n;
+		const nn__layer *ly = &net->layer[l - 1];
+		int own = ly->type != NN_LAYER_FLATTEN && (deltas || ly->type != NN_LAYER_DROPOUT);
+		if (own) /* A_l, and D_l for the backward pass */
+			total = grow(total, (size_t)(deltas ? 2 : 1) * net->sizes[l], max_batch);
+		if (ly->type == NN_LAYER_CONV2D)
+			total = grow(total, ly->n_w / ly->out.channels * ly->out.height *
+				     ly->out.width, conv_chunk(ly, max_batch));
+		if (ly->type == NN_LAYER_MAXPOOL) {
+			if (net->sizes[l] > SIZE_MAX / sizeof(uint32_t) / max_batch - n_idx)
+				total = SIZE_MAX;
+			n_idx += net->sizes[l] * max_batch;
+		}
 	}
-	size_t nz = net->sizes[L] * max_batch; /* Z_L */
-	if (nz > SIZE_MAX / sizeof(double) - total)
-		return NN_ESIZE;
-	total += nz;
+	total = grow(total, net->sizes[L], max_batch); /* Z_L */
+	if (total == SIZE_MAX)
+		return nn__errorf(NN_ESIZE, "a workspace for %zu samples would not fit in memory",
+				  max_batch);
 
 	int rc = NN_ENOMEM;
 	nn_workspace *ws = calloc(1, sizeof(*ws));
@@ -43,19 +68,45 @@ NN_EXPORT int nn_workspace_new(nn_workspace **out, const nn_net *net, size_t max
 	ws->n_layers = L;
 	ws->max_batch = max_batch;
 	ws->simd = nn__cpu_simd();
+	ws->deltas = deltas;
 	ws->sizes = malloc((L + 1) * sizeof(*ws->sizes));
 	ws->A = calloc(L + 1, sizeof(*ws->A));
 	ws->D = calloc(L + 1, sizeof(*ws->D));
+	ws->out = calloc(L + 1, sizeof(*ws->out));
+	ws->dout = calloc(L + 1, sizeof(*ws->dout));
+	ws->ld = calloc(L + 1, sizeof(*ws->ld));
+	ws->col = calloc(L + 1, sizeof(*ws->col));
+	ws->chunk = calloc(L + 1, sizeof(*ws->chunk));
+	ws->idx = calloc(L + 1, sizeof(*ws->idx));
 	ws->buf = malloc(total * sizeof(double));
-	if (!ws->sizes || !ws->A || !ws->D || !ws->buf)
+	ws->idx_buf = n_idx ? malloc(n_idx * sizeof(uint32_t)) : NULL;
+	if (!ws->sizes || !ws->A || !ws->D || !ws->out || !ws->dout || !ws->ld || !ws->col ||
+	    !ws->chunk || !ws->idx || !ws->buf || (n_idx && !ws->idx_buf))
 		goto out;
 	memcpy(ws->sizes, net->sizes, (L + 1) * sizeof(*ws->sizes));
 	double *p = ws->buf;
+	uint32_t *q = ws->idx_buf;
 	for (size_t l = 1; l <= L; l++) {
-		ws->A[l] = p;
-		p += net->sizes[l] * max_batch;
-		ws->D[l] = p;
-		p += net->sizes[l] * max_batch;
+		const nn__layer *ly = &net->layer[l - 1];
+		size_t n = net->sizes[l] * max_batch;
+		if (ly->type != NN_LAYER_FLATTEN && (deltas || ly->type != NN_LAYER_DROPOUT)) {
+			ws->A[l] = p;
+			p += n;
+			if (deltas) {
+				ws->D[l] = p;
+				p += n;
+			}
+		}
+		if (ly->type == NN_LAYER_CONV2D) {
+			ws->chunk[l] = conv_chunk(ly, max_batch);
+			ws->col[l] = p;
+			p += ly->n_w / ly->out.channels * ly->out.height * ly->out.width *
+			     ws->chunk[l];
+		}
+		if (ly->type == NN_LAYER_MAXPOOL) {
+			ws->idx[l] = q;
+			q += n;
+		}
 	}
 	ws->Z = p;
 	*out = ws;
@@ -66,6 +117,17 @@ out:
 	return rc;
 }
 
+NN_EXPORT int nn_workspace_new(nn_workspace **out, const nn_net *net, size_t max_batch)
+{
+	nn__clear_error();
+	if (!out)
+		return NN_ENULL;
+	*out = NULL;
+	if (!net)
+		return NN_ENULL;
+	return nn__workspace_new(out, net, max_batch, 1);
+}
+
 NN_EXPORT void nn_workspace_free(nn_workspace *ws)
 {
 	if (!ws)
@@ -73,6 +135,13 @@ NN_EXPORT void nn_workspace_free(nn_workspace *ws)
 	free(ws->sizes);
 	free(ws->A);
 	free(ws->D);
+	free(ws->out);
+	free(ws->dout);
+	free(ws->ld);
+	free(ws->col);
+	free(ws->chunk);
+	free(ws->idx);
+	free(ws->idx_buf);
 	free(ws->buf);
 	free(ws);
 }

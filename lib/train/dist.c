@@ -10,22 +10,17 @@
 
 #include "nn_internal.h"
 
-uint64_t nn__hash(uint64_t h, const void *p, size_t n)
-{
-	/* FNV-1a, 64 bits */
-	const unsigned char *b = p;
-	for (size_t i = 0; i < n; i++) {
-		h ^= b[i];
-		h *= 1099511628211ull;
-	}
-	return h;
-}
-
 uint64_t nn__net_fingerprint(const nn_net *net, uint64_t h)
 {
 	h = nn__hash(h, &net->n_layers, sizeof(net->n_layers));
 	h = nn__hash(h, net->sizes, (net->n_layers + 1) * sizeof(*net->sizes));
 	h = nn__hash(h, net->acts, net->n_layers * sizeof(*net->acts));
+	for (size_t l = 0; l < net->n_layers; l++) { /* field by field: no padding bytes */
+		const nn__layer *L = &net->layer[l];
+		size_t v[6] = { (size_t)L->type, L->k, L->stride, L->pad_top, L->pad_left, L->n_w };
+		h = nn__hash(h, v, sizeof(v));
+		h = nn__hash(h, &L->rate, sizeof(L->rate));
+	}
 	h = nn__hash(h, &net->cost, sizeof(net->cost));
 	return nn__hash(h, net->params, net->n_params * sizeof(double));
 }

@@ -41,6 +41,7 @@ struct nn_fitter {
 	size_t *perm;            /* the epoch's order of the N samples */
 	nn_matrix Xb;            /* the gathered batch (n_0 x B), unless in place */
 	int *yb;                 /* its labels */
+	unsigned char *held;     /* held[j]: this process holds column j of the global batch */
 	double **masks;          /* dropout: masks[l], 1 <= l < L, or NULL */
 	double *mask_buf;
 	double *start;           /* the weights at the start of the epoch, restored on divergence */
@@ -116,8 +117,6 @@ static int check_options(const nn_fit_options *o)
 				  "early stopping watches the validation cost", o->patience);
 	if (!o->resume && nn__optim_check(&o->optim))
 		return NN_EINVAL; /* nn__optim_check said which */
-	if (o->dist.reduce && o->dropout > 0)
-		return nn__errorf(NN_EINVAL, "dropout is not distributed");
 	if (o->dist.reduce && o->dist.shard_total == 0)
 		return nn__errorf(NN_EINVAL, "dist.shard_total is 0");
 	return 0;
@@ -149,8 +148,11 @@ static int check_run(const nn_net *net, const nn_matrix *X, const nn_labels *y,
 	int rc = check_options(o);
 	if (rc)
 		return rc;
-	if ((o->shuffle || o->dropout > 0) && !rng)
-		return NN_ENULL;
+	int dropout_layers = 0;
+	for (size_t l = 0; l < net->n_layers; l++)
+		dropout_layers |= net->layer[l].type == NN_LAYER_DROPOUT && net->layer[l].rate > 0;
+	if ((o->shuffle || o->dropout > 0 || dropout_layers) && !rng)
+		return nn__errorf(NN_ENULL, "shuffling and dropout draw from an rng: rng is NULL");
 	const nn_dist *d = &o->dist;
 	if (d->reduce &&
 	    (d->shard_first > d->shard_total || X->cols > d->shard_total - d->shard_first))
@@ -164,17 +166,44 @@ static int check_run(const nn_net *net, const nn_matrix *X, const nn_labels *y,
 	return o->resume ? nn__optim_fits(o->resume, net) : 0;
 }
 
+/*
+ * Which layers' outputs get a dropout mask: every dropout layer, and with
+ * opt.dropout every hidden layer that has an activation (the fused path).
+ * The rate of layer l's mask, or 0 for none.
+ */
+static double mask_rate(const nn_net *net, const nn_fit_options *o, size_t l)
+{
+	const nn__layer *L = &net->layer[l - 1];
+	if (l == net->n_layers)
+		return 0;
+	if (L->type == NN_LAYER_DROPOUT)
+		return L->rate;
+	return L->type == NN_LAYER_DENSE || L->type == NN_LAYER_CONV2D ? o->dropout : 0;
+}
+
+/* Samples a chunk of inference holds: all of at most 1024 at once, fewer
+ * when the network's activations would take more than 64 MiB. */
+static size_t eval_chunk(const nn_net *net, size_t n)
+{
+	size_t width = 0;
+	for (size_t l = 1; l <= net->n_layers; l++)
+		width += net->sizes[l];
+	size_t fit = ((size_t)64 << 20) / sizeof(double) / width, chunk = n < 1024 ? n : 1024;
+	return chunk <= fit ? chunk : fit ? fit : 1;
+}
+
 /* Everything the epochs need, allocated once. */
 static int fitter_alloc(nn_fitter *f)
 {
 	const nn_net *net = f->net;
 	const nn_fit_options *o = &f->opt;
-	size_t L = net->n_layers, B = f->B, hidden = 0;
+	size_t L = net->n_layers, B = f->B, masked = 0;
 	for (size_t l = 1; l < L; l++)
-		hidden += net->sizes[l];
+		masked += mask_rate(net, o, l) > 0 ? net->sizes[l] : 0;
 	int rc;
 	if (!(f->epochs = calloc(o->epochs, sizeof(*f->epochs))) ||
 	    !(f->perm = malloc(f->N * sizeof(*f->perm))) || !(f->yb = malloc(B * sizeof(*f->yb))) ||
+	    !(f->held = malloc(B)) ||
 	    !(f->grad = nn__grad_new(net, EXTRA)) ||
 	    !(f->start = malloc(net->n_params * sizeof(double))))
 		return NN_ENOMEM;
@@ -182,17 +211,20 @@ static int fitter_alloc(nn_fitter *f)
 		return rc;
 	if (!f->in_place && (rc = nn_matrix_new(&f->Xb, net->sizes[0], B)))
 		return rc;
-	if (o->dropout > 0 && L > 1) {
-		/* one scale factor per hidden unit and sample: 0 or 1 / (1 - p) */
+	if (masked) {
+		/* one scale factor per masked value and sample: 0 or 1 / (1 - p) */
 		if (!(f->masks = calloc(L, sizeof(*f->masks))) ||
-		    !(f->mask_buf = malloc(hidden * B * sizeof(double))))
+		    !(f->mask_buf = malloc(masked * B * sizeof(double))))
 			return NN_ENOMEM;
-		for (size_t l = 1, off = 0; l < L; off += net->sizes[l] * B, l++)
-			f->masks[l] = f->mask_buf + off;
+		for (size_t l = 1, off = 0; l < L; l++)
+			if (mask_rate(net, o, l) > 0) {
+				f->masks[l] = f->mask_buf + off;
+				off += net->sizes[l] * B;
+			}
 	}
 	if (o->val_x) {
-		size_t chunk = o->val_x->cols < 1024 ? o->val_x->cols : 1024;
-		if ((rc = nn_workspace_new(&f->ews, net, chunk)) || (rc = nn_net_clone(&f->best, net)))
+		if ((rc = nn__workspace_new(&f->ews, net, eval_chunk(net, o->val_x->cols), 0)) ||
+		    (rc = nn_net_clone(&f->best, net)))
 			return rc;
 	}
 	if (!o->resume && (rc = nn_optim_new(&f->own, net, &o->optim)))
@@ -211,12 +243,12 @@ static uint64_t fingerprint(const nn_fitter *f)
 	double settings[] = {
 		o->eta, (double)o->schedule, (double)o->step_epochs, o->gamma, o->eta_min,
 		(double)f->B, (double)o->epochs, (double)o->shuffle, (double)o->patience,
-		(double)(o->val_x != NULL), (double)o->dist.shard_total, (double)rule.kind,
+		(double)(o->val_x != NULL), (double)o->dist.shard_total, o->dropout, (double)rule.kind,
 		rule.momentum, rule.beta1, rule.beta2, rule.epsilon, rule.l2,
 	};
 	uint64_t h = nn__net_fingerprint(f->net, NN__HASH_START);
 	h = nn__hash(h, settings, sizeof(settings));
-	return o->shuffle ? nn__rng_fingerprint(f->rng, h) : h;
+	return o->shuffle || f->masks ? nn__rng_fingerprint(f->rng, h) : h;
 }
 
 NN_EXPORT int nn_fitter_new(nn_fitter **out, nn_net *net, const nn_matrix *X, const nn_labels *y,
@@ -273,13 +305,15 @@ static void begin_epoch(nn_fitter *f)
 static nn_matrix gather(nn_fitter *f, size_t nb, const int **labels)
 {
 	if (f->in_place) {
+		memset(f->held, 1, nb);
 		*labels = f->y->data;
 		return *f->X;
 	}
 	size_t n0 = f->net->sizes[0], k = 0;
 	for (size_t j = 0; j < nb; j++) {
 		size_t g = f->perm[f->j0 + j];
-		if (g < f->first || g - f->first >= f->X->cols)
+		f->held[j] = g >= f->first && g - f->first < f->X->cols;
+		if (!f->held[j])
 			continue;
 		memcpy(f->Xb.data + k * n0, f->X->data + (g - f->first) * f->X->ld,
 		       n0 * sizeof(double));
@@ -289,13 +323,28 @@ static nn_matrix gather(nn_fitter *f, size_t nb, const int **labels)
 	return nn_matrix_view(f->Xb.data, n0, k, n0);
 }
 
-/* Inverted dropout: drawn per batch, layer, column and unit. */
+/*
+ * Inverted dropout: drawn per batch, layer, column and unit, for every
+ * column of the global batch, so that every process draws what one process
+ * would; each keeps the columns it holds.
+ */
 static void draw_masks(nn_fitter *f, size_t nb)
 {
-	double p = f->opt.dropout, keep = 1.0 / (1.0 - p);
-	for (size_t l = 1; l < f->net->n_layers; l++)
-		for (size_t i = 0; i < f->net->sizes[l] * nb; i++)
-			f->masks[l][i] = nn_rng_random(f->rng) < p ? 0.0 : keep;
+	for (size_t l = 1; l < f->net->n_layers; l++) {
+		double p = mask_rate(f->net, &f->opt, l), keep = 1.0 / (1.0 - p);
+		size_t n = f->net->sizes[l];
+		double *m = f->masks[l];
+		if (!m)
+			continue;
+		for (size_t j = 0; j < nb; j++) {
+			for (size_t i = 0; i < n; i++) {
+				double v = nn_rng_random(f->rng) < p ? 0.0 : keep;
+				if (f->held[j])
+					m[i] = v;
+			}
+			m += f->held[j] ? n : 0;
+		}
+	}
 }
 
 NN_EXPORT int nn_fitter_batch(nn_fitter *f)
@@ -311,9 +360,9 @@ NN_EXPORT int nn_fitter_batch(nn_fitter *f)
 	const int *labels;
 	nn_matrix batch = gather(f, nb, &labels);
 	nn__score s = { 0 };
+	if (f->masks) /* drawn by every process, also one that holds no column */
+		draw_masks(f, nb);
 	if (batch.cols) {
-		if (f->masks)
-			draw_masks(f, nb);
 		nn__forward(f->ws, net, &batch, NULL, f->masks);
 		nn__output_pass(&s, f->ws, net, labels, f->grad);
 		nn__backward(f->grad, f->ws, net, &batch, NULL, f->masks);
@@ -429,6 +478,7 @@ NN_EXPORT void nn_fitter_free(nn_fitter *f)
 	free(f->epochs);
 	free(f->perm);
 	free(f->yb);
+	free(f->held);
 	free(f->grad);
 	nn_matrix_free(&f->Xb);
 	nn_workspace_free(f->ws);

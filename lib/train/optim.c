@@ -22,7 +22,8 @@ struct nn_optim {
 	double mu, beta1, beta2, eps, l2;
 	size_t n_params;
 	size_t n_layers;
-	size_t *sizes;  /* the layer sizes it was made for: steps check them */
+	size_t *n_w;    /* each layer's weight and bias counts, as the network it was */
+	size_t *n_b;    /* made for: steps check them */
 	uint64_t t;     /* updates taken */
 	double *state;  /* MOMENTUM, NESTEROV: u (n); ADAM: m then v (2n); SGD: none */
 	size_t n_state;
@@ -72,12 +73,17 @@ NN_EXPORT int nn_optim_new(nn_optim **out, const nn_net *net, const nn_optim_opt
 	o->n_state = opt->kind == NN_OPT_ADAM ? 2 * net->n_params
 		     : opt->kind == NN_OPT_SGD ? 0 : net->n_params;
 	o->n_layers = net->n_layers;
-	o->sizes = malloc((net->n_layers + 1) * sizeof(*o->sizes));
-	if (!o->sizes || (o->n_state && !(o->state = calloc(o->n_state, sizeof(double))))) {
+	o->n_w = malloc(net->n_layers * sizeof(*o->n_w));
+	o->n_b = malloc(net->n_layers * sizeof(*o->n_b));
+	if (!o->n_w || !o->n_b ||
+	    (o->n_state && !(o->state = calloc(o->n_state, sizeof(double))))) {
 		nn_optim_free(o);
 		return NN_ENOMEM;
 	}
-	memcpy(o->sizes, net->sizes, (net->n_layers + 1) * sizeof(*o->sizes));
+	for (size_t l = 0; l < net->n_layers; l++) {
+		o->n_w[l] = net->layer[l].n_w;
+		o->n_b[l] = net->layer[l].n_b;
+	}
 	*out = o;
 	return 0;
 }
@@ -95,7 +101,8 @@ NN_EXPORT void nn_optim_free(nn_optim *o)
 	if (!o)
 		return;
 	free(o->state);
-	free(o->sizes);
+	free(o->n_w);
+	free(o->n_b);
 	free(o);
 }
 
@@ -137,8 +144,8 @@ int nn__optim_fits(const nn_optim *o, const nn_net *net)
 {
 	if (o->n_layers != net->n_layers)
 		return NN_ESHAPE;
-	for (size_t l = 0; l <= net->n_layers; l++)
-		if (o->sizes[l] != net->sizes[l])
+	for (size_t l = 0; l < net->n_layers; l++)
+		if (o->n_w[l] != net->layer[l].n_w || o->n_b[l] != net->layer[l].n_b)
 			return NN_ESHAPE;
 	return 0;
 }
@@ -149,8 +156,8 @@ void nn__optim_update(nn_optim *o, double *params, const double *grad, double et
 	double c1 = 1 - pow(o->beta1, (double)o->t), c2 = 1 - pow(o->beta2, (double)o->t);
 	double *u = o->state, *v = o->kind == NN_OPT_ADAM ? o->state + o->n_params : NULL;
 	size_t off = 0;
-	for (size_t l = 1; l <= o->n_layers; l++) {
-		size_t nw = o->sizes[l] * o->sizes[l - 1], nb = o->sizes[l];
+	for (size_t l = 0; l < o->n_layers; l++) {
+		size_t nw = o->n_w[l], nb = o->n_b[l];
 		/* weights with L2, then biases without */
 		update(o, params + off, grad + off, u ? u + off : NULL, v ? v + off : NULL, nw, eta,
 		       scale, o->l2, c1, c2);

@@ -1,0 +1,136 @@
+/*
+ * The kernels of convolution and pooling layers that are not products:
+ * im2col and col2im around the convolution's dgemm calls, and the pooling
+ * passes.
+ *
+ * A sample of shape C x H x W is one column of C*H*W values, channels
+ * fastest: value (c, y, x) at c + C * (x + W * y). The im2col matrix of a
+ * convolution with k x k windows over nb samples is K x (Ho*Wo*nb),
+ * K = k*k*C: its column p = ox + Wo * (oy + Ho * j) holds the window of
+ * output position (oy, ox) of sample j, row c + C * (dx + k * dy) the
+ * input value (c, oy*s + dy - pad_top, ox*s + dx - pad_left), 0 outside
+ * the input. So each window row is C contiguous values of the input, and
+ * W (C_out x K) times the im2col matrix is the layer's output, already in
+ * the activations' layout (C_out x (Ho*Wo*nb)).
+ */
+#include <string.h>
+
+#include "nn_internal.h"
+
+/* The input row of output row oy, window row dy; SIZE_MAX when it is padding. */
+static inline size_t in_pos(size_t o, size_t d, size_t s, size_t pad, size_t n)
+{
+	size_t p = o * s + d;
+	return p >= pad && p - pad < n ? p - pad : SIZE_MAX;
+}
+
+void nn__im2col(double *col, const double *in, size_t ld_in, const nn__layer *L, size_t nb)
+{
+	size_t C = L->in.channels, H = L->in.height, W = L->in.width, k = L->k, s = L->stride;
+	size_t Ho = L->out.height, Wo = L->out.width, K = k * k * C;
+	for (size_t j = 0; j < nb; j++) {
+		const double *x = in + j * ld_in;
+		for (size_t oy = 0; oy < Ho; oy++)
+			for (size_t ox = 0; ox < Wo; ox++) {
+				double *c = col + K * (ox + Wo * (oy + Ho * j));
+				for (size_t dy = 0; dy < k; dy++) {
+					size_t y = in_pos(oy, dy, s, L->pad_top, H);
+					for (size_t dx = 0; dx < k; dx++, c += C) {
+						size_t xx = in_pos(ox, dx, s, L->pad_left, W);
+						if (y == SIZE_MAX || xx == SIZE_MAX)
+							memset(c, 0, C * sizeof(double));
+						else
+							memcpy(c, x + C * (xx + W * y), C * sizeof(double));
+					}
+				}
+			}
+	}
+}
+
+void nn__col2im(double *din, size_t ld, const double *dcol, const nn__layer *L, size_t nb)
+{
+	size_t C = L->in.channels, H = L->in.height, W = L->in.width, k = L->k, s = L->stride;
+	size_t Ho = L->out.height, Wo = L->out.width, K = k * k * C;
+	for (size_t j = 0; j < nb; j++) {
+		double *x = din + j * ld;
+		memset(x, 0, C * H * W * sizeof(double));
+		for (size_t oy = 0; oy < Ho; oy++)
+			for (size_t ox = 0; ox < Wo; ox++) {
+				const double *c = dcol + K * (ox + Wo * (oy + Ho * j));
+				for (size_t dy = 0; dy < k; dy++) {
+					size_t y = in_pos(oy, dy, s, L->pad_top, H);
+					for (size_t dx = 0; dx < k; dx++, c += C) {
+						size_t xx = in_pos(ox, dx, s, L->pad_left, W);
+						if (y == SIZE_MAX || xx == SIZE_MAX)
+							continue;
+						double *t = x + C * (xx + W * y);
+						for (size_t ch = 0; ch < C; ch++)
+							t[ch] += c[ch];
+					}
+				}
+			}
+	}
+}
+
+void nn__pool_forward(double *out, uint32_t *idx, const double *in, size_t ld_in,
+		      const nn__layer *L, size_t N)
+{
+	size_t C = L->in.channels, W = L->in.width, k = L->k;
+	size_t Ho = L->out.height, Wo = L->out.width, n_out = C * Ho * Wo;
+	double inv = 1.0 / (double)(k * k);
+	for (size_t j = 0; j < N; j++) {
+		const double *x = in + j * ld_in;
+		double *a = out + j * n_out;
+		uint32_t *ix = idx ? idx + j * n_out : NULL;
+		for (size_t oy = 0; oy < Ho; oy++)
+			for (size_t ox = 0; ox < Wo; ox++)
+				for (size_t c = 0; c < C; c++) {
+					size_t first = c + C * (ox * k + W * oy * k), best = first;
+					double v = x[first], sum = 0;
+					for (size_t dy = 0; dy < k; dy++)
+						for (size_t dx = 0; dx < k; dx++) {
+							size_t p = first + C * (dx + W * dy);
+							sum += x[p];
+							if (x[p] > v) { /* the first maximum wins ties */
+								v = x[p];
+								best = p;
+							}
+						}
+					size_t o = c + C * (ox + Wo * oy);
+					if (L->type == NN_LAYER_MAXPOOL) {
+						a[o] = v;
+						ix[o] = (uint32_t)best;
+					} else {
+						a[o] = sum * inv;
+					}
+				}
+	}
+}
+
+void nn__pool_backward(double *din, size_t ld, const double *dout, const uint32_t *idx,
+		       const nn__layer *L, size_t N)
+{
+	size_t C = L->in.channels, W = L->in.width, k = L->k;
+	size_t Ho = L->out.height, Wo = L->out.width, n_out = C * Ho * Wo;
+	double inv = 1.0 / (double)(k * k);
+	for (size_t j = 0; j < N; j++) {
+		double *x = din + j * ld;
+		const double *d = dout + j * n_out;
+		memset(x, 0, nn__shape_size(L->in) * sizeof(double));
+		if (L->type == NN_LAYER_MAXPOOL) {
+			const uint32_t *ix = idx + j * n_out;
+			for (size_t o = 0; o < n_out; o++)
+				x[ix[o]] += d[o];
+			continue;
+		}
+		for (size_t oy = 0; oy < Ho; oy++)
+			for (size_t ox = 0; ox < Wo; ox++)
+				for (size_t c = 0; c < C; c++) {
+					size_t first = c + C * (ox * k + W * oy * k);
+					double g = d[c + C * (ox + Wo * oy)] * inv;
+					for (size_t dy = 0; dy < k; dy++)
+						for (size_t dx = 0; dx < k; dx++)
+							x[first + C * (dx + W * dy)] += g;
+				}
+	}
+}
