@@ -50,9 +50,28 @@ case "$(ldd "$tmp/prog-static" 2>&1 || true)" in
   *libnn*) echo "FAIL: static program links libnn dynamically"; exit 1 ;;
 esac
 
+# version.h is installed beside nn.h, and the macros, nn_version() of the
+# installed library and nn.pc's Version are one version
+incdir=$(pkgconf --variable=includedir nn)
+[ -f "$incdir/nn/version.h" ] || { echo "FAIL: nn/version.h not installed in $incdir"; exit 1; }
+cat > "$tmp/version.c" <<'EOF_C'
+#include <stdio.h>
+#include <nn/nn.h>
+int main(void)
+{
+	printf("%d.%d.%d %s %s\n", NN_VERSION_MAJOR, NN_VERSION_MINOR, NN_VERSION_PATCH,
+	       NN_VERSION_STRING, nn_version());
+	return 0;
+}
+EOF_C
+$cc -o "$tmp/version" "$tmp/version.c" $(pkgconf --cflags nn) $(pkgconf --libs nn)
+v=$(pkg-config --modversion nn)
+got=$(LD_LIBRARY_PATH="$libdir" "$tmp/version")
+[ "$got" = "$v $v $v" ] || { echo "FAIL: version macros, string, nn_version(): '$got'; nn.pc says $v"; exit 1; }
+
 # the public header, strict C99 and C++
 inc=$(pkgconf --cflags-only-I nn)
 $cc -std=c99 -pedantic -Wall -Wextra -Werror -fsyntax-only $inc "$src/tests/downstream/header_check.c"
 ${CXX:-c++} -x c++ -std=c++11 -pedantic -Wall -Wextra -Werror -fsyntax-only $inc \
   "$src/tests/downstream/header_check.c"
-echo "install: shared and static programs ran; nn.h is clean C99 and C++"
+echo "install: shared and static programs ran; version $v everywhere; nn.h is clean C99 and C++"

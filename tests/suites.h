@@ -21,5 +21,7 @@ Suite *pickle_suite(void);
 /* plot (issue 5) */
 Suite *png_suite(void);
 Suite *lecture_suite(void);
+/* nn_version (issue 13) */
+Suite *version_suite(void);
 
 #endif

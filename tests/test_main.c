@@ -30,6 +30,8 @@ static const struct {
 	/* plot (issue 5) */
 	{ "png", png_suite },
 	{ "lecture", lecture_suite },
+	/* nn_version (issue 13) */
+	{ "version", version_suite },
 };
 
 int main(int argc, char **argv)

@@ -15,9 +15,7 @@
 #include "fit.h"
 #include "datasets.h"
 #include "mnist.h"
-
-#define NN_VERSION_MAJOR 0
-#define NN_VERSION_MINOR 1
-#define NN_VERSION_PATCH 0
+/* generated into the build tree from version.h.in: see version.h */
+#include "nn/version.h"
 
 #endif /* NN_NN_H */
