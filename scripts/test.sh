@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it: install what is missing, build, run
-# every test, then again under valgrind (core suites) and in an
-# AddressSanitizer + UndefinedBehaviorSanitizer build. Ends with one line
-# "N passed, N failed, N skipped" counting the tests really run.
+# The whole test suite, as CI runs it: install what is missing (deps.sh
+# test), build, run every test, then again under valgrind (core suites) and
+# in an AddressSanitizer + UndefinedBehaviorSanitizer build, and build the
+# library on the generic BLAS (-Dblas=blas) for two quick suites. Ends with
+# one line "N passed, N failed, N skipped" counting the tests really run.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-scripts/deps.sh || { echo "test: could not install dependencies" >&2; exit 1; }
+scripts/deps.sh test || { echo "test: could not install dependencies" >&2; exit 1; }
 
 status=0
 logs=()
