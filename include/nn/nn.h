@@ -22,7 +22,8 @@
  * - random.h: nn_rng, numpy's legacy RandomState
  * - net.h: nn_net, the forward and backward passes, prediction
  * - train.h: full-batch gradient descent, as the lecture trains (nn_train_gd())
- * - fit.h: mini-batch training with SGD, momentum, Nesterov or Adam (nn_fit())
+ * - optim.h: the optimisers, SGD, momentum, Nesterov and Adam (nn_optim)
+ * - fit.h: mini-batch training (nn_fit(), or epoch by epoch with nn_fitter)
  * - model.h: model files (nn_model_save(), nn_model_load())
  * - datasets.h: scikit-learn's make_blobs, make_circles, make_moons,
  *   make_classification and train_test_split

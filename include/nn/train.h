@@ -34,6 +34,7 @@ typedef struct nn_progress {
 /**
  * Progress report, called after step p->step when p->step % every == 0.
  * @param user the options' user pointer.
+ * @param p    where the run stands; valid during the call.
  * @return 0 to go on, non-zero to stop training early (not an error).
  */
 typedef int (*nn_train_callback)(void *user, const nn_progress *p);
@@ -200,10 +201,9 @@ NN_EXPORT const nn_net *nn_gd_best(const nn_gd *gd);
  * i + 1 (the values it receives are those of one process training on the
  * whole set, up to the order of summation).
  * @param net the network: its initial weights on entry, the best model on return.
- * @param X   the training inputs, n_0 x N (with opt->reduce: this process's shard).
- * @param y   N labels, each a class of the output layer.
- * @param opt step size, steps, reports, input mode, threads, and the reduce hook.
  * @param res out (may be NULL): what the run found.
+ * @param X   the training inputs, n_0 x N (distributed: this process's shard).
+ * @param y   N labels, each a class of the output layer.
  * @param opt the options; NULL means nn_train_defaults().
  * @return 0, an error of nn_gd_new() or of reduce, NN_EPEER (distributed: another
  *         process's shard failed its checks, or the processes disagree on the
