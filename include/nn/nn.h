@@ -16,7 +16,7 @@
  *
  * The modules, one header each, all included by nn.h:
  *
- * - common.h: the NN_E error codes and nn_strerror()
+ * - common.h: the NN_E error codes, nn_strerror() and nn_error_message()
  * - version.h: the version compiled against, and nn_version()
  * - matrix.h: nn_matrix (column-major, views) and nn_labels
  * - random.h: nn_rng, numpy's legacy RandomState
