@@ -1,16 +1,33 @@
 #!/usr/bin/env bash
-# Install the Debian packages nn needs to build, test and run its examples,
-# skipping those already present. Needs root (or sudo) only when something
-# is missing.
+# Install the Debian packages nn needs, skipping those already present.
+# Needs root (or sudo) only when something is missing.
+#
+# usage: scripts/deps.sh run|test
+#   run   what scripts/main_job.sh needs: build nn and run the lecture's
+#         three programs
+#   test  run's, and what scripts/test.sh needs for every test
 set -euo pipefail
 
-packages=(
-  gcc g++ meson ninja-build pkg-config
-  libopenblas-dev liblapacke-dev zlib1g-dev check
-  valgrind clang libclang-rt-14-dev
-  python3-numpy python3-sklearn
-  libopenmpi-dev openmpi-bin
+run=(
+  gcc meson ninja-build pkg-config
+  libopenblas-dev liblapacke-dev zlib1g-dev
 )
+test=(
+  "${run[@]}"
+  g++                            # nn.h compiled as C++ (install test)
+  check valgrind                 # the unit suites, and under valgrind
+  clang libclang-rt-14-dev       # the fuzz targets (libFuzzer)
+  python3-numpy python3-sklearn  # the fixtures' generators (dataset-fixtures)
+  libopenmpi-dev openmpi-bin     # libnn-mpi and its mpirun tests
+  doxygen                        # the HTML reference and the doxygen test
+  groff-base man-db              # the man pages' lint
+)
+
+case ${1:-} in
+  run) packages=("${run[@]}") ;;
+  test) packages=("${test[@]}") ;;
+  *) echo "usage: scripts/deps.sh run|test" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do

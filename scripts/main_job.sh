@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 out=${1:-out}
 build=${NN_BUILD:-build}
 t0=$(date +%s.%N)
-scripts/deps.sh || { echo "main_job: could not install dependencies" >&2; exit 1; }
+scripts/deps.sh run || { echo "main_job: could not install dependencies" >&2; exit 1; }
 [ -f "$build/build.ninja" ] || meson setup "$build" >/dev/null
 ninja -C "$build" >/dev/null
 mkdir -p "$out"

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it: install what is missing, build, run
-# every test, then again under valgrind (core suites) and in an
-# AddressSanitizer + UndefinedBehaviorSanitizer build. Ends with one line
-# "N passed, N failed, N skipped" counting the tests really run.
+# The whole test suite, as CI runs it: install what is missing (deps.sh
+# test), build, run every test, then again under valgrind (core suites) and
+# in an AddressSanitizer + UndefinedBehaviorSanitizer build, and build the
+# library on the generic BLAS (-Dblas=blas) for two quick suites. Ends with
+# one line "N passed, N failed, N skipped" counting the tests really run.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-scripts/deps.sh || { echo "test: could not install dependencies" >&2; exit 1; }
+scripts/deps.sh test || { echo "test: could not install dependencies" >&2; exit 1; }
 
 status=0
 logs=()
@@ -18,14 +19,18 @@ run() { # run BUILDDIR LOGNAME [meson test args...]: LOGNAME is testlog or testl
   logs+=("$dir/meson-logs/$log.json")
 }
 
-setup() { # setup BUILDDIR [meson setup args...]
+configure() { # configure BUILDDIR [meson setup args...]
   local dir=$1
   shift
   if [ -d "$dir" ]; then
     meson setup --reconfigure "$dir" "$@" >/dev/null
   else
     meson setup "$dir" "$@" >/dev/null
-  fi && ninja -C "$dir" >/dev/null
+  fi
+}
+
+setup() { # setup BUILDDIR [meson setup args...]: configure, then build everything
+  configure "$@" && ninja -C "$1" >/dev/null
 }
 
 setup build -Dtests=enabled || { echo "test: build failed" >&2; exit 1; }
@@ -35,6 +40,19 @@ setup build-asan -Dtests=enabled -Db_sanitize=address,undefined -Db_lundef=false
   || { echo "test: sanitizer build failed" >&2; exit 1; }
 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
   run build-asan testlog --suite unit
+# The other arm of -Dblas: libnn on the generic libblas.so.3. Only the
+# library and the unit suites' binary, two quick suites, and libnn's
+# NEEDED entry (about 15 s on 2 cores).
+configure build-blas -Dblas=blas -Dtests=enabled -Dexamples=false -Dbench=false \
+    -Dfuzz=disabled -Dmpi=disabled &&
+  meson compile -C build-blas nn:shared_library nn-tests >/dev/null \
+  || { echo "test: -Dblas=blas build failed" >&2; exit 1; }
+needed=$(readelf -d build-blas/lib/libnn.so)
+case "$needed" in
+  *'[libblas.so.3]'*) ;;
+  *) echo "test: -Dblas=blas: libnn.so does not link libblas.so.3" >&2; status=1 ;;
+esac
+run build-blas testlog --no-rebuild --suite matrix --suite net
 
 python3 - "${logs[@]}" <<'PY'
 import json, sys

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install nn into a temporary root, then build a downstream program with
 # pkg-config against it, once shared and once static, and run both.
-# Also compiles nn.h as strict C99 and as C++.
+# Also compiles nn.h as strict C99 and as C++, and checks the installed
+# version, man pages, licence and HTML reference.
 # usage: install_test.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
 build=$1 src=$2
@@ -50,9 +51,47 @@ case "$(ldd "$tmp/prog-static" 2>&1 || true)" in
   *libnn*) echo "FAIL: static program links libnn dynamically"; exit 1 ;;
 esac
 
+# the documentation: a man page in man1 for every installed program, nn(3)
+# in man3, the licence, and the HTML reference when the build made it
+mandir=$(find "$tmp/root" -type d -path '*/man/man3' -exec dirname {} \; | head -n 1)
+[ -n "$mandir" ] && [ -f "$mandir/man3/nn.3" ] || { echo "FAIL: nn.3 not installed in a man3"; exit 1; }
+progs=$(find "$tmp/root" -path '*/bin/*' -type f -perm -u+x)
+[ -n "$progs" ] || { echo "FAIL: no program installed"; exit 1; }
+for p in $progs; do
+  [ -f "$mandir/man1/$(basename "$p").1" ] \
+    || { echo "FAIL: $(basename "$p") installed without $mandir/man1/$(basename "$p").1"; exit 1; }
+done
+if command -v man >/dev/null; then
+  MANPATH=$mandir man -w 3 nn >/dev/null || { echo "FAIL: man does not find nn(3) in $mandir"; exit 1; }
+fi
+docdir=$(find "$tmp/root" -type d -path '*/share/doc/nn' | head -n 1)
+[ -n "$docdir" ] && [ -f "$docdir/LICENSE" ] || { echo "FAIL: LICENSE not installed in share/doc/nn"; exit 1; }
+if [ -d "$build/doc/html" ]; then
+  [ -f "$docdir/html/index.html" ] || { echo "FAIL: the HTML reference is not installed"; exit 1; }
+fi
+
+# version.h is installed beside nn.h, and the macros, nn_version() of the
+# installed library and nn.pc's Version are one version
+incdir=$(pkgconf --variable=includedir nn)
+[ -f "$incdir/nn/version.h" ] || { echo "FAIL: nn/version.h not installed in $incdir"; exit 1; }
+cat > "$tmp/version.c" <<'EOF_C'
+#include <stdio.h>
+#include <nn/nn.h>
+int main(void)
+{
+	printf("%d.%d.%d %s %s\n", NN_VERSION_MAJOR, NN_VERSION_MINOR, NN_VERSION_PATCH,
+	       NN_VERSION_STRING, nn_version());
+	return 0;
+}
+EOF_C
+$cc -o "$tmp/version" "$tmp/version.c" $(pkgconf --cflags nn) $(pkgconf --libs nn)
+v=$(pkg-config --modversion nn)
+got=$(LD_LIBRARY_PATH="$libdir" "$tmp/version")
+[ "$got" = "$v $v $v" ] || { echo "FAIL: version macros, string, nn_version(): '$got'; nn.pc says $v"; exit 1; }
+
 # the public header, strict C99 and C++
 inc=$(pkgconf --cflags-only-I nn)
 $cc -std=c99 -pedantic -Wall -Wextra -Werror -fsyntax-only $inc "$src/tests/downstream/header_check.c"
 ${CXX:-c++} -x c++ -std=c++11 -pedantic -Wall -Wextra -Werror -fsyntax-only $inc \
   "$src/tests/downstream/header_check.c"
-echo "install: shared and static programs ran; nn.h is clean C99 and C++"
+echo "install: shared and static programs ran; version $v everywhere; nn.h is clean C99 and C++"

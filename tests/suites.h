@@ -23,5 +23,7 @@ Suite *png_suite(void);
 Suite *lecture_suite(void);
 /* layers (issue 15) */
 Suite *layers_suite(void);
+/* nn_version (issue 13) */
+Suite *version_suite(void);
 
 #endif

@@ -117,6 +117,9 @@ typedef struct nn_fitter nn_fitter;
  * net, X, y, rng and what opt points to are borrowed and must outlive the
  * run; net is updated in place.
  * @param f   out: the run; free with nn_fitter_free().
+ * @param net the network, trained in place.
+ * @param X   the training inputs, n_0 x N (distributed: this process's shard).
+ * @param y   N labels, each a class of the output layer.
  * @param opt the options; NULL means nn_fit_defaults().
  * @param rng the shuffles and dropout masks are drawn from it; may be NULL when
  *            shuffle is 0 and nothing drops out (dropout 0, no dropout layer).
@@ -143,6 +146,7 @@ NN_EXPORT int nn_fitter_batch(nn_fitter *f);
  * Run the batches left in the current epoch (all of them when none has
  * run), then close it: its statistics, validation, the best weights, early
  * stopping, the callback.
+ * @param f  the run.
  * @param st out (may be NULL): the epoch's statistics.
  * @return 0; NN_ENULL; NN_EINVAL (the run is over); NN_EDIVERGED (the cost
  *         became NaN or Inf: net holds the weights from before this epoch, and
@@ -160,6 +164,7 @@ NN_EXPORT int nn_fitter_done(const nn_fitter *f);
  * Finish the run: with early stopping, put the weights of the lowest
  * validation cost back into net; hand over the history of the epochs run.
  * Call it once, when nn_fitter_done() (or earlier, to stop).
+ * @param f    the run.
  * @param hist out (may be NULL): every epoch's statistics; free with nn_history_free().
  * @return 0 or NN_ENULL.
  */
@@ -171,7 +176,11 @@ NN_EXPORT void nn_fitter_free(nn_fitter *f);
 /**
  * Train net on (X, y) by mini-batch gradient descent: nn_fitter_new(), then
  * nn_fitter_epoch() until nn_fitter_done(), then nn_fitter_finish().
+ * @param net  the network, trained in place (nn_history::best_epoch says
+ *             which epoch's weights it holds on return).
  * @param hist out (may be NULL): every epoch's statistics; free with nn_history_free().
+ * @param X    as for nn_fitter_new().
+ * @param y    as for nn_fitter_new().
  * @param opt  the options; NULL means nn_fit_defaults().
  * @param rng  as for nn_fitter_new().
  * @return an error of nn_fitter_new() or nn_fitter_epoch(), or 0. After

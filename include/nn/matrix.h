@@ -40,6 +40,8 @@ typedef struct nn_labels {
 /**
  * Allocate a rows x cols matrix of zeros, ld = rows.
  * @param m     out: the matrix; on failure it is set to an empty matrix.
+ * @param rows  number of rows, >= 1.
+ * @param cols  number of columns, >= 1.
  * @return 0, NN_ENULL, NN_EINVAL (a zero size), NN_ESIZE (overflow) or NN_ENOMEM.
  */
 NN_EXPORT int nn_matrix_new(nn_matrix *m, size_t rows, size_t cols);
@@ -59,7 +61,10 @@ NN_EXPORT nn_matrix nn_matrix_view(double *data, size_t rows, size_t cols, size_
 /**
  * A view of columns [col0, col0 + ncols) of m, sharing m's data: writing
  * through the view writes m, so m is not const.
- * @param out out: the view, valid while m's data is.
+ * @param out   out: the view, valid while m's data is.
+ * @param m     the matrix viewed.
+ * @param col0  first column of the view.
+ * @param ncols number of columns, >= 1.
  * @return 0, NN_ENULL or NN_EINVAL (columns out of range).
  */
 NN_EXPORT int nn_matrix_cols(nn_matrix *out, nn_matrix *m, size_t col0, size_t ncols);

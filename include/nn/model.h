@@ -38,6 +38,8 @@ typedef struct nn_model_state {
 
 /**
  * Save net (and optionally a training state) to path, atomically.
+ * @param path  the file written; its directory must exist.
+ * @param net   the network saved.
  * @param state may be NULL.
  * @return 0, NN_ENULL, NN_ESIZE (more than 1024 layers or a width above 2^24:
  *         the format's limits), NN_EIO (cannot create, write or rename) or NN_ENOMEM.
@@ -49,6 +51,7 @@ NN_EXPORT int nn_model_save(const char *path, const nn_net *net, const nn_model_
  * @param net       out: a new network; free with nn_net_free().
  * @param state     out (may be NULL): the saved training state; its data is
  *                  malloc'ed and must be freed with free(); kind 0 when none.
+ * @param path      the file read.
  * @return 0, NN_ENULL, NN_ENOENT, NN_EIO, NN_EMAGIC (not a model file),
  *         NN_EVERSION, NN_ESIZE (impossible sizes), NN_ETRUNC, NN_ECHECKSUM,
  *         NN_EFORMAT (trailing bytes, unknown activation) or NN_ENOMEM.

@@ -32,6 +32,8 @@ extern "C" {
  * at most one and a rank may hold none (n < size).
  * @param begin out: index of the rank's first sample.
  * @param count out: number of samples, possibly 0.
+ * @param n     the samples over all ranks.
+ * @param comm  the ranks sharing them.
  * @return 0, NN_ENULL or NN_EIO (an MPI call failed).
  */
 NN_EXPORT int nn_mpi_shard(size_t *begin, size_t *count, size_t n, MPI_Comm comm);

@@ -189,6 +189,7 @@ NN_EXPORT void nn_net_free(nn_net *net);
 /**
  * A deep copy of src.
  * @param dst out: the copy; free with nn_net_free().
+ * @param src the network copied.
  * @return 0, NN_ENULL or NN_ENOMEM.
  */
 NN_EXPORT int nn_net_clone(nn_net **dst, const nn_net *src);
@@ -302,7 +303,9 @@ NN_EXPORT int nn_net_init_orthogonal(nn_net *net, nn_rng *rng, double gain);
  * Create a workspace for batches of up to max_batch samples.
  * It holds A_1..A_L and the deltas; it borrows nothing from net, but must
  * only be used with networks of net's layer sizes.
- * @param ws out: the workspace; free with nn_workspace_free().
+ * @param ws        out: the workspace; free with nn_workspace_free().
+ * @param net       a network of the layer sizes it will serve.
+ * @param max_batch the most samples (columns of X) one call may pass, >= 1.
  * @return 0, NN_ENULL, NN_EINVAL (max_batch = 0), NN_ESIZE or NN_ENOMEM.
  */
 NN_EXPORT int nn_workspace_new(nn_workspace **ws, const nn_net *net, size_t max_batch);
@@ -314,6 +317,8 @@ NN_EXPORT void nn_workspace_free(nn_workspace *ws);
  * Forward pass: A_l = act_l(W_l A_{l-1} + b_l) for l = 1..L, one dgemm per layer.
  * @param out out: a view of A_L (sizes[L] x X->cols), valid until the next
  *            call with ws; may be NULL.
+ * @param ws  a workspace made for net's layer sizes; holds the activations.
+ * @param net the network.
  * @param X   input, sizes[0] x N with 1 <= N <= the workspace's max_batch.
  * @return 0, NN_ENULL, NN_ESHAPE or NN_ENONFINITE (X holds NaN or Inf).
  */
@@ -323,6 +328,9 @@ NN_EXPORT int nn_forward(nn_matrix *out, nn_workspace *ws, const nn_net *net, co
  * Predicted class of each sample: round(a) for one output unit, the
  * argmax over output units otherwise.
  * @param pred out: X->cols labels.
+ * @param ws   as for nn_forward().
+ * @param net  the network.
+ * @param X    input, as for nn_forward().
  * @return as nn_forward().
  */
 NN_EXPORT int nn_predict(int *pred, nn_workspace *ws, const nn_net *net, const nn_matrix *X);
@@ -331,6 +339,10 @@ NN_EXPORT int nn_predict(int *pred, nn_workspace *ws, const nn_net *net, const n
  * Cost and number of correct predictions of net on (X, y).
  * @param cost    out (may be NULL): the network's cost, summed over samples.
  * @param correct out (may be NULL): how many samples are predicted right.
+ * @param ws      as for nn_forward().
+ * @param net     the network.
+ * @param X       input, as for nn_forward().
+ * @param y       X->cols labels, each a class of the output layer.
  * @return as nn_forward(), or NN_ELABEL (a label is not a class of the output layer).
  */
 NN_EXPORT int nn_evaluate(double *cost, size_t *correct, nn_workspace *ws, const nn_net *net,
@@ -346,6 +358,10 @@ NN_EXPORT int nn_evaluate(double *cost, size_t *correct, nn_workspace *ws, const
  * @param grad out: a network of net's sizes whose parameters are OVERWRITTEN
  *             with dC/dW_l and dC/db_l.
  * @param cost out (may be NULL): the cost at net.
+ * @param ws   as for nn_forward(); also holds the deltas.
+ * @param net  the network differentiated.
+ * @param X    input, as for nn_forward().
+ * @param y    X->cols labels, each a class of the output layer.
  * @return 0, NN_ENULL, NN_ESHAPE (grad's or X's sizes), NN_ENONFINITE or NN_ELABEL.
  */
 NN_EXPORT int nn_backward(nn_net *grad, double *cost, nn_workspace *ws, const nn_net *net,

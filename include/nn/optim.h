@@ -35,7 +35,8 @@ typedef enum nn_optimizer {
 typedef struct nn_optim_options {
 	nn_optimizer kind;   /**< default NN_OPT_SGD */
 	double momentum;     /**< mu for MOMENTUM and NESTEROV, in [0, 1); default 0.9 */
-	double beta1, beta2; /**< Adam's decay rates, in [0, 1); default 0.9, 0.999 */
+	double beta1;        /**< Adam's decay rate of the first moment, in [0, 1); default 0.9 */
+	double beta2;        /**< Adam's decay rate of the second moment, in [0, 1); default 0.999 */
 	double epsilon;      /**< Adam's epsilon, > 0; default 1e-8 */
 	double l2;           /**< L2 strength lam >= 0, on weights only: g += lam W; default 0 */
 } nn_optim_options;
@@ -49,6 +50,7 @@ NN_EXPORT nn_optim_options nn_optim_defaults(void);
 /**
  * Create an optimiser for networks of net's layer sizes.
  * @param o   out: free with nn_optim_free().
+ * @param net a network of the layer sizes it will update.
  * @param opt the settings; NULL means nn_optim_defaults().
  * @return 0, NN_ENULL, NN_EINVAL (a setting out of range) or NN_ENOMEM.
  */
@@ -62,7 +64,11 @@ NN_EXPORT nn_optim_options nn_optim_settings(const nn_optim *o);
 
 /**
  * One update of net from grad: g = scale * grad + l2 * W, then the rule.
- * @param grad a network of net's sizes holding the gradient (nn_backward()).
+ * @param o     the optimiser.
+ * @param net   the network updated, of the layer sizes o was made for.
+ * @param grad  a network of net's sizes holding the gradient (nn_backward()).
+ * @param eta   the step size of this update.
+ * @param scale the factor applied to grad first (1 / batch size for a batch mean).
  * @return 0, NN_ENULL or NN_ESHAPE (net or grad is not of the layer sizes o
  *         was made for).
  */

@@ -26,7 +26,8 @@ typedef struct nn_rng nn_rng;
 
 /**
  * Create a generator seeded like `np.random.seed(seed)`.
- * @param rng out: the generator; free with nn_rng_free().
+ * @param rng  out: the generator; free with nn_rng_free().
+ * @param seed numpy's seed, 0 to 2^32 - 1.
  * @return 0, NN_ENULL or NN_ENOMEM.
  */
 NN_EXPORT int nn_rng_new(nn_rng **rng, uint32_t seed);
@@ -61,7 +62,10 @@ NN_EXPORT uint64_t nn_rng_interval(nn_rng *rng, uint64_t max);
 /**
  * `randint(low, high)` for the default int64 dtype: an integer in
  * [low, high), drawn by masked rejection as the legacy generator does.
- * @param out out: the integer.
+ * @param rng  the generator.
+ * @param low  smallest value drawn.
+ * @param high one above the largest value drawn.
+ * @param out  out: the integer.
  * @return 0, NN_ENULL or NN_EINVAL (high <= low).
  */
 NN_EXPORT int nn_rng_randint(nn_rng *rng, int64_t low, int64_t high, int64_t *out);

@@ -34,6 +34,7 @@ typedef struct nn_progress {
 /**
  * Progress report, called after step p->step when p->step % every == 0.
  * @param user the options' user pointer.
+ * @param p    where the run stands; valid during the call.
  * @return 0 to go on, non-zero to stop training early (not an error).
  */
 typedef int (*nn_train_callback)(void *user, const nn_progress *p);
@@ -141,7 +142,11 @@ typedef struct nn_gd nn_gd;
  * first forward pass.
  * X and y are borrowed and must outlive the run; net is borrowed and
  * updated in place by nn_gd_step().
- * @param gd out: the run; free with nn_gd_free().
+ * @param gd  out: the run; free with nn_gd_free().
+ * @param net the network trained, in place.
+ * @param X   the training inputs, n_0 x N.
+ * @param y   N labels, each a class of the output layer.
+ * @param eta step size, finite and > 0.
  * @return 0, NN_ENULL, NN_EINVAL (eta), NN_ESHAPE, NN_ENONFINITE, NN_ELABEL or NN_ENOMEM.
  */
 NN_EXPORT int nn_gd_new(nn_gd **gd, nn_net *net, const nn_matrix *X, const nn_labels *y,
@@ -166,6 +171,7 @@ NN_EXPORT double nn_gd_input_density(const nn_gd *gd);
 /**
  * Threads of nn's own kernels (the sparse products; the BLAS keeps its
  * own setting). nn_gd_new() takes as many as the BLAS runs.
+ * @param gd      the run.
  * @param threads 1 or more; 0: as many as the BLAS runs.
  * @return 0, NN_ENULL or NN_ENOMEM (gd is then unchanged).
  */
@@ -194,7 +200,10 @@ NN_EXPORT const nn_net *nn_gd_best(const nn_gd *gd);
  * the next step's reduction, so the callback for step i runs during step
  * i + 1 (the values it receives are those of one process training on the
  * whole set, up to the order of summation).
+ * @param net the network: its initial weights on entry, the best model on return.
  * @param res out (may be NULL): what the run found.
+ * @param X   the training inputs, n_0 x N (distributed: this process's shard).
+ * @param y   N labels, each a class of the output layer.
  * @param opt the options; NULL means nn_train_defaults().
  * @return 0, an error of nn_gd_new() or of reduce, NN_EPEER (distributed: another
  *         process's shard failed its checks, or the processes disagree on the
