@@ -131,6 +131,8 @@ NN_EXPORT int nn_net_new(nn_net **net, size_t n_layers, const size_t *sizes,
  * Parameters are initialised as nn_net_new() does; the last layer must be
  * DENSE; the cost is chosen from the last activation as by nn_net_new().
  * A dense-only sequence is the network nn_net_new() makes from its widths.
+ * @param net    out: the network; free with nn_net_free().
+ * @param input  the shape of one input sample (a flat input of n values: n x 1 x 1).
  * @param n      number of layers, >= 1.
  * @param layers n layers, in order from the input.
  * @return 0, NN_ENULL, NN_EINVAL (an unknown type or activation, a size of 0,
@@ -179,6 +181,8 @@ NN_EXPORT nn_shape nn_net_input_shape(const nn_net *net);
  * with their defaults filled in), and the shape of its output.
  * @param layer out (may be NULL).
  * @param shape out (may be NULL).
+ * @param net   the network.
+ * @param l     the layer, 1 <= l <= nn_net_layers(net).
  * @return 0, NN_ENULL or NN_EINVAL (l out of range).
  */
 NN_EXPORT int nn_net_layer(nn_layer *layer, nn_shape *shape, const nn_net *net, size_t l);
