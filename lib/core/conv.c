@@ -33,14 +33,22 @@ void nn__im2col(double *col, const double *in, size_t ld_in, const nn__layer *L,
 		for (size_t oy = 0; oy < Ho; oy++)
 			for (size_t ox = 0; ox < Wo; ox++) {
 				double *c = col + K * (ox + Wo * (oy + Ho * j));
-				for (size_t dy = 0; dy < k; dy++) {
+				size_t x0 = ox * s; /* the window's first column, padding included */
+				int inside = x0 >= L->pad_left && x0 - L->pad_left + k <= W;
+				for (size_t dy = 0; dy < k; dy++, c += k * C) {
 					size_t y = in_pos(oy, dy, s, L->pad_top, H);
-					for (size_t dx = 0; dx < k; dx++, c += C) {
-						size_t xx = in_pos(ox, dx, s, L->pad_left, W);
-						if (y == SIZE_MAX || xx == SIZE_MAX)
-							memset(c, 0, C * sizeof(double));
-						else
-							memcpy(c, x + C * (xx + W * y), C * sizeof(double));
+					if (y == SIZE_MAX) {
+						memset(c, 0, k * C * sizeof(double));
+					} else if (inside) { /* the window's row: k * C contiguous values */
+						memcpy(c, x + C * (x0 - L->pad_left + W * y),
+						       k * C * sizeof(double));
+					} else {
+						for (size_t dx = 0; dx < k; dx++) {
+							size_t xx = in_pos(ox, dx, s, L->pad_left, W);
+							for (size_t ch = 0; ch < C; ch++)
+								c[dx * C + ch] = xx == SIZE_MAX ? 0.0
+									: x[C * (xx + W * y) + ch];
+						}
 					}
 				}
 			}
@@ -72,38 +80,50 @@ void nn__col2im(double *din, size_t ld, const double *dcol, const nn__layer *L, 
 	}
 }
 
+/*
+ * Pooling walks each window's positions in order and keeps, for all C
+ * channels at once, the running maximum and its position (a later equal
+ * value does not replace it: the first maximum wins) or the running sum:
+ * the inner loop runs over contiguous channels.
+ */
 void nn__pool_forward(double *out, uint32_t *idx, const double *in, size_t ld_in,
 		      const nn__layer *L, size_t N)
 {
 	size_t C = L->in.channels, W = L->in.width, k = L->k;
 	size_t Ho = L->out.height, Wo = L->out.width, n_out = C * Ho * Wo;
+	int max = L->type == NN_LAYER_MAXPOOL;
 	double inv = 1.0 / (double)(k * k);
 	for (size_t j = 0; j < N; j++) {
 		const double *x = in + j * ld_in;
-		double *a = out + j * n_out;
-		uint32_t *ix = idx ? idx + j * n_out : NULL;
 		for (size_t oy = 0; oy < Ho; oy++)
-			for (size_t ox = 0; ox < Wo; ox++)
+			for (size_t ox = 0; ox < Wo; ox++) {
+				size_t o = C * (ox + Wo * oy), first = C * (ox * k + W * oy * k);
+				double *a = out + j * n_out + o;
+				uint32_t *ix = max ? idx + j * n_out + o : NULL;
 				for (size_t c = 0; c < C; c++) {
-					size_t first = c + C * (ox * k + W * oy * k), best = first;
-					double v = x[first], sum = 0;
-					for (size_t dy = 0; dy < k; dy++)
-						for (size_t dx = 0; dx < k; dx++) {
-							size_t p = first + C * (dx + W * dy);
-							sum += x[p];
-							if (x[p] > v) { /* the first maximum wins ties */
-								v = x[p];
-								best = p;
-							}
-						}
-					size_t o = c + C * (ox + Wo * oy);
-					if (L->type == NN_LAYER_MAXPOOL) {
-						a[o] = v;
-						ix[o] = (uint32_t)best;
-					} else {
-						a[o] = sum * inv;
-					}
+					a[c] = x[first + c];
+					if (max)
+						ix[c] = (uint32_t)(first + c);
 				}
+				for (size_t dy = 0; dy < k; dy++)
+					for (size_t dx = dy ? 0 : 1; dx < k; dx++) {
+						size_t p = first + C * (dx + W * dy);
+						const double *v = x + p;
+						if (!max) {
+							for (size_t c = 0; c < C; c++)
+								a[c] += v[c];
+							continue;
+						}
+						for (size_t c = 0; c < C; c++) { /* no branch */
+							int gt = v[c] > a[c];
+							a[c] = gt ? v[c] : a[c];
+							ix[c] = gt ? (uint32_t)(p + c) : ix[c];
+						}
+					}
+				if (!max)
+					for (size_t c = 0; c < C; c++)
+						a[c] *= inv;
+			}
 	}
 }
 
@@ -124,13 +144,15 @@ void nn__pool_backward(double *din, size_t ld, const double *dout, const uint32_
 			continue;
 		}
 		for (size_t oy = 0; oy < Ho; oy++)
-			for (size_t ox = 0; ox < Wo; ox++)
-				for (size_t c = 0; c < C; c++) {
-					size_t first = c + C * (ox * k + W * oy * k);
-					double g = d[c + C * (ox + Wo * oy)] * inv;
-					for (size_t dy = 0; dy < k; dy++)
-						for (size_t dx = 0; dx < k; dx++)
-							x[first + C * (dx + W * dy)] += g;
-				}
+			for (size_t ox = 0; ox < Wo; ox++) {
+				const double *g = d + C * (ox + Wo * oy);
+				size_t first = C * (ox * k + W * oy * k);
+				for (size_t dy = 0; dy < k; dy++)
+					for (size_t dx = 0; dx < k; dx++) {
+						double *t = x + first + C * (dx + W * dy);
+						for (size_t c = 0; c < C; c++)
+							t[c] += g[c] * inv;
+					}
+			}
 	}
 }
