@@ -53,7 +53,20 @@ struct nn_net {
 	size_t n_params;
 	double *params;
 	int dense;            /* every layer is dense (the lecture's networks) */
+	nn_task task;         /* what the outputs mean, once trained */
+	nn_scaling scaling;   /* the input scaling: x' = (x - shift) * scale per feature */
+	double *shift, *scale; /* sizes[0] each; NULL without a scaling */
+	size_t n_names[NN_NAMES_COUNT_];
+	char **names[NN_NAMES_COUNT_];
 };
+
+/* Columns j0 .. j0 + nb - 1 of X, scaled as net scales its inputs, into dst
+ * (sizes[0] x nb, ld ld_dst). */
+void nn__scale_input(double *dst, size_t ld_dst, const nn_net *net, const nn_matrix *X,
+		     size_t j0, size_t nb);
+
+/* Copy src's task, scaling and names into dst (of the same input width). */
+int nn__net_copy_meta(nn_net *dst, const nn_net *src);
 
 /* W_l and b_l of a network, 1 <= l <= L, without checks. */
 static inline double *nn__w(const nn_net *net, size_t l)
@@ -176,6 +189,8 @@ struct nn_workspace {
 	size_t *ld;      /* ld[l]: its leading dimension */
 	double **dout;   /* dout[l]: where the delta of out[l] goes, D[l] or an alias */
 	double *Z;       /* Z_L = W_L A_{L-1} + b_L: sizes[L] x max_batch */
+	double *t;       /* sizes[L]: the output pass's one-hot target */
+	double *xin;     /* sizes[0] x max_batch: the scaled input, when the network scales */
 	double **col;    /* col[l]: a convolution's im2col buffer, K x (Ho*Wo*chunk[l]) */
 	size_t *chunk;   /* chunk[l]: samples per im2col pass */
 	uint32_t **idx;  /* idx[l]: a max-pool layer's argmax, sizes[l] x max_batch */
@@ -199,11 +214,17 @@ int nn__workspace_fits(const nn_workspace *ws, const nn_net *net);
 int nn__check_labels(const nn_labels *y, size_t k);
 
 /*
- * A training set for net: X valid (sizes within INT_MAX), sizes[0] rows, as
- * many labels as columns, finite, labels classes of the output layer. With
- * allow_empty, a shard of 0 columns (data may be NULL) passes too.
+ * A training set for net: X valid (sizes within INT_MAX), sizes[0] rows,
+ * finite, and exactly one target per column: labels y (classes of the
+ * output layer) or values Y (nn__check_values). With allow_empty, a shard
+ * of 0 columns (data may be NULL) passes too.
  */
-int nn__check_data(const nn_net *net, const nn_matrix *X, const nn_labels *y, int allow_empty);
+int nn__check_data(const nn_net *net, const nn_matrix *X, const nn_labels *y, const nn_matrix *Y,
+		   int allow_empty);
+
+/* Y holds n finite target columns for net's output layer, in [0, 1] for
+ * the cross-entropies and distributions for NN_COST_CE. */
+int nn__check_values(const nn_net *net, const nn_matrix *Y, size_t n);
 
 typedef struct nn_sparse nn_sparse;
 
@@ -228,20 +249,57 @@ void nn__forward(nn_workspace *ws, const nn_net *net, const nn_matrix *X, nn_spa
 void nn__backward(double *grad, nn_workspace *ws, const nn_net *net, const nn_matrix *X,
 		  nn_sparse *sp, double *const *masks);
 
+/*
+ * What the outputs of a batch's columns should be: class labels (one per
+ * column: the 0/1 label itself for one output unit, one-hot for k > 1) or
+ * real values (k x N, column-major with ld ldy).
+ */
+typedef struct nn__target {
+	const int *labels;  /* or NULL */
+	const double *Y;    /* or NULL */
+	size_t ldy;
+} nn__target;
+
+/* The target of columns j0, j0 + 1, ... of t. */
+static inline nn__target nn__target_from(const nn__target *t, size_t j0)
+{
+	nn__target r = *t;
+	if (r.labels)
+		r.labels += j0;
+	else
+		r.Y += j0 * r.ldy;
+	return r;
+}
+
+/* The target of a data set: y's labels, or Y's values when Y is not NULL. */
+nn__target nn__target_of(const nn_labels *y, const nn_matrix *Y);
+
+/* What the first layer reads for X (at most the workspace's max_batch
+ * columns): X itself, or its scaled copy in ws->xin (a view in *tmp). */
+const nn_matrix *nn__prepare(nn_matrix *tmp, nn_workspace *ws, const nn_net *net,
+			     const nn_matrix *X);
+
+/* Columns an inference workspace takes at once for n samples: at most 1024,
+ * fewer when the activations would take more than 64 MiB. */
+size_t nn__eval_chunk(const nn_net *net, size_t n);
+
 /* cost.c: what the output pass measured on a batch. */
 typedef struct nn__score {
 	double cost;     /* the cost, summed over the batch's columns */
-	size_t correct;  /* columns whose predicted class is the label */
+	size_t correct;  /* labels: columns whose predicted class is the label */
+	double sse, sae; /* values: sums of squared and absolute errors over columns and outputs */
 } nn__score;
 
 /*
  * The output pass, fused: from A_L (and Z_L) of the last forward pass and
- * the labels y of its columns, the cost and the number of correct
- * predictions and, when grad is not NULL, D_L = dC/dZ_L (into ws) and
- * db_L = row sums of D_L (into grad, net's layout).
+ * the target t of its columns, the cost and the number of correct
+ * predictions (or the error sums) and, when grad is not NULL,
+ * D_L = dC/dZ_L (into ws) and db_L = row sums of D_L (into grad, net's
+ * layout). With values and sse_k not NULL, each output's squared errors
+ * are ADDED to sse_k[0..k).
  */
-void nn__output_pass(nn__score *s, nn_workspace *ws, const nn_net *net, const int *y,
-		     double *grad);
+void nn__output_pass(nn__score *s, nn_workspace *ws, const nn_net *net, const nn__target *t,
+		     double *grad, double *sse_k);
 
 /* conv.c: the kernels of convolution and pooling layers besides the products
  * (see the layout there). in and din hold nb (or N) samples of L->in, one
@@ -258,6 +316,17 @@ void nn__pool_forward(double *out, uint32_t *idx, const double *in, size_t ld_in
  * (overwritten; the edges no window covers get 0). */
 void nn__pool_backward(double *din, size_t ld, const double *dout, const uint32_t *idx,
 		       const nn__layer *L, size_t N);
+
+/* The sums of the output pass over all of (X, t), chunk by chunk through
+ * ws (the input scaled as net scales it); sse_k as for the output pass. */
+struct nn__score;
+void nn__evaluate(struct nn__score *s, nn_workspace *ws, const nn_net *net, const nn_matrix *X,
+		  const nn__target *t, double *sse_k);
+
+/* m from the sums of an evaluation on value targets Y and each output's
+ * squared errors sse_k (R^2 against Y's own variance per output). */
+void nn__metrics_values(nn_metrics *m, const struct nn__score *s, const double *sse_k,
+			const nn_matrix *Y);
 
 /* The class a column a of k outputs predicts: a > 0.5 for one unit (np.round
  * sends 0.5 to 0), else the first argmax (np.argmax). */
@@ -386,5 +455,8 @@ int nn__dist_stop(const nn_dist *d, int stop, int *all);
 int nn__forward_naive(double *out, const nn_net *net, const nn_matrix *X);
 int nn__backward_naive(nn_net *grad, double *cost, const nn_net *net, const nn_matrix *X,
 		       const nn_labels *y);
+/* The same against any target: labels or values. */
+int nn__backward_naive_target(nn_net *grad, double *cost, const nn_net *net, const nn_matrix *X,
+			      const nn__target *t);
 
 #endif /* NN_INTERNAL_H */

@@ -23,6 +23,8 @@ Suite *png_suite(void);
 Suite *lecture_suite(void);
 /* layers (issue 15) */
 Suite *layers_suite(void);
+/* values, scaling, names (issue 14) */
+Suite *values_suite(void);
 /* nn_version (issue 13) */
 Suite *version_suite(void);
 

@@ -533,7 +533,7 @@ START_TEST(test_dropout_gradcheck)
 	nn_workspace *ws;
 	ck_assert_int_eq(nn_workspace_new(&ws, net, 7), 0);
 	nn__forward(ws, net, &X, NULL, masks);
-	nn__output_pass(NULL, ws, net, y.data, nn_net_params(grad));
+	nn__output_pass(NULL, ws, net, &(nn__target){ .labels = y.data }, nn_net_params(grad), NULL);
 	nn__backward(nn_net_params(grad), ws, net, &X, NULL, masks);
 	double *p = nn_net_params(net), *g = nn_net_params(grad), worst = 0;
 	for (size_t i = 0; i < nn_net_param_count(net); i++) {
@@ -541,10 +541,10 @@ START_TEST(test_dropout_gradcheck)
 		nn__score sp, sm;
 		p[i] = keep + 1e-5;
 		nn__forward(ws, net, &X, NULL, masks);
-		nn__output_pass(&sp, ws, net, y.data, NULL);
+		nn__output_pass(&sp, ws, net, &(nn__target){ .labels = y.data }, NULL, NULL);
 		p[i] = keep - 1e-5;
 		nn__forward(ws, net, &X, NULL, masks);
-		nn__output_pass(&sm, ws, net, y.data, NULL);
+		nn__output_pass(&sm, ws, net, &(nn__target){ .labels = y.data }, NULL, NULL);
 		p[i] = keep;
 		double fd = (sp.cost - sm.cost) / 2e-5;
 		worst = fmax(worst, fabs(fd - g[i]) / fmax(fmax(fabs(fd), fabs(g[i])), 1e-3));
@@ -765,7 +765,8 @@ END_TEST
 
 START_TEST(test_history_csv)
 {
-	nn_epoch_stats e[2] = { { 0, 0.5, 0.1, 1.25, 0.5, NAN, NAN }, { 1, 0.25, 0.1, 1.0, 0.75, 2.0, 0.5 } };
+	nn_epoch_stats e[2] = { { 0, 0.5, 0.1, 1.25, 0.5, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN },
+				{ 1, 0.25, 0.1, 1.0, 0.75, 2.0, 0.5, NAN, NAN, NAN, NAN, NAN, NAN } };
 	nn_history h = { .n = 2, .epochs = e };
 	char path[] = "/tmp/nn-hist-XXXXXX";
 	int fd = mkstemp(path);

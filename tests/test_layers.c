@@ -169,7 +169,7 @@ START_TEST(test_pool_ties)
 	nn_labels y1 = { .n = 1, .data = &lab };
 	nn__score s;
 	nn__forward(ws, net, &X1, NULL, NULL);
-	nn__output_pass(&s, ws, net, y1.data, nn_net_params(g1));
+	nn__output_pass(&s, ws, net, &(nn__target){ .labels = y1.data }, nn_net_params(g1), NULL);
 	nn__backward(nn_net_params(g1), ws, net, &X1, NULL, NULL);
 	/* the pool is layer 1: scatter a unit delta by hand through its indices */
 	for (size_t o = 0; o < 18; o++)
@@ -244,7 +244,7 @@ START_TEST(test_dropout_gradcheck)
 	nn_workspace *ws;
 	ck_assert_int_eq(nn_workspace_new(&ws, net, N), 0);
 	nn__forward(ws, net, &X, NULL, masks);
-	nn__output_pass(NULL, ws, net, y.data, grad);
+	nn__output_pass(NULL, ws, net, &(nn__target){ .labels = y.data }, grad, NULL);
 	nn__backward(grad, ws, net, &X, NULL, masks);
 	double *p = nn_net_params(net), worst = 0;
 	for (size_t i = 0; i < nn_net_param_count(net); i++) {
@@ -252,10 +252,10 @@ START_TEST(test_dropout_gradcheck)
 		nn__score sp, sm;
 		p[i] = keep + 1e-5;
 		nn__forward(ws, net, &X, NULL, masks);
-		nn__output_pass(&sp, ws, net, y.data, NULL);
+		nn__output_pass(&sp, ws, net, &(nn__target){ .labels = y.data }, NULL, NULL);
 		p[i] = keep - 1e-5;
 		nn__forward(ws, net, &X, NULL, masks);
-		nn__output_pass(&sm, ws, net, y.data, NULL);
+		nn__output_pass(&sm, ws, net, &(nn__target){ .labels = y.data }, NULL, NULL);
 		p[i] = keep;
 		double fd = (sp.cost - sm.cost) / 2e-5;
 		worst = fmax(worst, fabs(fd - grad[i]) / fmax(fmax(fabs(fd), fabs(grad[i])), 1e-4));

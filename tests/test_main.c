@@ -32,6 +32,8 @@ static const struct {
 	{ "lecture", lecture_suite },
 	/* layers (issue 15) */
 	{ "layers", layers_suite },
+	/* values, scaling, names (issue 14) */
+	{ "values", values_suite },
 	/* nn_version (issue 13) */
 	{ "version", version_suite },
 };

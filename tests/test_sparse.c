@@ -278,7 +278,7 @@ START_TEST(test_gradcheck)
 	for (int s = 0; s < n_simd(); s++) {
 		ws->simd = simd_of[s];
 		nn__forward(ws, p.net, &p.X, sp, NULL);
-		nn__output_pass(NULL, ws, p.net, p.y.data, g);
+		nn__output_pass(NULL, ws, p.net, &(nn__target){ .labels = p.y.data }, g, NULL);
 		nn__backward(g, ws, p.net, &p.X, sp, NULL);
 		const double h = 1e-5;
 		for (size_t i = 0; i < n; i++) {
@@ -286,10 +286,10 @@ START_TEST(test_gradcheck)
 			nn__score sp_, sm_;
 			w[i] = keep + h;
 			nn__forward(ws, p.net, &p.X, sp, NULL);
-			nn__output_pass(&sp_, ws, p.net, p.y.data, NULL);
+			nn__output_pass(&sp_, ws, p.net, &(nn__target){ .labels = p.y.data }, NULL, NULL);
 			w[i] = keep - h;
 			nn__forward(ws, p.net, &p.X, sp, NULL);
-			nn__output_pass(&sm_, ws, p.net, p.y.data, NULL);
+			nn__output_pass(&sm_, ws, p.net, &(nn__target){ .labels = p.y.data }, NULL, NULL);
 			w[i] = keep;
 			f[i] = (sp_.cost - sm_.cost) / (2 * h);
 		}
@@ -299,7 +299,7 @@ START_TEST(test_gradcheck)
 		nn_net *dense;
 		ck_assert_int_eq(nn_net_clone(&dense, p.net), 0);
 		nn__forward(ws, p.net, &p.X, NULL, NULL);
-		nn__output_pass(NULL, ws, p.net, p.y.data, nn_net_params(dense));
+		nn__output_pass(NULL, ws, p.net, &(nn__target){ .labels = p.y.data }, nn_net_params(dense), NULL);
 		nn__backward(nn_net_params(dense), ws, p.net, &p.X, NULL, NULL);
 		ck_assert_double_le(tu_max_rel_err(g, nn_net_params(dense), n, 1e-3), 1e-12);
 		nn_net_free(dense);

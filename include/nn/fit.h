@@ -48,7 +48,15 @@ typedef struct nn_epoch_stats {
 	double train_cost;     /**< mean cost over the epoch's batches, as trained (dropout on) */
 	double train_accuracy; /**< fraction right over the epoch's batches, as trained */
 	double val_cost;       /**< mean cost on the validation set after the epoch; NaN without one */
-	double val_accuracy;   /**< accuracy on the validation set; NaN without one */
+	double val_accuracy;   /**< accuracy on the validation set; NaN without one (or on values) */
+	double train_mse;      /**< values: mean squared error over the epoch's batches, as trained
+				    (RMSE = sqrt(train_mse)); NaN on labels */
+	double train_mae;      /**< values: mean absolute error, as trained; NaN on labels */
+	double train_r2;       /**< values: R^2 as trained (scikit-learn's r2_score, against the
+				    whole training set's variance); NaN on labels */
+	double val_mse;        /**< values: on the validation set after the epoch; NaN otherwise */
+	double val_mae;        /**< values: on the validation set; NaN otherwise */
+	double val_r2;         /**< values: on the validation set; NaN otherwise */
 } nn_epoch_stats;
 
 /** Called after each epoch; return non-zero to stop (not an error). */
@@ -70,7 +78,9 @@ typedef struct nn_fit_options {
 				       the output of every hidden dense and convolution layer (a
 				       network's dropout layers apply besides); default 0 */
 	const nn_matrix *val_x;   /**< validation inputs, or NULL; borrowed for the run */
-	const nn_labels *val_y;   /**< validation labels, with val_x */
+	const nn_labels *val_y;   /**< validation labels, with val_x (a run on labels) */
+	const nn_matrix *val_values; /**< validation target values (sizes[L] x val_x->cols), with
+				       val_x (a run on values: nn_fit_values()) */
 	size_t patience;          /**< with validation: stop after this many epochs without a lower
 				       validation cost, and at the end restore the weights of the
 				       lowest validation cost; 0: no early stopping, and the last
@@ -101,6 +111,8 @@ typedef struct nn_history {
 				      NN_EDIVERGED the one before the diverging epoch (0 when the
 				      first epoch diverged and net holds its initial weights) */
 	int stopped_early;       /**< 1 when patience ran out */
+	nn_task task;            /**< NN_TASK_CLASSIFY (labels) or NN_TASK_REGRESS (values): which
+				      fields of the epochs mean something */
 } nn_history;
 
 /** The defaults listed in nn_fit_options. */
@@ -131,6 +143,17 @@ typedef struct nn_fitter nn_fitter;
  */
 NN_EXPORT int nn_fitter_new(nn_fitter **f, nn_net *net, const nn_matrix *X, const nn_labels *y,
 			    const nn_fit_options *opt, nn_rng *rng);
+
+/**
+ * nn_fitter_new() for real-valued targets: Y (sizes[L] x N), for a
+ * regression (identity output, quadratic cost: the mean squared error) or
+ * several 0/1 outputs (sigmoid, NN_COST_BCE). The epochs report MSE, MAE
+ * and R^2 besides the cost; validation is on opt->val_values.
+ * @return as nn_fitter_new(), or NN_EINVAL (values the cost cannot take: see
+ *         nn_evaluate_values()).
+ */
+NN_EXPORT int nn_fitter_new_values(nn_fitter **f, nn_net *net, const nn_matrix *X,
+				   const nn_matrix *Y, const nn_fit_options *opt, nn_rng *rng);
 
 /**
  * Run the next batch of the current epoch (shuffling first when it is the
@@ -189,12 +212,21 @@ NN_EXPORT void nn_fitter_free(nn_fitter *f);
 NN_EXPORT int nn_fit(nn_net *net, nn_history *hist, const nn_matrix *X, const nn_labels *y,
 		     const nn_fit_options *opt, nn_rng *rng);
 
+/**
+ * nn_fit() for real-valued targets Y (sizes[L] x N): see
+ * nn_fitter_new_values(). On return the network's task is NN_TASK_REGRESS.
+ * @return as nn_fit().
+ */
+NN_EXPORT int nn_fit_values(nn_net *net, nn_history *hist, const nn_matrix *X, const nn_matrix *Y,
+			    const nn_fit_options *opt, nn_rng *rng);
+
 /** Free a history's epochs and reset it; NULL is a no-op. */
 NN_EXPORT void nn_history_free(nn_history *hist);
 
 /**
- * Write a history as CSV (epoch,seconds,eta,train_cost,train_accuracy,val_cost,val_accuracy),
- * through a temporary file renamed into place.
+ * Write a history as CSV (epoch,seconds,eta,train_cost,train_accuracy,val_cost,val_accuracy;
+ * for a run on values epoch,seconds,eta,train_cost,train_rmse,train_mae,train_r2,
+ * val_cost,val_rmse,val_mae,val_r2), through a temporary file renamed into place.
  * @return 0, NN_ENULL or NN_EIO.
  */
 NN_EXPORT int nn_history_write_csv(const char *path, const nn_history *hist);

@@ -317,6 +317,111 @@ NN_EXPORT int nn_workspace_new(nn_workspace **ws, const nn_net *net, size_t max_
 /** Free a workspace; NULL is a no-op. */
 NN_EXPORT void nn_workspace_free(nn_workspace *ws);
 
+/** What a network's outputs mean: set by the training functions, kept in model files. */
+typedef enum nn_task {
+	NN_TASK_AUTO = 0,   /**< not known yet (a new network); for readers: decide from the data */
+	NN_TASK_CLASSIFY,   /**< classes: trained on labels (nn_fit(), nn_train_gd()) */
+	NN_TASK_REGRESS,    /**< real values: trained on a target matrix (nn_fit_values()) */
+	NN_TASK_NONE,       /**< for readers: no target at all (data to predict on) */
+	NN_TASK_COUNT_      /**< not a task */
+} nn_task;
+
+/** The task a network was trained for (NN_TASK_AUTO before any training). */
+NN_EXPORT nn_task nn_net_task(const nn_net *net);
+
+/**
+ * Say what the outputs mean (the training functions set it).
+ * @return 0, NN_ENULL or NN_EINVAL (not CLASSIFY, REGRESS or AUTO).
+ */
+NN_EXPORT int nn_net_set_task(nn_net *net, nn_task task);
+
+/** How a network scales its inputs before its first layer. */
+typedef enum nn_scaling {
+	NN_SCALING_NONE = 0, /**< inputs as they are */
+	NN_SCALING_STANDARD, /**< (x - mean) / std per feature, scikit-learn's StandardScaler (a
+			          feature of std 0 is only centred) */
+	NN_SCALING_MINMAX,   /**< (x - min) / (max - min) per feature, into [0, 1] on the data it
+			          was fitted on, scikit-learn's MinMaxScaler (max = min: x - min) */
+	NN_SCALING_COUNT_    /**< not a scaling */
+} nn_scaling;
+
+/**
+ * Fit an input scaling on X (the training set, sizes[0] x N) and attach it
+ * to net: from then on every function that takes inputs for net -- the
+ * passes, prediction, training, evaluation -- takes them unscaled and
+ * scales them on the way in (x' = (x - shift) * scale per feature), and
+ * model files keep it. Make workspaces after attaching a scaling.
+ * @param net the network.
+ * @param how NN_SCALING_NONE removes it.
+ * @param X   the training inputs, sizes[0] x N.
+ * @return 0, NN_ENULL, NN_EINVAL (not a scaling), NN_ESHAPE (X's rows are not
+ *         the input width), NN_ENONFINITE or NN_ENOMEM.
+ */
+NN_EXPORT int nn_net_fit_scaling(nn_net *net, nn_scaling how, const nn_matrix *X);
+
+/**
+ * Attach a scaling given by its sizes[0] shifts and scales (as a model file
+ * or another program has them): x' = (x - shift) * scale.
+ * @param net   the network.
+ * @param how   the kind it records (NN_SCALING_NONE removes the scaling).
+ * @param shift sizes[0] values (may be NULL with NN_SCALING_NONE).
+ * @param scale sizes[0] values (may be NULL with NN_SCALING_NONE).
+ * @return 0, NN_ENULL, NN_EINVAL (not a scaling; a shift or scale not finite)
+ *         or NN_ENOMEM.
+ */
+NN_EXPORT int nn_net_set_scaling(nn_net *net, nn_scaling how, const double *shift,
+				 const double *scale);
+
+/**
+ * The network's input scaling.
+ * @param net   the network.
+ * @param shift out (may be NULL): sizes[0] shifts, owned by net; NULL without one.
+ * @param scale out (may be NULL): sizes[0] factors, owned by net; NULL without one.
+ * @return the kind; NN_SCALING_NONE without one.
+ */
+NN_EXPORT nn_scaling nn_net_scaling(const nn_net *net, const double **shift,
+				    const double **scale);
+
+/** Which names a network keeps. */
+typedef enum nn_names {
+	NN_NAMES_FEATURES = 0, /**< the inputs', sizes[0] of them */
+	NN_NAMES_CLASSES,      /**< the classes', in id order (at most the output width; 2 for
+				    one output unit) */
+	NN_NAMES_TARGETS,      /**< the regression outputs', sizes[L] of them */
+	NN_NAMES_COUNT_        /**< not a kind of names */
+} nn_names;
+
+/**
+ * Keep names with the network (copied; model files keep them), so that a
+ * program that loads it can answer "setosa" rather than 0.
+ * @param net   the network.
+ * @param which which names.
+ * @param n     how many; 0 removes them.
+ * @param names n strings.
+ * @return 0, NN_ENULL, NN_EINVAL (too many or too few for what they name) or NN_ENOMEM.
+ */
+NN_EXPORT int nn_net_set_names(nn_net *net, nn_names which, size_t n, const char *const *names);
+
+/** Name i of a kind, or NULL when the network has none or i is out of range. */
+NN_EXPORT const char *nn_net_name(const nn_net *net, nn_names which, size_t i);
+
+/** How many names of a kind the network keeps. */
+NN_EXPORT size_t nn_net_names_count(const nn_net *net, nn_names which);
+
+/** How well a network does on a data set. */
+typedef struct nn_metrics {
+	size_t n;         /**< samples scored */
+	double cost;      /**< the cost, mean per sample */
+	size_t correct;   /**< classes: samples whose predicted class is their label */
+	double accuracy;  /**< classes: correct / n; NaN for values */
+	double mse;       /**< values: mean squared error over samples and outputs; NaN for classes */
+	double rmse;      /**< values: sqrt(mse) */
+	double mae;       /**< values: mean absolute error */
+	double r2;        /**< values: the coefficient of determination as scikit-learn's r2_score
+			       computes it: the mean over outputs of 1 - SSE_k / SST_k (SST_k of
+			       the data given); NaN for classes */
+} nn_metrics;
+
 /**
  * Forward pass: A_l = act_l(W_l A_{l-1} + b_l) for l = 1..L, one dgemm per layer.
  * @param out out: a view of A_L (sizes[L] x X->cols), valid until the next
@@ -330,27 +435,56 @@ NN_EXPORT int nn_forward(nn_matrix *out, nn_workspace *ws, const nn_net *net, co
 
 /**
  * Predicted class of each sample: round(a) for one output unit, the
- * argmax over output units otherwise.
+ * argmax over output units otherwise. X may hold any number of samples:
+ * they go through the workspace a chunk at a time.
  * @param pred out: X->cols labels.
- * @param ws   as for nn_forward().
+ * @param ws   a workspace made for net, or NULL: one is made for the call.
  * @param net  the network.
- * @param X    input, as for nn_forward().
- * @return as nn_forward().
+ * @param X    input, sizes[0] x N, N >= 1.
+ * @return 0, NN_ENULL, NN_ESHAPE, NN_ENONFINITE or NN_ENOMEM.
  */
 NN_EXPORT int nn_predict(int *pred, nn_workspace *ws, const nn_net *net, const nn_matrix *X);
 
 /**
- * Cost and number of correct predictions of net on (X, y).
+ * The output layer's values for each sample -- the class probabilities of
+ * a softmax or sigmoid output, the predicted values of a regression --
+ * for any number of samples, as nn_predict().
+ * @param out out: a sizes[L] x X->cols matrix of the caller's (any ld).
+ * @param ws  a workspace made for net, or NULL.
+ * @param net the network.
+ * @param X   input, sizes[0] x N.
+ * @return as nn_predict().
+ */
+NN_EXPORT int nn_predict_values(nn_matrix *out, nn_workspace *ws, const nn_net *net,
+				const nn_matrix *X);
+
+/**
+ * Cost and number of correct predictions of net on (X, y), for any number
+ * of samples, as nn_predict().
  * @param cost    out (may be NULL): the network's cost, summed over samples.
  * @param correct out (may be NULL): how many samples are predicted right.
- * @param ws      as for nn_forward().
+ * @param ws      a workspace made for net, or NULL.
  * @param net     the network.
- * @param X       input, as for nn_forward().
- * @param y       X->cols labels, each a class of the output layer.
- * @return as nn_forward(), or NN_ELABEL (a label is not a class of the output layer).
+ * @param X       input, sizes[0] x N.
+ * @param y       N labels, each a class of the output layer.
+ * @return as nn_predict(), or NN_ELABEL (a label is not a class of the output layer).
  */
 NN_EXPORT int nn_evaluate(double *cost, size_t *correct, nn_workspace *ws, const nn_net *net,
 			  const nn_matrix *X, const nn_labels *y);
+
+/**
+ * The metrics of net on (X, Y) for real-valued targets (a regression or
+ * multi-label outputs), for any number of samples, as nn_predict().
+ * @param m   out: n, cost, mse, rmse, mae and r2 (accuracy NaN).
+ * @param ws  a workspace made for net, or NULL.
+ * @param net the network.
+ * @param X   input, sizes[0] x N.
+ * @param Y   sizes[L] x N target values.
+ * @return as nn_predict(), or NN_EINVAL (targets the cost cannot take: outside
+ *         [0, 1] for NN_COST_BCE, not distributions for NN_COST_CE).
+ */
+NN_EXPORT int nn_evaluate_values(nn_metrics *m, nn_workspace *ws, const nn_net *net,
+				 const nn_matrix *X, const nn_matrix *Y);
 
 /**
  * Gradient of the network's cost, summed over the batch (backpropagation).

@@ -25,7 +25,8 @@ extern "C" {
 typedef struct nn_progress {
 	size_t step;          /**< the step just taken, 0-based */
 	double cost;          /**< the cost after this step's update, summed over the samples */
-	size_t best_step;     /**< the step whose model scored best so far */
+	size_t best_step;     /**< the step whose model scored best so far (labels: the most
+				   correct predictions; values: the lowest cost) */
 	size_t best_correct;  /**< correct training predictions of that model */
 	size_t samples;       /**< training samples (over all processes of a distributed run) */
 	double best_accuracy; /**< best_correct / samples, a fraction in [0, 1] */
@@ -125,7 +126,8 @@ NN_EXPORT nn_train_options nn_train_defaults(void);
 /** What a training run found. */
 typedef struct nn_train_result {
 	size_t steps_run;     /**< steps taken (fewer than asked when stopped or diverged) */
-	size_t best_step;     /**< step whose model scored best */
+	size_t best_step;     /**< step whose model scored best (labels: the most correct
+				   predictions; values: the lowest cost) */
 	size_t best_correct;  /**< correct training predictions of the best model */
 	double best_accuracy; /**< best_correct / number of samples */
 	double best_cost;     /**< cost of the best model */
@@ -151,6 +153,16 @@ typedef struct nn_gd nn_gd;
  */
 NN_EXPORT int nn_gd_new(nn_gd **gd, nn_net *net, const nn_matrix *X, const nn_labels *y,
 			double eta);
+
+/**
+ * nn_gd_new() for real-valued targets: Y (sizes[L] x N) instead of labels
+ * (a regression, or several 0/1 outputs with the binary cross-entropy).
+ * The best model is then the one of the lowest cost.
+ * @return as nn_gd_new(), or NN_EINVAL (values the cost cannot take: see
+ *         nn_evaluate_values()).
+ */
+NN_EXPORT int nn_gd_new_values(nn_gd **gd, nn_net *net, const nn_matrix *X, const nn_matrix *Y,
+			       double eta);
 
 /**
  * Choose how the first layer reads X from the next step on; nn_gd_new()
@@ -214,6 +226,15 @@ NN_EXPORT const nn_net *nn_gd_best(const nn_gd *gd);
  */
 NN_EXPORT int nn_train_gd(nn_net *net, nn_train_result *res, const nn_matrix *X,
 			  const nn_labels *y, const nn_train_options *opt);
+
+/**
+ * nn_train_gd() for real-valued targets Y (sizes[L] x N): the best model is
+ * the one of the lowest cost (best_correct and best_accuracy are 0), and
+ * the network's task becomes NN_TASK_REGRESS.
+ * @return as nn_train_gd().
+ */
+NN_EXPORT int nn_train_gd_values(nn_net *net, nn_train_result *res, const nn_matrix *X,
+				 const nn_matrix *Y, const nn_train_options *opt);
 
 #ifdef __cplusplus
 }

@@ -23,12 +23,6 @@ size_t nn__predict_column(const double *a, size_t k)
 	return best;
 }
 
-/* Entry i of the target of a column labelled `label`, k output units. */
-static inline double target(size_t i, size_t k, size_t label)
-{
-	return k == 1 ? (double)label : (double)(i == label);
-}
-
 /* log(1 + e^z) without overflow or loss for large |z| */
 static double softplus(double z)
 {
@@ -36,14 +30,14 @@ static double softplus(double z)
 }
 
 /*
- * One column's cost; when d is not NULL, also d = dC/dz. a = act(z) has k
- * entries; act is the output layer's activation.
+ * One column's cost against its target t (k entries); when d is not NULL,
+ * also d = dC/dz. a = act(z); act is the output layer's activation.
  */
-typedef double (*cost_column)(double *d, const double *a, const double *z, size_t k,
-			      size_t label, nn_activation act);
+typedef double (*cost_column)(double *d, const double *a, const double *z, const double *t,
+			      size_t k, nn_activation act);
 
 /* C = 1/2 ||a - t||^2 (the lecture's cost); dC/dz = act'(z) (a - t). */
-static double quadratic(double *d, const double *a, const double *z, size_t k, size_t label,
+static double quadratic(double *d, const double *a, const double *z, const double *t, size_t k,
 			nn_activation act)
 {
 	(void)z;
@@ -52,24 +46,24 @@ static double quadratic(double *d, const double *a, const double *z, size_t k, s
 		/* dC/dz = J^T (a - t), J = diag(a) - a a^T */
 		double s = 0;
 		for (size_t i = 0; i < k; i++) {
-			double e = a[i] - target(i, k, label);
+			double e = a[i] - t[i];
 			c += 0.5 * e * e;
 			s += a[i] * e;
 		}
 		if (d)
 			for (size_t i = 0; i < k; i++)
-				d[i] = a[i] * (a[i] - target(i, k, label) - s);
+				d[i] = a[i] * (a[i] - t[i] - s);
 	} else if (act == NN_ACT_SIGMOID && d) {
 		/* the lecture's case: sigma' = a (1 - a) written inline, as
 		 * nn__act_deriv_from_output computes it, not a call per element */
 		for (size_t i = 0; i < k; i++) {
-			double e = a[i] - target(i, k, label);
+			double e = a[i] - t[i];
 			c += 0.5 * e * e;
 			d[i] = e * (a[i] * (1.0 - a[i]));
 		}
 	} else {
 		for (size_t i = 0; i < k; i++) {
-			double e = a[i] - target(i, k, label);
+			double e = a[i] - t[i];
 			c += 0.5 * e * e;
 			if (d)
 				d[i] = e * nn__act_deriv_from_output(act, a[i]);
@@ -79,58 +73,81 @@ static double quadratic(double *d, const double *a, const double *z, size_t k, s
 }
 
 /* Binary cross-entropy on a sigmoid output, from z: C = softplus(z) - t z; dC/dz = a - t. */
-static double bce(double *d, const double *a, const double *z, size_t k, size_t label,
+static double bce(double *d, const double *a, const double *z, const double *t, size_t k,
 		  nn_activation act)
 {
 	(void)act;
 	double c = 0;
 	for (size_t i = 0; i < k; i++) {
-		double t = target(i, k, label);
-		c += softplus(z[i]) - t * z[i];
+		c += softplus(z[i]) - t[i] * z[i];
 		if (d)
-			d[i] = a[i] - t;
+			d[i] = a[i] - t[i];
 	}
 	return c;
 }
 
-/* Categorical cross-entropy on a softmax output: C = logsumexp(z) - z_label; dC/dz = a - t. */
-static double ce(double *d, const double *a, const double *z, size_t k, size_t label,
+/* Categorical cross-entropy on a softmax output, t a distribution:
+ * C = logsumexp(z) - t . z; dC/dz = a - t. */
+static double ce(double *d, const double *a, const double *z, const double *t, size_t k,
 		 nn_activation act)
 {
 	(void)act;
-	double mx = z[0], s = 0;
+	double mx = z[0], s = 0, tz = 0;
 	for (size_t i = 1; i < k; i++)
 		mx = z[i] > mx ? z[i] : mx;
-	for (size_t i = 0; i < k; i++)
+	for (size_t i = 0; i < k; i++) {
 		s += exp(z[i] - mx);
+		if (t[i] != 0) /* a one-hot target: exactly z[label] */
+			tz += t[i] * z[i];
+	}
 	if (d)
 		for (size_t i = 0; i < k; i++)
-			d[i] = a[i] - target(i, k, label);
-	return mx + log(s) - z[label];
+			d[i] = a[i] - t[i];
+	return mx + log(s) - tz;
 }
 
-void nn__output_pass(nn__score *s, nn_workspace *ws, const nn_net *net, const int *y,
-		     double *grad)
+void nn__output_pass(nn__score *s, nn_workspace *ws, const nn_net *net, const nn__target *t,
+		     double *grad, double *sse_k)
 {
 	size_t L = net->n_layers, k = net->sizes[L], N = ws->batch;
 	nn_activation act = net->acts[L - 1];
 	cost_column cost = net->cost == NN_COST_BCE ? bce : net->cost == NN_COST_CE ? ce : quadratic;
-	double *db = grad ? nn__gb(grad, net, L) : NULL;
-	double c = 0.0;
-	size_t right = 0;
+	double *db = grad ? nn__gb(grad, net, L) : NULL, *onehot = ws->t;
+	nn__score r = { 0 };
 
 	if (db)
 		memset(db, 0, k * sizeof(double));
+	if (t->labels)
+		memset(onehot, 0, k * sizeof(double));
 	for (size_t j = 0; j < N; j++) {
-		const double *a = ws->A[L] + j * k, *z = ws->Z + j * k;
+		const double *a = ws->A[L] + j * k, *z = ws->Z + j * k, *tj;
 		double *d = db ? ws->D[L] + j * k : NULL;
-		size_t label = (size_t)y[j];
-		c += cost(d, a, z, k, label, act);
+		size_t label = 0;
+		if (t->labels) {
+			/* the 0/1 label itself for one unit, one-hot otherwise */
+			label = (size_t)t->labels[j];
+			onehot[k == 1 ? 0 : label] = k == 1 ? (double)label : 1.0;
+			tj = onehot;
+		} else {
+			tj = t->Y + j * t->ldy;
+		}
+		r.cost += cost(d, a, z, tj, k, act);
 		if (db)
 			for (size_t i = 0; i < k; i++)
 				db[i] += d[i];
-		right += nn__predict_column(a, k) == label;
+		if (t->labels) {
+			r.correct += nn__predict_column(a, k) == label;
+			onehot[k == 1 ? 0 : label] = 0.0;
+			continue;
+		}
+		for (size_t i = 0; i < k; i++) { /* the regression metrics' sums */
+			double e = a[i] - tj[i];
+			r.sse += e * e;
+			r.sae += fabs(e);
+			if (sse_k)
+				sse_k[i] += e * e;
+		}
 	}
 	if (s)
-		*s = (nn__score){ .cost = c, .correct = right };
+		*s = r;
 }

@@ -231,10 +231,23 @@ NN_EXPORT int nn_net_new(nn_net **out, size_t n_layers, const size_t *sizes,
 	return rc;
 }
 
+static void free_names(nn_net *net, nn_names which)
+{
+	for (size_t i = 0; i < net->n_names[which]; i++)
+		free(net->names[which][i]);
+	free(net->names[which]);
+	net->names[which] = NULL;
+	net->n_names[which] = 0;
+}
+
 NN_EXPORT void nn_net_free(nn_net *net)
 {
 	if (!net)
 		return;
+	for (int k = 0; k < NN_NAMES_COUNT_; k++)
+		free_names(net, (nn_names)k);
+	free(net->shift);
+	free(net->scale);
 	free(net->layer);
 	free(net->sizes);
 	free(net->acts);
@@ -275,8 +288,13 @@ NN_EXPORT int nn_net_clone(nn_net **dst, const nn_net *src)
 	if (!src)
 		return NN_ENULL;
 	int rc = nn__net_clone_shape(dst, src);
-	if (rc)
+	if (!rc)
+		rc = nn__net_copy_meta(*dst, src);
+	if (rc) {
+		nn_net_free(*dst);
+		*dst = NULL;
 		return rc;
+	}
 	memcpy((*dst)->params, src->params, src->n_params * sizeof(double));
 	return 0;
 }
@@ -549,4 +567,198 @@ out:
 double *nn__grad_new(const nn_net *net, size_t extra)
 {
 	return calloc(net->n_params + extra, sizeof(double));
+}
+
+NN_EXPORT nn_task nn_net_task(const nn_net *net)
+{
+	return net ? net->task : NN_TASK_AUTO;
+}
+
+NN_EXPORT int nn_net_set_task(nn_net *net, nn_task task)
+{
+	if (!net)
+		return NN_ENULL;
+	if (task != NN_TASK_AUTO && task != NN_TASK_CLASSIFY && task != NN_TASK_REGRESS)
+		return NN_EINVAL;
+	net->task = task;
+	return 0;
+}
+
+NN_EXPORT int nn_net_set_scaling(nn_net *net, nn_scaling how, const double *shift,
+				 const double *scale)
+{
+	nn__clear_error();
+	if (!net)
+		return NN_ENULL;
+	if ((unsigned)how >= NN_SCALING_COUNT_)
+		return nn__errorf(NN_EINVAL, "scaling %d is not an nn_scaling", (int)how);
+	size_t n = net->sizes[0];
+	if (how == NN_SCALING_NONE) {
+		free(net->shift);
+		free(net->scale);
+		net->shift = net->scale = NULL;
+		net->scaling = how;
+		return 0;
+	}
+	if (!shift || !scale)
+		return NN_ENULL;
+	for (size_t i = 0; i < n; i++)
+		if (!isfinite(shift[i]) || !isfinite(scale[i]))
+			return nn__errorf(NN_EINVAL, "feature %zu: shift %g, scale %g: both must be "
+					  "finite", i, shift[i], scale[i]);
+	double *sh = malloc(n * sizeof(double)), *sc = malloc(n * sizeof(double));
+	if (!sh || !sc) {
+		free(sh);
+		free(sc);
+		return NN_ENOMEM;
+	}
+	memcpy(sh, shift, n * sizeof(double));
+	memcpy(sc, scale, n * sizeof(double));
+	free(net->shift);
+	free(net->scale);
+	net->shift = sh;
+	net->scale = sc;
+	net->scaling = how;
+	return 0;
+}
+
+NN_EXPORT int nn_net_fit_scaling(nn_net *net, nn_scaling how, const nn_matrix *X)
+{
+	nn__clear_error();
+	if (!net || !X)
+		return NN_ENULL;
+	if ((unsigned)how >= NN_SCALING_COUNT_)
+		return nn__errorf(NN_EINVAL, "scaling %d is not an nn_scaling", (int)how);
+	if (how == NN_SCALING_NONE)
+		return nn_net_set_scaling(net, how, NULL, NULL);
+	int rc = nn_matrix_check_finite(X);
+	if (rc)
+		return rc;
+	size_t n = net->sizes[0], N = X->cols;
+	if (X->rows != n)
+		return nn__errorf(NN_ESHAPE, "X has %zu rows, the network's input layer has %zu",
+				  X->rows, n);
+	double *shift = malloc(n * sizeof(double)), *scale = malloc(n * sizeof(double));
+	rc = NN_ENOMEM;
+	if (!shift || !scale)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		double lo = NN_AT(X, i, 0), hi = lo, mean = 0, m2 = 0;
+		for (size_t j = 0; j < N; j++) { /* Welford: one pass, no cancellation */
+			double v = NN_AT(X, i, j), d = v - mean;
+			mean += d / (double)(j + 1);
+			m2 += d * (v - mean);
+			lo = v < lo ? v : lo;
+			hi = v > hi ? v : hi;
+		}
+		/* the population variance, as StandardScaler; a feature whose variance is
+		 * within rounding of 0 (scikit-learn's bound) is constant: only centred */
+		double var = m2 / (double)N, eps = 2.220446049250313e-16, n = (double)N;
+		int constant = var <= n * eps * var + (n * mean * eps) * (n * mean * eps);
+		if (how == NN_SCALING_STANDARD) {
+			shift[i] = mean;
+			scale[i] = constant ? 1.0 : 1.0 / sqrt(var);
+		} else {
+			shift[i] = lo;
+			scale[i] = hi > lo ? 1.0 / (hi - lo) : 1.0;
+		}
+	}
+	rc = nn_net_set_scaling(net, how, shift, scale);
+out:
+	free(shift);
+	free(scale);
+	return rc;
+}
+
+NN_EXPORT nn_scaling nn_net_scaling(const nn_net *net, const double **shift, const double **scale)
+{
+	if (shift)
+		*shift = net ? net->shift : NULL;
+	if (scale)
+		*scale = net ? net->scale : NULL;
+	return net ? net->scaling : NN_SCALING_NONE;
+}
+
+void nn__scale_input(double *dst, size_t ld_dst, const nn_net *net, const nn_matrix *X,
+		     size_t j0, size_t nb)
+{
+	size_t n = net->sizes[0];
+	for (size_t j = 0; j < nb; j++) {
+		const double *x = X->data + (j0 + j) * X->ld;
+		double *d = dst + j * ld_dst;
+		for (size_t i = 0; i < n; i++)
+			d[i] = (x[i] - net->shift[i]) * net->scale[i];
+	}
+}
+
+/* How many names of a kind net may keep: exactly `need`, or at most `most`. */
+static int names_fit(const nn_net *net, nn_names which, size_t n)
+{
+	size_t k = net->sizes[net->n_layers];
+	switch (which) {
+	case NN_NAMES_FEATURES:
+		return n == net->sizes[0];
+	case NN_NAMES_CLASSES:
+		return n >= 2 && n <= (k == 1 ? 2 : k);
+	case NN_NAMES_TARGETS:
+		return n == k;
+	default:
+		return 0;
+	}
+}
+
+NN_EXPORT int nn_net_set_names(nn_net *net, nn_names which, size_t n, const char *const *names)
+{
+	nn__clear_error();
+	if (!net)
+		return NN_ENULL;
+	if ((unsigned)which >= NN_NAMES_COUNT_)
+		return nn__errorf(NN_EINVAL, "names %d is not an nn_names", (int)which);
+	if (n == 0) {
+		free_names(net, which);
+		return 0;
+	}
+	if (!names)
+		return NN_ENULL;
+	if (!names_fit(net, which, n))
+		return nn__errorf(NN_EINVAL, "%zu %s names for a network of %zu inputs and %zu "
+				  "outputs", n, which == NN_NAMES_FEATURES ? "feature"
+				  : which == NN_NAMES_CLASSES ? "class" : "target", net->sizes[0],
+				  net->sizes[net->n_layers]);
+	char **copy = calloc(n, sizeof(*copy));
+	if (!copy)
+		return NN_ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		if (!names[i] || !(copy[i] = strdup(names[i]))) {
+			for (size_t j = 0; j < i; j++)
+				free(copy[j]);
+			free(copy);
+			return names[i] ? NN_ENOMEM : NN_ENULL;
+		}
+	free_names(net, which);
+	net->names[which] = copy;
+	net->n_names[which] = n;
+	return 0;
+}
+
+NN_EXPORT const char *nn_net_name(const nn_net *net, nn_names which, size_t i)
+{
+	if (!net || (unsigned)which >= NN_NAMES_COUNT_ || i >= net->n_names[which])
+		return NULL;
+	return net->names[which][i];
+}
+
+NN_EXPORT size_t nn_net_names_count(const nn_net *net, nn_names which)
+{
+	return net && (unsigned)which < NN_NAMES_COUNT_ ? net->n_names[which] : 0;
+}
+
+int nn__net_copy_meta(nn_net *dst, const nn_net *src)
+{
+	dst->task = src->task;
+	int rc = nn_net_set_scaling(dst, src->scaling, src->shift, src->scale);
+	for (int k = 0; !rc && k < NN_NAMES_COUNT_; k++)
+		rc = nn_net_set_names(dst, (nn_names)k, src->n_names[k],
+				      (const char *const *)src->names[k]);
+	return rc;
 }

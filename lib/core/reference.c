@@ -105,7 +105,7 @@ static void forward_one(double **acts, const nn_net *net, const double *x)
  * dC/da from the cost's formula, then through the activation's Jacobian
  * (diagonal, or softmax's full one).
  */
-static double output_delta(double *delta, const nn_net *net, const double *a, int label)
+static double output_delta(double *delta, const nn_net *net, const double *a, const double *tv)
 {
 	size_t L = net->n_layers, k = net->sizes[L];
 	nn_activation act = net->acts[L - 1];
@@ -113,7 +113,7 @@ static double output_delta(double *delta, const nn_net *net, const double *a, in
 	if (k > 64)
 		return NAN; /* the reference is for small test networks */
 	for (size_t i = 0; i < k; i++) {
-		double t = k == 1 ? (double)label : (double)(i == (size_t)label);
+		double t = tv[i];
 		switch (net->cost) {
 		case NN_COST_BCE:
 			c -= t * log(a[i]) + (1 - t) * log(1 - a[i]);
@@ -247,6 +247,13 @@ int nn__forward_naive(double *out, const nn_net *net, const nn_matrix *X)
 int nn__backward_naive(nn_net *grad, double *cost, const nn_net *net, const nn_matrix *X,
 		       const nn_labels *y)
 {
+	nn__target t = { .labels = y->data };
+	return nn__backward_naive_target(grad, cost, net, X, &t);
+}
+
+int nn__backward_naive_target(nn_net *grad, double *cost, const nn_net *net, const nn_matrix *X,
+			      const nn__target *t)
+{
 	double **acts = alloc_acts(net);
 	if (!acts)
 		return NN_ENOMEM;
@@ -268,7 +275,14 @@ int nn__backward_naive(nn_net *grad, double *cost, const nn_net *net, const nn_m
 	double c = 0.0;
 	for (size_t j = 0; j < X->cols; j++) {
 		forward_one(acts, net, X->data + j * X->ld);
-		c += output_delta(delta[L], net, acts[L], y->data[j]);
+		double onehot[64] = { 0 };
+		const double *tv = onehot;
+		if (t->labels) /* the 0/1 label itself for one unit, one-hot otherwise */
+			onehot[net->sizes[L] == 1 ? 0 : (size_t)t->labels[j] % 64] =
+				net->sizes[L] == 1 ? (double)t->labels[j] : 1.0;
+		else
+			tv = t->Y + j * t->ldy;
+		c += output_delta(delta[L], net, acts[L], tv);
 		for (size_t l = L; l >= 1; l--) {
 			/* delta[l - 1] <- dC/d(layer l's input) */
 			layer_backward(delta[l - 1], grad->params, net, l, delta[l], acts[l - 1]);

@@ -4,6 +4,7 @@
  * which check their arguments before any BLAS call.
  */
 #include <limits.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,7 +57,9 @@ int nn__workspace_new(nn_workspace **out, const nn_net *net, size_t max_batch, i
 			n_idx += net->sizes[l] * max_batch;
 		}
 	}
-	total = grow(total, net->sizes[L], max_batch); /* Z_L */
+	total = grow(total, net->sizes[L], max_batch + 1); /* Z_L, the one-hot target */
+	if (net->scaling != NN_SCALING_NONE) /* the scaled input */
+		total = grow(total, net->sizes[0], max_batch);
 	if (total == SIZE_MAX)
 		return nn__errorf(NN_ESIZE, "a workspace for %zu samples would not fit in memory",
 				  max_batch);
@@ -109,6 +112,10 @@ int nn__workspace_new(nn_workspace **out, const nn_net *net, size_t max_batch, i
 		}
 	}
 	ws->Z = p;
+	ws->t = p + net->sizes[L] * max_batch;
+	p += net->sizes[L] * (max_batch + 1);
+	if (net->scaling != NN_SCALING_NONE)
+		ws->xin = p;
 	*out = ws;
 	ws = NULL;
 	rc = 0;
@@ -149,10 +156,14 @@ NN_EXPORT void nn_workspace_free(nn_workspace *ws)
 int nn__workspace_fits(const nn_workspace *ws, const nn_net *net)
 {
 	if (ws->n_layers != net->n_layers)
-		return NN_ESHAPE;
+		return nn__errorf(NN_ESHAPE, "the workspace was made for a network of other sizes");
 	for (size_t l = 0; l <= net->n_layers; l++)
 		if (ws->sizes[l] != net->sizes[l])
-			return NN_ESHAPE;
+			return nn__errorf(NN_ESHAPE, "the workspace was made for a network of other "
+					  "sizes");
+	if (net->scaling != NN_SCALING_NONE && !ws->xin)
+		return nn__errorf(NN_ESHAPE, "the network's input scaling came after the workspace "
+				  "was made: make it again");
 	return 0;
 }
 
@@ -169,10 +180,39 @@ int nn__check_labels(const nn_labels *y, size_t k)
 	return 0;
 }
 
-int nn__check_data(const nn_net *net, const nn_matrix *X, const nn_labels *y, int allow_empty)
+int nn__check_values(const nn_net *net, const nn_matrix *Y, size_t n)
 {
-	if (!X || !y)
+	size_t k = net->sizes[net->n_layers];
+	if (!Y)
 		return NN_ENULL;
+	if (Y->rows != k || Y->cols != n)
+		return nn__errorf(NN_ESHAPE, "Y is %zu x %zu; it must be %zu x %zu: one column of %zu "
+				  "target%s per sample", Y->rows, Y->cols, k, n, k, k == 1 ? "" : "s");
+	if (n == 0)
+		return 0;
+	int rc = nn_matrix_check_finite(Y);
+	if (rc)
+		return rc;
+	for (size_t j = 0; j < n; j++) {
+		double sum = 0;
+		for (size_t i = 0; i < k; i++) {
+			double v = NN_AT(Y, i, j);
+			sum += v;
+			if ((net->cost == NN_COST_BCE || net->cost == NN_COST_CE) && !(v >= 0 && v <= 1))
+				return nn__errorf(NN_EINVAL, "Y(%zu, %zu) is %g: the %s cost takes targets "
+						  "in [0, 1]", i, j, v, net->cost == NN_COST_BCE
+						  ? "binary cross-entropy" : "cross-entropy");
+		}
+		if (net->cost == NN_COST_CE && fabs(sum - 1) > 1e-9 * (double)k)
+			return nn__errorf(NN_EINVAL, "column %zu of Y sums to %.17g: the cross-entropy "
+					  "cost takes distributions (columns summing to 1)", j, sum);
+	}
+	return 0;
+}
+
+/* X, sizes[0] rows, finite (it may have 0 columns when allow_empty). */
+static int check_input(const nn_net *net, const nn_matrix *X, int allow_empty)
+{
 	int empty = allow_empty && X->cols == 0;
 	int rc = empty ? 0 : nn__matrix_valid(X);
 	if (rc)
@@ -180,45 +220,110 @@ int nn__check_data(const nn_net *net, const nn_matrix *X, const nn_labels *y, in
 	if (X->rows != net->sizes[0])
 		return nn__errorf(NN_ESHAPE, "X has %zu rows, the network's input layer has %zu",
 				  X->rows, net->sizes[0]);
+	return empty ? 0 : nn_matrix_check_finite(X);
+}
+
+int nn__check_data(const nn_net *net, const nn_matrix *X, const nn_labels *y, const nn_matrix *Y,
+		   int allow_empty)
+{
+	if (!X || (!y && !Y))
+		return NN_ENULL;
+	int rc = check_input(net, X, allow_empty);
+	if (rc)
+		return rc;
+	if (Y)
+		return nn__check_values(net, Y, X->cols);
 	if (y->n != X->cols)
 		return nn__errorf(NN_ESHAPE, "X has %zu columns (samples) but there are %zu labels",
 				  X->cols, y->n);
-	if (empty)
+	if (X->cols == 0)
 		return 0;
 	if (!y->data)
 		return NN_ENULL;
-	if ((rc = nn_matrix_check_finite(X)))
-		return rc;
 	return nn__check_labels(y, net->sizes[net->n_layers]);
 }
 
-/* The argument checks every public pass shares. */
-static int check_pass(const nn_workspace *ws, const nn_net *net, const nn_matrix *X)
+nn__target nn__target_of(const nn_labels *y, const nn_matrix *Y)
 {
-	nn__clear_error();
-	if (!ws || !net || !X)
-		return NN_ENULL;
-	int rc = nn__matrix_valid(X);
-	if (rc)
-		return rc;
-	if (nn__workspace_fits(ws, net))
-		return nn__errorf(NN_ESHAPE, "the workspace was made for a network of other sizes");
-	if (X->rows != net->sizes[0])
-		return nn__errorf(NN_ESHAPE, "X has %zu rows, the network's input layer has %zu",
-				  X->rows, net->sizes[0]);
-	if (X->cols > ws->max_batch)
-		return nn__errorf(NN_ESHAPE, "X has %zu columns, the workspace holds %zu", X->cols,
-				  ws->max_batch);
-	return nn_matrix_check_finite(X);
+	if (Y)
+		return (nn__target){ .Y = Y->data, .ldy = Y->ld };
+	return (nn__target){ .labels = y->data };
 }
 
+const nn_matrix *nn__prepare(nn_matrix *tmp, nn_workspace *ws, const nn_net *net,
+			     const nn_matrix *X)
+{
+	if (net->scaling == NN_SCALING_NONE)
+		return X;
+	nn__scale_input(ws->xin, net->sizes[0], net, X, 0, X->cols);
+	*tmp = nn_matrix_view(ws->xin, net->sizes[0], X->cols, net->sizes[0]);
+	return tmp;
+}
+
+size_t nn__eval_chunk(const nn_net *net, size_t n)
+{
+	size_t width = net->sizes[0];
+	for (size_t l = 1; l <= net->n_layers; l++)
+		width += net->sizes[l];
+	size_t fit = ((size_t)64 << 20) / sizeof(double) / width, chunk = n < 1024 ? n : 1024;
+	return chunk <= fit ? chunk : fit ? fit : 1;
+}
+
+void nn__evaluate(nn__score *s, nn_workspace *ws, const nn_net *net, const nn_matrix *X,
+		  const nn__target *t, double *sse_k)
+{
+	nn__score sum = { 0 };
+	for (size_t j0 = 0; j0 < X->cols; j0 += ws->max_batch) {
+		size_t n = X->cols - j0 < ws->max_batch ? X->cols - j0 : ws->max_batch;
+		nn_matrix part = nn_matrix_view(X->data + j0 * X->ld, X->rows, n, X->ld), tmp;
+		nn__target tp = nn__target_from(t, j0);
+		nn__score one;
+		nn__forward(ws, net, nn__prepare(&tmp, ws, net, &part), NULL, NULL);
+		nn__output_pass(&one, ws, net, &tp, NULL, sse_k);
+		sum.cost += one.cost;
+		sum.correct += one.correct;
+		sum.sse += one.sse;
+		sum.sae += one.sae;
+	}
+	*s = sum;
+}
+
+/*
+ * The checks every public pass starts with. *ws is the caller's workspace,
+ * checked, or NULL: then *own is made for chunks of X (without deltas).
+ * max: the most columns X may have (SIZE_MAX: any, in chunks).
+ */
+static int begin_pass(nn_workspace **ws, nn_workspace **own, const nn_net *net,
+		      const nn_matrix *X, size_t max)
+{
+	nn__clear_error();
+	*own = NULL;
+	if (!net || !X)
+		return NN_ENULL;
+	int rc = check_input(net, X, 0);
+	if (rc)
+		return rc;
+	if (!*ws)
+		return (rc = nn__workspace_new(own, net, nn__eval_chunk(net, X->cols), 0)) ? rc
+			: (*ws = *own, 0);
+	if ((rc = nn__workspace_fits(*ws, net)))
+		return rc;
+	if (X->cols > max && X->cols > (*ws)->max_batch)
+		return nn__errorf(NN_ESHAPE, "X has %zu columns, the workspace holds %zu", X->cols,
+				  (*ws)->max_batch);
+	return 0;
+}
 
 NN_EXPORT int nn_forward(nn_matrix *out, nn_workspace *ws, const nn_net *net, const nn_matrix *X)
 {
-	int rc = check_pass(ws, net, X);
+	nn_workspace *own;
+	if (!ws)
+		return NN_ENULL;
+	int rc = begin_pass(&ws, &own, net, X, 0);
 	if (rc)
 		return rc;
-	nn__forward(ws, net, X, NULL, NULL);
+	nn_matrix tmp;
+	nn__forward(ws, net, nn__prepare(&tmp, ws, net, X), NULL, NULL);
 	if (out) {
 		size_t L = net->n_layers;
 		*out = nn_matrix_view(ws->A[L], net->sizes[L], X->cols, net->sizes[L]);
@@ -226,65 +331,137 @@ NN_EXPORT int nn_forward(nn_matrix *out, nn_workspace *ws, const nn_net *net, co
 	return 0;
 }
 
+/* The output layer's values for X, chunk by chunk: into out (k x N, ld), and/or
+ * the predicted classes into pred. */
+static int outputs(nn_matrix *out, int *pred, nn_workspace *ws, const nn_net *net,
+		   const nn_matrix *X)
+{
+	nn_workspace *own;
+	int rc = begin_pass(&ws, &own, net, X, SIZE_MAX);
+	if (rc)
+		return rc;
+	size_t L = net->n_layers, k = net->sizes[L];
+	for (size_t j0 = 0; j0 < X->cols; j0 += ws->max_batch) {
+		size_t n = X->cols - j0 < ws->max_batch ? X->cols - j0 : ws->max_batch;
+		nn_matrix part = nn_matrix_view(X->data + j0 * X->ld, X->rows, n, X->ld), tmp;
+		nn__forward(ws, net, nn__prepare(&tmp, ws, net, &part), NULL, NULL);
+		for (size_t j = 0; j < n; j++) {
+			const double *a = ws->A[L] + j * k;
+			if (pred)
+				pred[j0 + j] = (int)nn__predict_column(a, k);
+			if (out)
+				memcpy(out->data + (j0 + j) * out->ld, a, k * sizeof(double));
+		}
+	}
+	nn_workspace_free(own);
+	return 0;
+}
+
 NN_EXPORT int nn_predict(int *pred, nn_workspace *ws, const nn_net *net, const nn_matrix *X)
 {
 	if (!pred)
 		return NN_ENULL;
-	int rc = nn_forward(NULL, ws, net, X);
-	if (rc)
-		return rc;
-	size_t k = net->sizes[net->n_layers];
-	const double *A = ws->A[net->n_layers];
-	for (size_t j = 0; j < X->cols; j++)
-		pred[j] = (int)nn__predict_column(A + j * k, k);
-	return 0;
+	return outputs(NULL, pred, ws, net, X);
 }
 
-/* Checks of a pass that also reads labels. */
-static int check_labelled(const nn_workspace *ws, const nn_net *net, const nn_matrix *X,
-			  const nn_labels *y)
+NN_EXPORT int nn_predict_values(nn_matrix *out, nn_workspace *ws, const nn_net *net,
+				const nn_matrix *X)
 {
-	int rc = check_pass(ws, net, X);
-	if (rc)
-		return rc;
-	if (!y)
+	if (!out || !out->data || !net || !X)
 		return NN_ENULL;
-	if (y->n != X->cols)
-		return nn__errorf(NN_ESHAPE, "X has %zu columns (samples) but there are %zu labels",
-				  X->cols, y->n);
-	return nn__check_labels(y, net->sizes[net->n_layers]);
+	size_t k = net->sizes[net->n_layers];
+	if (out->rows != k || out->cols != X->cols || out->ld < out->rows)
+		return nn__errorf(NN_ESHAPE, "out is %zu x %zu; it must be %zu x %zu", out->rows,
+				  out->cols, k, X->cols);
+	return outputs(out, NULL, ws, net, X);
 }
 
 NN_EXPORT int nn_evaluate(double *cost, size_t *correct, nn_workspace *ws, const nn_net *net,
 			  const nn_matrix *X, const nn_labels *y)
 {
-	int rc = check_labelled(ws, net, X, y);
-	if (rc)
+	nn_workspace *own;
+	int rc = begin_pass(&ws, &own, net, X, SIZE_MAX);
+	if (!rc)
+		rc = nn__check_data(net, X, y, NULL, 0);
+	if (rc) {
+		nn_workspace_free(own);
 		return rc;
+	}
+	nn__target t = nn__target_of(y, NULL);
 	nn__score s;
-	nn__forward(ws, net, X, NULL, NULL);
-	nn__output_pass(&s, ws, net, y->data, NULL);
+	nn__evaluate(&s, ws, net, X, &t, NULL);
 	if (cost)
 		*cost = s.cost;
 	if (correct)
 		*correct = s.correct;
+	nn_workspace_free(own);
 	return 0;
+}
+
+void nn__metrics_values(nn_metrics *m, const nn__score *s, const double *sse_k,
+			const nn_matrix *Y)
+{
+	size_t N = Y->cols, k = Y->rows;
+	double r2 = 0;
+	for (size_t i = 0; i < k; i++) { /* SST_k, two passes: the mean, then the deviations */
+		double mean = 0, sst = 0;
+		for (size_t j = 0; j < N; j++)
+			mean += NN_AT(Y, i, j);
+		mean /= (double)N;
+		for (size_t j = 0; j < N; j++)
+			sst += (NN_AT(Y, i, j) - mean) * (NN_AT(Y, i, j) - mean);
+		/* a constant target: 1 when predicted exactly, else 0 (as scikit-learn) */
+		r2 += sst > 0 ? 1.0 - sse_k[i] / sst : sse_k[i] == 0 ? 1.0 : 0.0;
+	}
+	double cells = (double)N * (double)k;
+	*m = (nn_metrics){ .n = N, .cost = s->cost / (double)N, .accuracy = NAN,
+			   .mse = s->sse / cells, .rmse = sqrt(s->sse / cells),
+			   .mae = s->sae / cells, .r2 = r2 / (double)k };
+}
+
+NN_EXPORT int nn_evaluate_values(nn_metrics *m, nn_workspace *ws, const nn_net *net,
+				 const nn_matrix *X, const nn_matrix *Y)
+{
+	if (!m)
+		return NN_ENULL;
+	nn_workspace *own;
+	int rc = begin_pass(&ws, &own, net, X, SIZE_MAX);
+	if (!rc)
+		rc = nn__check_data(net, X, NULL, Y, 0);
+	double *sse_k = rc ? NULL : calloc(net->sizes[net->n_layers], sizeof(double));
+	if (!rc && !sse_k)
+		rc = NN_ENOMEM;
+	if (!rc) {
+		nn__target t = nn__target_of(NULL, Y);
+		nn__score s;
+		nn__evaluate(&s, ws, net, X, &t, sse_k);
+		nn__metrics_values(m, &s, sse_k, Y);
+	}
+	free(sse_k);
+	nn_workspace_free(own);
+	return rc;
 }
 
 NN_EXPORT int nn_backward(nn_net *grad, double *cost, nn_workspace *ws, const nn_net *net,
 			  const nn_matrix *X, const nn_labels *y)
 {
-	if (!grad)
+	nn_workspace *own;
+	if (!grad || !ws)
 		return NN_ENULL;
-	int rc = check_labelled(ws, net, X, y);
+	int rc = begin_pass(&ws, &own, net, X, 0);
+	if (!rc)
+		rc = nn__check_data(net, X, y, NULL, 0);
 	if (rc)
 		return rc;
 	if (nn__net_same_shape(grad, net))
-		return NN_ESHAPE;
+		return nn__errorf(NN_ESHAPE, "grad is not a network of net's sizes");
+	nn__target t = nn__target_of(y, NULL);
 	nn__score s;
-	nn__forward(ws, net, X, NULL, NULL);
-	nn__output_pass(&s, ws, net, y->data, grad->params);
-	nn__backward(grad->params, ws, net, X, NULL, NULL);
+	nn_matrix tmp;
+	const nn_matrix *in = nn__prepare(&tmp, ws, net, X);
+	nn__forward(ws, net, in, NULL, NULL);
+	nn__output_pass(&s, ws, net, &t, grad->params, NULL);
+	nn__backward(grad->params, ws, net, in, NULL, NULL);
 	if (cost)
 		*cost = s.cost;
 	return 0;

@@ -21,12 +21,15 @@
 #include "nn/fit.h"
 #include "nn_internal.h"
 
-#define EXTRA 2 /* cost, correct: reduced with the gradient */
+/* Reduced with the gradient: cost, correct, sse, sae, then each output's sse. */
+#define EXTRA(k) (4 + (k))
 
 struct nn_fitter {
 	nn_net *net;             /* borrowed: updated in place */
 	const nn_matrix *X;      /* borrowed: this process's samples (all of them, alone) */
-	const nn_labels *y;
+	const nn_labels *y;      /* borrowed: X's labels, or NULL */
+	const nn_matrix *Y;      /* borrowed: X's target values, or NULL */
+	nn__target vt;           /* the validation set's target */
 	nn_fit_options opt;      /* a copy; what its pointers point to is borrowed */
 	nn_rng *rng;             /* borrowed */
 	size_t N;                /* samples of the (global) training set */
@@ -41,6 +44,7 @@ struct nn_fitter {
 	size_t *perm;            /* the epoch's order of the N samples */
 	nn_matrix Xb;            /* the gathered batch (n_0 x B), unless in place */
 	int *yb;                 /* its labels */
+	nn_matrix Yb;            /* or its target values (k x B) */
 	unsigned char *held;     /* held[j]: this process holds column j of the global batch */
 	double **masks;          /* dropout: masks[l], 1 <= l < L, or NULL */
 	double *mask_buf;
@@ -50,8 +54,11 @@ struct nn_fitter {
 	/* the epoch in progress */
 	size_t e;                /* epochs closed */
 	size_t j0;               /* next sample of the epoch; 0: the epoch has not begun */
-	double t0, eta, cost_sum;
+	double t0, eta, cost_sum, sse, sae;
 	size_t right;
+	double *sse_k;           /* values: each output's squared errors this epoch */
+	double *sst_k;           /* values: each output's total sum of squares over the set */
+	double *val_sse_k;       /* values: each output's squared errors on the validation set */
 	/* across epochs */
 	double best_val;
 	size_t best_epoch, since_best;
@@ -110,8 +117,8 @@ static int check_options(const nn_fit_options *o)
 				  o->eta);
 	if (!(o->dropout >= 0 && o->dropout < 1))
 		return nn__errorf(NN_EINVAL, "dropout is %g; it must be in [0, 1)", o->dropout);
-	if (!o->val_x != !o->val_y)
-		return nn__errorf(NN_EINVAL, "val_x and val_y go together: one is NULL");
+	if (!o->val_x != !(o->val_y || o->val_values) || (o->val_y && o->val_values))
+		return nn__errorf(NN_EINVAL, "val_x goes with one of val_y and val_values");
 	if (o->patience && !o->val_x)
 		return nn__errorf(NN_EINVAL, "patience %zu needs a validation set (val_x, val_y): "
 				  "early stopping watches the validation cost", o->patience);
@@ -122,28 +129,9 @@ static int check_options(const nn_fit_options *o)
 	return 0;
 }
 
-/* Mean cost and accuracy of net on (X, y), in chunks of the workspace's size. */
-static void evaluate_chunks(double *cost, double *acc, nn_workspace *ws, const nn_net *net,
-			    const nn_matrix *X, const nn_labels *y)
-{
-	double c = 0;
-	size_t right = 0;
-	for (size_t j0 = 0; j0 < X->cols; j0 += ws->max_batch) {
-		size_t n = X->cols - j0 < ws->max_batch ? X->cols - j0 : ws->max_batch;
-		nn_matrix part = nn_matrix_view(X->data + j0 * X->ld, X->rows, n, X->ld);
-		nn__score s;
-		nn__forward(ws, net, &part, NULL, NULL);
-		nn__output_pass(&s, ws, net, y->data + j0, NULL);
-		c += s.cost;
-		right += s.correct;
-	}
-	*cost = c / (double)X->cols;
-	*acc = (double)right / (double)X->cols;
-}
-
 /* Validate what nn_fitter_new is given; 0 or an error code. */
 static int check_run(const nn_net *net, const nn_matrix *X, const nn_labels *y,
-		     const nn_fit_options *o, const nn_rng *rng)
+		     const nn_matrix *Y, const nn_fit_options *o, const nn_rng *rng)
 {
 	int rc = check_options(o);
 	if (rc)
@@ -156,11 +144,17 @@ static int check_run(const nn_net *net, const nn_matrix *X, const nn_labels *y,
 	const nn_dist *d = &o->dist;
 	if (d->reduce &&
 	    (d->shard_first > d->shard_total || X->cols > d->shard_total - d->shard_first))
-		return NN_EINVAL;
+		return nn__errorf(NN_EINVAL, "the shard [%zu, %zu) lies outside the %zu samples",
+				  d->shard_first, d->shard_first + X->cols, d->shard_total);
 	/* a distributed shard may be empty */
-	if ((rc = nn__check_data(net, X, y, d->reduce != NULL)))
+	if ((rc = nn__check_data(net, X, y, Y, d->reduce != NULL)))
 		return rc;
-	if (o->val_x && (rc = nn__check_data(net, o->val_x, o->val_y, 0)))
+	if (o->val_x && Y && !o->val_values)
+		return nn__errorf(NN_EINVAL, "a run on values validates on values: val_values");
+	if (o->val_x && y && !o->val_y)
+		return nn__errorf(NN_EINVAL, "a run on labels validates on labels: val_y");
+	if (o->val_x && (rc = nn__check_data(net, o->val_x, y ? o->val_y : NULL,
+					      y ? NULL : o->val_values, 0)))
 		return rc;
 	/* a caller's optimiser made for other layer sizes */
 	return o->resume ? nn__optim_fits(o->resume, net) : 0;
@@ -181,17 +175,6 @@ static double mask_rate(const nn_net *net, const nn_fit_options *o, size_t l)
 	return L->type == NN_LAYER_DENSE || L->type == NN_LAYER_CONV2D ? o->dropout : 0;
 }
 
-/* Samples a chunk of inference holds: all of at most 1024 at once, fewer
- * when the network's activations would take more than 64 MiB. */
-static size_t eval_chunk(const nn_net *net, size_t n)
-{
-	size_t width = 0;
-	for (size_t l = 1; l <= net->n_layers; l++)
-		width += net->sizes[l];
-	size_t fit = ((size_t)64 << 20) / sizeof(double) / width, chunk = n < 1024 ? n : 1024;
-	return chunk <= fit ? chunk : fit ? fit : 1;
-}
-
 /* Everything the epochs need, allocated once. */
 static int fitter_alloc(nn_fitter *f)
 {
@@ -201,15 +184,20 @@ static int fitter_alloc(nn_fitter *f)
 	for (size_t l = 1; l < L; l++)
 		masked += mask_rate(net, o, l) > 0 ? net->sizes[l] : 0;
 	int rc;
+	size_t k = net->sizes[L];
 	if (!(f->epochs = calloc(o->epochs, sizeof(*f->epochs))) ||
 	    !(f->perm = malloc(f->N * sizeof(*f->perm))) || !(f->yb = malloc(B * sizeof(*f->yb))) ||
-	    !(f->held = malloc(B)) ||
-	    !(f->grad = nn__grad_new(net, EXTRA)) ||
-	    !(f->start = malloc(net->n_params * sizeof(double))))
+	    !(f->held = malloc(B)) || !(f->grad = nn__grad_new(net, EXTRA(k))) ||
+	    !(f->start = malloc(net->n_params * sizeof(double))) ||
+	    !(f->sse_k = calloc(3 * k, sizeof(double))))
 		return NN_ENOMEM;
+	f->sst_k = f->sse_k + k;
+	f->val_sse_k = f->sse_k + 2 * k;
 	if ((rc = nn_workspace_new(&f->ws, net, B)))
 		return rc;
 	if (!f->in_place && (rc = nn_matrix_new(&f->Xb, net->sizes[0], B)))
+		return rc;
+	if (f->Y && !f->in_place && (rc = nn_matrix_new(&f->Yb, k, B)))
 		return rc;
 	if (masked) {
 		/* one scale factor per masked value and sample: 0 or 1 / (1 - p) */
@@ -223,7 +211,7 @@ static int fitter_alloc(nn_fitter *f)
 			}
 	}
 	if (o->val_x) {
-		if ((rc = nn__workspace_new(&f->ews, net, eval_chunk(net, o->val_x->cols), 0)) ||
+		if ((rc = nn__workspace_new(&f->ews, net, nn__eval_chunk(net, o->val_x->cols), 0)) ||
 		    (rc = nn_net_clone(&f->best, net)))
 			return rc;
 	}
@@ -251,8 +239,46 @@ static uint64_t fingerprint(const nn_fitter *f)
 	return o->shuffle || f->masks ? nn__rng_fingerprint(f->rng, h) : h;
 }
 
-NN_EXPORT int nn_fitter_new(nn_fitter **out, nn_net *net, const nn_matrix *X, const nn_labels *y,
-			    const nn_fit_options *opt, nn_rng *rng)
+/*
+ * The total sum of squares of each output's targets over the whole training
+ * set, for R^2 (two passes alone; a distributed run sums each process's
+ * sums and sums of squares).
+ */
+static int sum_squares(nn_fitter *f)
+{
+	const nn_matrix *Y = f->Y;
+	size_t k = Y->rows, N = Y->cols;
+	const nn_dist *d = &f->opt.dist;
+	if (!d->reduce) {
+		for (size_t i = 0; i < k; i++) {
+			double mean = 0, sst = 0;
+			for (size_t j = 0; j < N; j++)
+				mean += NN_AT(Y, i, j);
+			mean /= (double)N;
+			for (size_t j = 0; j < N; j++)
+				sst += (NN_AT(Y, i, j) - mean) * (NN_AT(Y, i, j) - mean);
+			f->sst_k[i] = sst;
+		}
+		return 0;
+	}
+	double *sums = calloc(2 * k, sizeof(double));
+	if (!sums)
+		return NN_ENOMEM;
+	for (size_t i = 0; i < k; i++)
+		for (size_t j = 0; j < N; j++) {
+			sums[i] += NN_AT(Y, i, j);
+			sums[k + i] += NN_AT(Y, i, j) * NN_AT(Y, i, j);
+		}
+	int rc = d->reduce(d->user, sums, 2 * k, NN_REDUCE_SUM);
+	for (size_t i = 0; !rc && i < k; i++)
+		f->sst_k[i] = sums[k + i] - sums[i] * sums[i] / (double)f->N;
+	free(sums);
+	return rc;
+}
+
+/* nn_fitter_new on labels y or values Y. */
+static int fitter_new(nn_fitter **out, nn_net *net, const nn_matrix *X, const nn_labels *y,
+		      const nn_matrix *Y, const nn_fit_options *opt, nn_rng *rng)
 {
 	nn__clear_error();
 	if (!out)
@@ -261,25 +287,31 @@ NN_EXPORT int nn_fitter_new(nn_fitter **out, nn_net *net, const nn_matrix *X, co
 	nn_fit_options defaults = nn_fit_defaults();
 	if (!opt)
 		opt = &defaults;
-	if (!net || !X || !y)
+	if (!net || !X || (!y && !Y))
 		return opt->dist.reduce ? nn__dist_start(&opt->dist, NN_ENULL, 0) : NN_ENULL;
 	nn_fitter *f = NULL;
-	int rc = check_run(net, X, y, opt, rng);
+	int rc = check_run(net, X, y, Y, opt, rng);
 	if (!rc && !(f = calloc(1, sizeof(*f))))
 		rc = NN_ENOMEM;
 	if (!rc) {
 		const nn_dist *d = &opt->dist;
-		*f = (nn_fitter){ .net = net, .X = X, .y = y, .opt = *opt, .rng = rng,
+		*f = (nn_fitter){ .net = net, .X = X, .y = y, .Y = Y, .opt = *opt, .rng = rng,
 				  .best_val = INFINITY };
+		if (opt->val_x)
+			f->vt = nn__target_of(opt->val_y, Y ? opt->val_values : NULL);
 		/* N: samples of the (global) training set; this process holds X->cols of them */
 		f->N = d->reduce ? d->shard_total : X->cols;
 		f->first = d->reduce ? d->shard_first : 0;
 		f->B = opt->batch_size == 0 || opt->batch_size > f->N ? f->N : opt->batch_size;
-		f->in_place = f->B == f->N && !opt->shuffle && !d->reduce;
+		/* X itself is the one batch: no shuffle, no scaling, one process */
+		f->in_place = f->B == f->N && !opt->shuffle && !d->reduce &&
+			      net->scaling == NN_SCALING_NONE;
 		rc = fitter_alloc(f);
 	}
 	if (opt->dist.reduce)
 		rc = nn__dist_start(&opt->dist, rc, rc ? 0 : fingerprint(f));
+	if (!rc && Y)
+		rc = sum_squares(f);
 	if (rc) {
 		nn_fitter_free(f);
 		return rc;
@@ -288,38 +320,64 @@ NN_EXPORT int nn_fitter_new(nn_fitter **out, nn_net *net, const nn_matrix *X, co
 	return 0;
 }
 
+NN_EXPORT int nn_fitter_new(nn_fitter **out, nn_net *net, const nn_matrix *X, const nn_labels *y,
+			    const nn_fit_options *opt, nn_rng *rng)
+{
+	return fitter_new(out, net, X, y, NULL, opt, rng);
+}
+
+NN_EXPORT int nn_fitter_new_values(nn_fitter **out, nn_net *net, const nn_matrix *X,
+				   const nn_matrix *Y, const nn_fit_options *opt, nn_rng *rng)
+{
+	if (!Y) {
+		if (out)
+			*out = NULL;
+		return opt && opt->dist.reduce ? nn__dist_start(&opt->dist, NN_ENULL, 0) : NN_ENULL;
+	}
+	return fitter_new(out, net, X, NULL, Y, opt, rng);
+}
+
 /* The first batch of an epoch: its step size, its order, its starting weights. */
 static void begin_epoch(nn_fitter *f)
 {
 	f->t0 = now();
 	f->eta = schedule_eta(&f->opt, f->e);
-	f->cost_sum = 0;
+	f->cost_sum = f->sse = f->sae = 0;
 	f->right = 0;
+	memset(f->sse_k, 0, f->net->sizes[f->net->n_layers] * sizeof(double));
 	memcpy(f->start, f->net->params, f->net->n_params * sizeof(double));
 	if (f->opt.shuffle)
 		nn_rng_permutation(f->rng, f->perm, f->N);
 }
 
 /* The batch's samples that this process holds, gathered into Xb (all of
- * them, alone), or X itself when it is the one batch. */
-static nn_matrix gather(nn_fitter *f, size_t nb, const int **labels)
+ * them, alone; scaled as the network scales its input) with their targets,
+ * or X itself when it is the one batch. */
+static nn_matrix gather(nn_fitter *f, size_t nb, nn__target *t)
 {
 	if (f->in_place) {
 		memset(f->held, 1, nb);
-		*labels = f->y->data;
+		*t = nn__target_of(f->y, f->Y);
 		return *f->X;
 	}
-	size_t n0 = f->net->sizes[0], k = 0;
+	const nn_net *net = f->net;
+	size_t n0 = net->sizes[0], kk = net->sizes[net->n_layers], k = 0;
 	for (size_t j = 0; j < nb; j++) {
-		size_t g = f->perm[f->j0 + j];
-		f->held[j] = g >= f->first && g - f->first < f->X->cols;
+		size_t g = f->perm[f->j0 + j], c = g - f->first;
+		f->held[j] = g >= f->first && c < f->X->cols;
 		if (!f->held[j])
 			continue;
-		memcpy(f->Xb.data + k * n0, f->X->data + (g - f->first) * f->X->ld,
-		       n0 * sizeof(double));
-		f->yb[k++] = f->y->data[g - f->first];
+		if (net->scaling != NN_SCALING_NONE)
+			nn__scale_input(f->Xb.data + k * n0, n0, net, f->X, c, 1);
+		else
+			memcpy(f->Xb.data + k * n0, f->X->data + c * f->X->ld, n0 * sizeof(double));
+		if (f->Y)
+			memcpy(f->Yb.data + k * kk, f->Y->data + c * f->Y->ld, kk * sizeof(double));
+		else
+			f->yb[k] = f->y->data[c];
+		k++;
 	}
-	*labels = f->yb;
+	*t = f->Y ? (nn__target){ .Y = f->Yb.data, .ldy = kk } : (nn__target){ .labels = f->yb };
 	return nn_matrix_view(f->Xb.data, n0, k, n0);
 }
 
@@ -357,41 +415,76 @@ NN_EXPORT int nn_fitter_batch(nn_fitter *f)
 		begin_epoch(f);
 	nn_net *net = f->net;
 	size_t nb = f->N - f->j0 < f->B ? f->N - f->j0 : f->B, P = net->n_params;
-	const int *labels;
-	nn_matrix batch = gather(f, nb, &labels);
+	size_t k = net->sizes[net->n_layers];
+	nn__target t;
+	nn_matrix batch = gather(f, nb, &t);
+	double *sse_k = f->grad + P + EXTRA(0); /* this batch's, reduced with the gradient */
+	memset(sse_k, 0, k * sizeof(double));
 	nn__score s = { 0 };
 	if (f->masks) /* drawn by every process, also one that holds no column */
 		draw_masks(f, nb);
 	if (batch.cols) {
 		nn__forward(f->ws, net, &batch, NULL, f->masks);
-		nn__output_pass(&s, f->ws, net, labels, f->grad);
+		nn__output_pass(&s, f->ws, net, &t, f->grad, sse_k);
 		nn__backward(f->grad, f->ws, net, &batch, NULL, f->masks);
 	} else { /* an empty share of a distributed batch adds nothing to the sum */
 		memset(f->grad, 0, P * sizeof(double));
 	}
 	if (f->opt.dist.reduce) {
 		const nn_dist *d = &f->opt.dist;
-		f->grad[P] = s.cost;
-		f->grad[P + 1] = (double)s.correct;
-		int rc = d->reduce(d->user, f->grad, P + EXTRA, NN_REDUCE_SUM);
+		double *extra = f->grad + P;
+		extra[0] = s.cost;
+		extra[1] = (double)s.correct;
+		extra[2] = s.sse;
+		extra[3] = s.sae;
+		int rc = d->reduce(d->user, f->grad, P + EXTRA(k), NN_REDUCE_SUM);
 		if (rc)
 			return rc;
-		s.cost = f->grad[P];
-		s.correct = (size_t)f->grad[P + 1];
+		s.cost = extra[0];
+		s.correct = (size_t)extra[1];
+		s.sse = extra[2];
+		s.sae = extra[3];
 	}
 	/* the mean over the global batch; o was checked against net */
 	nn__optim_update(f->optim, net->params, f->grad, f->eta, 1.0 / (double)nb);
 	f->cost_sum += s.cost;
 	f->right += s.correct;
+	f->sse += s.sse;
+	f->sae += s.sae;
+	if (f->Y)
+		for (size_t i = 0; i < k; i++)
+			f->sse_k[i] += sse_k[i];
 	f->j0 += nb;
 	return 0;
+}
+
+/* R^2 as scikit-learn's r2_score: the mean over outputs of 1 - SSE_k / SST_k. */
+static double r2_score(const double *sse_k, const double *sst_k, size_t k)
+{
+	double r2 = 0;
+	for (size_t i = 0; i < k; i++)
+		r2 += sst_k[i] > 0 ? 1.0 - sse_k[i] / sst_k[i] : sse_k[i] == 0 ? 1.0 : 0.0;
+	return r2 / (double)k;
 }
 
 /* Validation after an epoch: the best weights, and whether patience ran out. */
 static void validate(nn_fitter *f, nn_epoch_stats *st)
 {
 	const nn_fit_options *o = &f->opt;
-	evaluate_chunks(&st->val_cost, &st->val_accuracy, f->ews, f->net, o->val_x, o->val_y);
+	nn__score s;
+	if (f->Y)
+		memset(f->val_sse_k, 0, f->net->sizes[f->net->n_layers] * sizeof(double));
+	nn__evaluate(&s, f->ews, f->net, o->val_x, &f->vt, f->Y ? f->val_sse_k : NULL);
+	st->val_cost = s.cost / (double)o->val_x->cols;
+	if (f->Y) {
+		nn_metrics m;
+		nn__metrics_values(&m, &s, f->val_sse_k, o->val_values);
+		st->val_mse = m.mse;
+		st->val_mae = m.mae;
+		st->val_r2 = m.r2;
+	} else {
+		st->val_accuracy = (double)s.correct / (double)o->val_x->cols;
+	}
 	if (st->val_cost < f->best_val) {
 		f->best_val = st->val_cost;
 		f->best_epoch = f->e;
@@ -413,10 +506,16 @@ NN_EXPORT int nn_fitter_epoch(nn_fitter *f, nn_epoch_stats *out)
 		if ((rc = nn_fitter_batch(f)))
 			return rc;
 	nn_epoch_stats *st = &f->epochs[f->e];
+	size_t k = f->net->sizes[f->net->n_layers];
+	double cells = (double)f->N * (double)k;
 	*st = (nn_epoch_stats){ .epoch = f->e, .seconds = now() - f->t0, .eta = f->eta,
 				.train_cost = f->cost_sum / (double)f->N,
-				.train_accuracy = (double)f->right / (double)f->N,
-				.val_cost = NAN, .val_accuracy = NAN };
+				.train_accuracy = f->Y ? NAN : (double)f->right / (double)f->N,
+				.val_cost = NAN, .val_accuracy = NAN,
+				.train_mse = f->Y ? f->sse / cells : NAN,
+				.train_mae = f->Y ? f->sae / cells : NAN,
+				.train_r2 = f->Y ? r2_score(f->sse_k, f->sst_k, k) : NAN,
+				.val_mse = NAN, .val_mae = NAN, .val_r2 = NAN };
 	if (!isfinite(st->train_cost)) {
 		/* back to the weights from before this epoch */
 		memcpy(f->net->params, f->start, f->net->n_params * sizeof(double));
@@ -461,9 +560,11 @@ NN_EXPORT int nn_fitter_finish(nn_fitter *f, nn_history *hist)
 	}
 	if (hist) {
 		*hist = (nn_history){ .n = f->e, .epochs = f->epochs, .best_epoch = best_epoch,
-				      .stopped_early = f->stopped };
+				      .stopped_early = f->stopped,
+				      .task = f->Y ? NN_TASK_REGRESS : NN_TASK_CLASSIFY };
 		f->epochs = NULL;
 	}
+	f->net->task = f->Y ? NN_TASK_REGRESS : NN_TASK_CLASSIFY;
 	f->done = 1;
 	return 0;
 }
@@ -478,6 +579,8 @@ NN_EXPORT void nn_fitter_free(nn_fitter *f)
 	free(f->epochs);
 	free(f->perm);
 	free(f->yb);
+	free(f->sse_k);
+	nn_matrix_free(&f->Yb);
 	free(f->held);
 	free(f->grad);
 	nn_matrix_free(&f->Xb);
@@ -488,19 +591,38 @@ NN_EXPORT void nn_fitter_free(nn_fitter *f)
 	free(f);
 }
 
-NN_EXPORT int nn_fit(nn_net *net, nn_history *hist, const nn_matrix *X, const nn_labels *y,
-		     const nn_fit_options *opt, nn_rng *rng)
+/* nn_fit on labels y or values Y: the loop over the run object. */
+static int fit(nn_net *net, nn_history *hist, const nn_matrix *X, const nn_labels *y,
+	       const nn_matrix *Y, const nn_fit_options *opt, nn_rng *rng)
 {
 	if (hist)
 		*hist = (nn_history){ 0 };
 	nn_fitter *f = NULL;
-	int rc = nn_fitter_new(&f, net, X, y, opt, rng);
+	int rc = Y ? nn_fitter_new_values(&f, net, X, Y, opt, rng)
+		   : nn_fitter_new(&f, net, X, y, opt, rng);
 	while (!rc && !nn_fitter_done(f))
 		rc = nn_fitter_epoch(f, NULL);
 	if (!rc || rc == NN_EDIVERGED)
 		nn_fitter_finish(f, hist);
 	nn_fitter_free(f);
 	return rc;
+}
+
+NN_EXPORT int nn_fit(nn_net *net, nn_history *hist, const nn_matrix *X, const nn_labels *y,
+		     const nn_fit_options *opt, nn_rng *rng)
+{
+	return fit(net, hist, X, y, NULL, opt, rng);
+}
+
+NN_EXPORT int nn_fit_values(nn_net *net, nn_history *hist, const nn_matrix *X, const nn_matrix *Y,
+			    const nn_fit_options *opt, nn_rng *rng)
+{
+	if (!Y) {
+		if (hist)
+			*hist = (nn_history){ 0 };
+		return opt && opt->dist.reduce ? nn__dist_start(&opt->dist, NN_ENULL, 0) : NN_ENULL;
+	}
+	return fit(net, hist, X, NULL, Y, opt, rng);
 }
 
 NN_EXPORT void nn_history_free(nn_history *hist)
@@ -520,11 +642,21 @@ NN_EXPORT int nn_history_write_csv(const char *path, const nn_history *hist)
 	FILE *f = open_memstream(&buf, &len);
 	if (!f)
 		return NN_ENOMEM;
-	fprintf(f, "epoch,seconds,eta,train_cost,train_accuracy,val_cost,val_accuracy\n");
+	int values = hist->task == NN_TASK_REGRESS;
+	fprintf(f, "epoch,seconds,eta,train_cost,%s,val_cost,%s\n",
+		values ? "train_rmse,train_mae,train_r2" : "train_accuracy",
+		values ? "val_rmse,val_mae,val_r2" : "val_accuracy");
 	for (size_t i = 0; i < hist->n; i++) {
 		const nn_epoch_stats *s = &hist->epochs[i];
-		fprintf(f, "%zu,%.6f,%.17g,%.17g,%.6f,%.17g,%.6f\n", s->epoch, s->seconds, s->eta,
-			s->train_cost, s->train_accuracy, s->val_cost, s->val_accuracy);
+		if (values)
+			fprintf(f, "%zu,%.6f,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g\n",
+				s->epoch, s->seconds, s->eta, s->train_cost, sqrt(s->train_mse),
+				s->train_mae, s->train_r2, s->val_cost, sqrt(s->val_mse), s->val_mae,
+				s->val_r2);
+		else
+			fprintf(f, "%zu,%.6f,%.17g,%.17g,%.6f,%.17g,%.6f\n", s->epoch, s->seconds,
+				s->eta, s->train_cost, s->train_accuracy, s->val_cost,
+				s->val_accuracy);
 	}
 	int rc = fclose(f) == 0 ? nn__write_atomic(path, buf, len) : NN_ENOMEM;
 	free(buf);

@@ -29,8 +29,10 @@
 
 struct nn_gd {
 	nn_net *net;         /* borrowed: updated in place */
-	const nn_matrix *X;  /* borrowed; may have 0 columns in a distributed run */
-	const nn_labels *y;  /* borrowed */
+	const nn_matrix *X;  /* borrowed, or Xs; may have 0 columns in a distributed run */
+	nn_matrix Xs;        /* X scaled as net scales its inputs, when it does */
+	nn__target t;        /* X's labels or values, borrowed */
+	int values;          /* the target is values: the best model has the lowest cost */
 	double eta;
 	nn_workspace *ws;
 	nn_sparse *sp;       /* X's compressed copies, or NULL: the dense path */
@@ -68,7 +70,7 @@ static void forward_score(nn_gd *gd)
 {
 	nn__score s;
 	nn__forward(gd->ws, gd->net, gd->X, gd->sp, NULL);
-	nn__output_pass(&s, gd->ws, gd->net, gd->y->data, gd->grad);
+	nn__output_pass(&s, gd->ws, gd->net, &gd->t, gd->grad, NULL);
 	gd->cost = s.cost;
 	gd->correct = s.correct;
 }
@@ -76,7 +78,9 @@ static void forward_score(nn_gd *gd)
 /* Build or drop the compressed copies for `mode`; on failure nothing changes. */
 static int gd_apply_input(nn_gd *gd, nn_input_mode mode)
 {
-	int sparse = gd->X->cols > 0 &&
+	if (mode == NN_INPUT_SPARSE && gd->net->layer[0].type != NN_LAYER_DENSE)
+		return nn__errorf(NN_EINVAL, "the sparse input path needs a dense first layer");
+	int sparse = gd->X->cols > 0 && gd->net->layer[0].type == NN_LAYER_DENSE &&
 		     (mode == NN_INPUT_SPARSE ||
 		      (mode == NN_INPUT_AUTO && gd->density <= threshold(gd->ws->simd)));
 	if (sparse && !gd->sp) {
@@ -91,22 +95,24 @@ static int gd_apply_input(nn_gd *gd, nn_input_mode mode)
 	return 0;
 }
 
-/* nn_gd_new, allowing an empty shard when the run is distributed. */
+/* nn_gd_new on labels y or values Y, allowing an empty shard when the run
+ * is distributed. */
 static int gd_create(nn_gd **out, nn_net *net, const nn_matrix *X, const nn_labels *y,
-		     double eta, int allow_empty, nn_input_mode mode, size_t threads)
+		     const nn_matrix *Y, double eta, int allow_empty, nn_input_mode mode,
+		     size_t threads)
 {
 	nn__clear_error();
 	if (!out)
 		return NN_ENULL;
 	*out = NULL;
-	if (!net || !X || !y)
+	if (!net || !X || (!y && !Y))
 		return NN_ENULL;
 	if (!(eta > 0.0) || !isfinite(eta))
 		return nn__errorf(NN_EINVAL, "eta is %g; it must be finite and > 0", eta);
 	if ((unsigned)mode >= NN_INPUT_COUNT_)
 		return nn__errorf(NN_EINVAL, "input mode %d is not an nn_input_mode", (int)mode);
 	int empty = allow_empty && X->cols == 0;
-	int rc = nn__check_data(net, X, y, allow_empty);
+	int rc = nn__check_data(net, X, y, Y, allow_empty);
 	if (rc)
 		return rc;
 
@@ -115,9 +121,16 @@ static int gd_create(nn_gd **out, nn_net *net, const nn_matrix *X, const nn_labe
 		return NN_ENOMEM;
 	gd->net = net;
 	gd->X = X;
-	gd->y = y;
+	gd->t = nn__target_of(y, Y);
+	gd->values = Y != NULL;
 	gd->eta = eta;
 	gd->n_total = X->cols;
+	if (net->scaling != NN_SCALING_NONE && X->cols) { /* the scaled input, once */
+		if ((rc = nn_matrix_new(&gd->Xs, X->rows, X->cols)))
+			goto out;
+		nn__scale_input(gd->Xs.data, X->rows, net, X, 0, X->cols);
+		gd->X = &gd->Xs;
+	}
 	if ((rc = nn_workspace_new(&gd->ws, net, X->cols ? X->cols : 1)) ||
 	    (rc = nn_net_clone(&gd->best, net)))
 		goto out;
@@ -126,7 +139,7 @@ static int gd_create(nn_gd **out, nn_net *net, const nn_matrix *X, const nn_labe
 		goto out;
 	gd->threads = threads ? threads : nn__blas_threads();
 	if (X->cols)
-		gd->density = (double)nn__count_nonzero(X) / ((double)X->rows * (double)X->cols);
+		gd->density = (double)nn__count_nonzero(gd->X) / ((double)X->rows * (double)X->cols);
 	if ((rc = gd_apply_input(gd, mode)))
 		goto out;
 	if (!empty)
@@ -143,7 +156,13 @@ out:
 NN_EXPORT int nn_gd_new(nn_gd **out, nn_net *net, const nn_matrix *X, const nn_labels *y,
 			double eta)
 {
-	return gd_create(out, net, X, y, eta, 0, NN_INPUT_AUTO, 0);
+	return gd_create(out, net, X, y, NULL, eta, 0, NN_INPUT_AUTO, 0);
+}
+
+NN_EXPORT int nn_gd_new_values(nn_gd **out, nn_net *net, const nn_matrix *X, const nn_matrix *Y,
+			       double eta)
+{
+	return gd_create(out, net, X, NULL, Y, eta, 0, NN_INPUT_AUTO, 0);
 }
 
 NN_EXPORT int nn_gd_set_input(nn_gd *gd, nn_input_mode mode)
@@ -189,6 +208,7 @@ NN_EXPORT void nn_gd_free(nn_gd *gd)
 	if (!gd)
 		return;
 	nn__sparse_free(gd->sp);
+	nn_matrix_free(&gd->Xs);
 	nn_workspace_free(gd->ws);
 	free(gd->grad);
 	nn_net_free(gd->best);
@@ -221,7 +241,7 @@ static int gd_score(nn_gd *gd, size_t step, double cost, size_t correct)
 	gd->last_cost = cost;
 	if (!isfinite(cost))
 		return NN_EDIVERGED;
-	if (!gd->has_best || correct > gd->best_correct) {
+	if (!gd->has_best || (gd->values ? cost < gd->best_cost : correct > gd->best_correct)) {
 		memcpy(gd->best->params, gd->net->params, gd->net->n_params * sizeof(double));
 		gd->has_best = 1;
 		gd->best_step = step;
@@ -341,8 +361,9 @@ static int train_reduced(nn_gd *gd, const nn_train_options *opt)
 	return report(opt, gd, opt->steps - 1, &stop);
 }
 
-NN_EXPORT int nn_train_gd(nn_net *net, nn_train_result *res, const nn_matrix *X,
-			  const nn_labels *y, const nn_train_options *opt)
+/* nn_train_gd on labels y or values Y. */
+static int train(nn_net *net, nn_train_result *res, const nn_matrix *X, const nn_labels *y,
+		 const nn_matrix *Y, const nn_train_options *opt)
 {
 	nn_train_options defaults = nn_train_defaults();
 	if (!opt)
@@ -350,7 +371,7 @@ NN_EXPORT int nn_train_gd(nn_net *net, nn_train_result *res, const nn_matrix *X,
 	int dist = opt->dist.reduce != NULL;
 	nn_gd *gd = NULL;
 	int rc = opt->steps == 0 ? nn__errorf(NN_EINVAL, "steps is 0; it must be at least 1")
-		 : gd_create(&gd, net, X, y, opt->eta, dist, opt->input, opt->threads);
+		 : gd_create(&gd, net, X, y, Y, opt->eta, dist, opt->input, opt->threads);
 	if (dist) {
 		/* A process whose shard failed its checks, or that would train
 		 * another network or another run, must not leave the others waiting
@@ -370,7 +391,22 @@ NN_EXPORT int nn_train_gd(nn_net *net, nn_train_result *res, const nn_matrix *X,
 	/* Hand back the best model, also after a divergence; before the first
 	 * scored step the best copy still holds the initial weights. */
 	memcpy(net->params, gd->best->params, net->n_params * sizeof(double));
+	net->task = Y ? NN_TASK_REGRESS : NN_TASK_CLASSIFY;
 	nn_gd_result(gd, res);
 	nn_gd_free(gd);
 	return rc;
+}
+
+NN_EXPORT int nn_train_gd(nn_net *net, nn_train_result *res, const nn_matrix *X,
+			  const nn_labels *y, const nn_train_options *opt)
+{
+	return train(net, res, X, y, NULL, opt);
+}
+
+NN_EXPORT int nn_train_gd_values(nn_net *net, nn_train_result *res, const nn_matrix *X,
+				 const nn_matrix *Y, const nn_train_options *opt)
+{
+	if (!Y)
+		return opt && opt->dist.reduce ? nn__dist_start(&opt->dist, NN_ENULL, 0) : NN_ENULL;
+	return train(net, res, X, NULL, Y, opt);
 }
