@@ -324,9 +324,16 @@ void nn__evaluate(struct nn__score *s, nn_workspace *ws, const nn_net *net, cons
 		  const nn__target *t, double *sse_k);
 
 /* m from the sums of an evaluation on value targets Y and each output's
- * squared errors sse_k (R^2 against Y's own variance per output). */
+ * squared errors sse_k (R^2 against Y's own variance per output, put into
+ * sst_k, k scratch values). */
 void nn__metrics_values(nn_metrics *m, const struct nn__score *s, const double *sse_k,
-			const nn_matrix *Y);
+			double *sst_k, const nn_matrix *Y);
+
+/* Each output's total sum of squares about its mean: sst_k[i] over row i of Y. */
+void nn__sst(double *sst_k, const nn_matrix *Y);
+
+/* R^2 as scikit-learn's r2_score: the mean over k outputs of 1 - SSE / SST. */
+double nn__r2(const double *sse_k, const double *sst_k, size_t k);
 
 /* The class a column a of k outputs predicts: a > 0.5 for one unit (np.round
  * sends 0.5 to 0), else the first argmax (np.argmax). */

@@ -398,25 +398,37 @@ NN_EXPORT int nn_evaluate(double *cost, size_t *correct, nn_workspace *ws, const
 	return 0;
 }
 
-void nn__metrics_values(nn_metrics *m, const nn__score *s, const double *sse_k,
-			const nn_matrix *Y)
+void nn__sst(double *sst_k, const nn_matrix *Y)
 {
-	size_t N = Y->cols, k = Y->rows;
-	double r2 = 0;
-	for (size_t i = 0; i < k; i++) { /* SST_k, two passes: the mean, then the deviations */
+	size_t N = Y->cols;
+	for (size_t i = 0; i < Y->rows; i++) { /* two passes: the mean, then the deviations */
 		double mean = 0, sst = 0;
 		for (size_t j = 0; j < N; j++)
 			mean += NN_AT(Y, i, j);
 		mean /= (double)N;
 		for (size_t j = 0; j < N; j++)
 			sst += (NN_AT(Y, i, j) - mean) * (NN_AT(Y, i, j) - mean);
-		/* a constant target: 1 when predicted exactly, else 0 (as scikit-learn) */
-		r2 += sst > 0 ? 1.0 - sse_k[i] / sst : sse_k[i] == 0 ? 1.0 : 0.0;
+		sst_k[i] = sst;
 	}
+}
+
+double nn__r2(const double *sse_k, const double *sst_k, size_t k)
+{
+	double r2 = 0;
+	for (size_t i = 0; i < k; i++) /* a constant target: 1 when exact, else 0 (as scikit-learn) */
+		r2 += sst_k[i] > 0 ? 1.0 - sse_k[i] / sst_k[i] : sse_k[i] == 0 ? 1.0 : 0.0;
+	return r2 / (double)k;
+}
+
+void nn__metrics_values(nn_metrics *m, const nn__score *s, const double *sse_k, double *sst_k,
+			const nn_matrix *Y)
+{
+	size_t N = Y->cols, k = Y->rows;
 	double cells = (double)N * (double)k;
+	nn__sst(sst_k, Y);
 	*m = (nn_metrics){ .n = N, .cost = s->cost / (double)N, .accuracy = NAN,
 			   .mse = s->sse / cells, .rmse = sqrt(s->sse / cells),
-			   .mae = s->sae / cells, .r2 = r2 / (double)k };
+			   .mae = s->sae / cells, .r2 = nn__r2(sse_k, sst_k, k) };
 }
 
 NN_EXPORT int nn_evaluate_values(nn_metrics *m, nn_workspace *ws, const nn_net *net,
@@ -428,14 +440,14 @@ NN_EXPORT int nn_evaluate_values(nn_metrics *m, nn_workspace *ws, const nn_net *
 	int rc = begin_pass(&ws, &own, net, X, SIZE_MAX);
 	if (!rc)
 		rc = nn__check_data(net, X, NULL, Y, 0);
-	double *sse_k = rc ? NULL : calloc(net->sizes[net->n_layers], sizeof(double));
+	double *sse_k = rc ? NULL : calloc(2 * net->sizes[net->n_layers], sizeof(double));
 	if (!rc && !sse_k)
 		rc = NN_ENOMEM;
 	if (!rc) {
 		nn__target t = nn__target_of(NULL, Y);
 		nn__score s;
 		nn__evaluate(&s, ws, net, X, &t, sse_k);
-		nn__metrics_values(m, &s, sse_k, Y);
+		nn__metrics_values(m, &s, sse_k, sse_k + net->sizes[net->n_layers], Y);
 	}
 	free(sse_k);
 	nn_workspace_free(own);

@@ -189,10 +189,10 @@ static int fitter_alloc(nn_fitter *f)
 	    !(f->perm = malloc(f->N * sizeof(*f->perm))) || !(f->yb = malloc(B * sizeof(*f->yb))) ||
 	    !(f->held = malloc(B)) || !(f->grad = nn__grad_new(net, EXTRA(k))) ||
 	    !(f->start = malloc(net->n_params * sizeof(double))) ||
-	    !(f->sse_k = calloc(3 * k, sizeof(double))))
+	    !(f->sse_k = calloc(4 * k, sizeof(double))))
 		return NN_ENOMEM;
 	f->sst_k = f->sse_k + k;
-	f->val_sse_k = f->sse_k + 2 * k;
+	f->val_sse_k = f->sse_k + 2 * k; /* and the validation set's SST after it */
 	if ((rc = nn_workspace_new(&f->ws, net, B)))
 		return rc;
 	if (!f->in_place && (rc = nn_matrix_new(&f->Xb, net->sizes[0], B)))
@@ -250,15 +250,7 @@ static int sum_squares(nn_fitter *f)
 	size_t k = Y->rows, N = Y->cols;
 	const nn_dist *d = &f->opt.dist;
 	if (!d->reduce) {
-		for (size_t i = 0; i < k; i++) {
-			double mean = 0, sst = 0;
-			for (size_t j = 0; j < N; j++)
-				mean += NN_AT(Y, i, j);
-			mean /= (double)N;
-			for (size_t j = 0; j < N; j++)
-				sst += (NN_AT(Y, i, j) - mean) * (NN_AT(Y, i, j) - mean);
-			f->sst_k[i] = sst;
-		}
+		nn__sst(f->sst_k, Y);
 		return 0;
 	}
 	double *sums = calloc(2 * k, sizeof(double));
@@ -458,15 +450,6 @@ NN_EXPORT int nn_fitter_batch(nn_fitter *f)
 	return 0;
 }
 
-/* R^2 as scikit-learn's r2_score: the mean over outputs of 1 - SSE_k / SST_k. */
-static double r2_score(const double *sse_k, const double *sst_k, size_t k)
-{
-	double r2 = 0;
-	for (size_t i = 0; i < k; i++)
-		r2 += sst_k[i] > 0 ? 1.0 - sse_k[i] / sst_k[i] : sse_k[i] == 0 ? 1.0 : 0.0;
-	return r2 / (double)k;
-}
-
 /* Validation after an epoch: the best weights, and whether patience ran out. */
 static void validate(nn_fitter *f, nn_epoch_stats *st)
 {
@@ -478,7 +461,8 @@ static void validate(nn_fitter *f, nn_epoch_stats *st)
 	st->val_cost = s.cost / (double)o->val_x->cols;
 	if (f->Y) {
 		nn_metrics m;
-		nn__metrics_values(&m, &s, f->val_sse_k, o->val_values);
+		nn__metrics_values(&m, &s, f->val_sse_k, f->val_sse_k + f->net->sizes[f->net->n_layers],
+				   o->val_values);
 		st->val_mse = m.mse;
 		st->val_mae = m.mae;
 		st->val_r2 = m.r2;
@@ -514,7 +498,7 @@ NN_EXPORT int nn_fitter_epoch(nn_fitter *f, nn_epoch_stats *out)
 				.val_cost = NAN, .val_accuracy = NAN,
 				.train_mse = f->Y ? f->sse / cells : NAN,
 				.train_mae = f->Y ? f->sae / cells : NAN,
-				.train_r2 = f->Y ? r2_score(f->sse_k, f->sst_k, k) : NAN,
+				.train_r2 = f->Y ? nn__r2(f->sse_k, f->sst_k, k) : NAN,
 				.val_mse = NAN, .val_mae = NAN, .val_r2 = NAN };
 	if (!isfinite(st->train_cost)) {
 		/* back to the weights from before this epoch */
