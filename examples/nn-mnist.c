@@ -181,8 +181,7 @@ static int load(nn_mnist *m, const ex_strings *data, size_t first, size_t ntrain
 		}
 		return load_files(m, data, ntrain, ntest);
 	}
-	nn_mnist_options opt;
-	nn_mnist_defaults(&opt);
+	nn_mnist_options opt = nn_mnist_defaults();
 	opt.first_train = first;
 	opt.max_train = ntrain;
 	opt.max_test = ntest;
@@ -456,8 +455,8 @@ static int mnist_main(int argc, char **argv)
 		return rc;
 	/* beyond the lecture, every image of the data unless told otherwise */
 	if (batch || r.load_model) {
-		ntrain = g[F_TRAIN] ? ntrain : 0;
-		ntest = g[F_TEST] ? ntest : 0;
+		ntrain = g[F_TRAIN] ? ntrain : NN_ALL;
+		ntest = g[F_TEST] ? ntest : NN_ALL;
 	}
 	if (data.n == 0)
 		data.v[data.n++] = default_data();
@@ -497,8 +496,9 @@ static int mnist_main(int argc, char **argv)
 			ex_error(prog, "--train %zu: the data holds fewer digits", ntrain);
 			goto out;
 		}
-	} else if (m.train_x.cols < ntrain || m.test_x.cols < ntest) {
-		int train_short = m.train_x.cols < ntrain;
+	} else if ((ntrain != NN_ALL && m.train_x.cols < ntrain) ||
+		   (ntest != NN_ALL && m.test_x.cols < ntest)) {
+		int train_short = ntrain != NN_ALL && m.train_x.cols < ntrain;
 		ex_error(prog, "--%s %zu: %s holds only %zu %s digits", train_short ? "train" : "test",
 			 train_short ? ntrain : ntest, data.n > 1 ? "--data" : data.v[0],
 			 train_short ? m.train_x.cols : m.test_x.cols, train_short ? "training" : "test");

@@ -24,9 +24,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	nn__src_close(&s);
 	if (rc == 0) {
 		nn_mnist m;
-		nn_mnist_options o;
+		nn_mnist_options o = nn_mnist_defaults();
 		memset(&m, 0, sizeof m);
-		nn_mnist_defaults(&o);
 		o.max_train = 3; /* exercise the subset path too */
 		if (nn__pickle_mnist(&m, buf, len, "fuzz", &o, err) == 0)
 			nn_mnist_free(&m);

@@ -285,9 +285,10 @@ START_TEST(test_idx_roundtrip)
 	for (int gz = 0; gz < 2; gz++) {
 		write_images(names[gz][0], 0x803, 7, 3, 5, 7, 0);
 		write_labels(names[gz][1], 0x801, 7, 7, SIZE_MAX, 0);
-		const size_t maxes[3] = { 0, 3, 100 };
-		for (int k = 0; k < 3; k++) {
-			size_t n = maxes[k] && maxes[k] < 7 ? maxes[k] : 7;
+		/* max: all, fewer, more than the file holds, none */
+		const size_t maxes[4] = { NN_ALL, 3, 100, 0 };
+		for (int k = 0; k < 4; k++) {
+			size_t n = maxes[k] < 7 ? maxes[k] : 7;
 			nn_matrix X;
 			nn_labels y;
 			ck_assert_int_eq(
@@ -322,7 +323,7 @@ START_TEST(test_idx_roundtrip)
 	memcpy(cat + n1, b, n2);
 	write_file("cat", cat, n1 + n2);
 	nn_matrix X;
-	ck_assert_int_eq(nn_idx_read_images(&X, tpath("cat"), 0, 255.0), 0);
+	ck_assert_int_eq(nn_idx_read_images(&X, tpath("cat"), NN_ALL, 255.0), 0);
 	check_images(&X, 2, 4, 255.0);
 	nn_matrix_free(&X);
 	free(a);
@@ -362,8 +363,9 @@ START_TEST(test_dir)
 	nn_mnist_free(&m);
 	nn_mnist_free(NULL);
 
-	nn_mnist_defaults(&o);
-	ck_assert(o.scale == 255.0 && o.max_train == 0 && o.max_test == 0);
+	o = nn_mnist_defaults();
+	ck_assert(o.scale == 255.0 && o.max_train == NN_ALL && o.max_test == NN_ALL &&
+		  o.first_train == 0);
 	o.max_train = 5;
 	o.max_test = 2;
 	o.scale = 256.0;
@@ -398,7 +400,7 @@ static int load_images(const char *name, char *err)
 	int rc = nn__src_open_file(&s, tpath(name), err);
 	if (rc < 0)
 		return rc;
-	rc = nn__idx_images(&X, NULL, &s, 0, 0, 255.0, err);
+	rc = nn__idx_images(&X, NULL, &s, 0, NN_ALL, 255.0, err);
 	nn__src_close(&s);
 	if (rc == 0)
 		nn_matrix_free(&X);
@@ -414,7 +416,7 @@ static int load_labels(const char *name, char *err)
 	int rc = nn__src_open_file(&s, tpath(name), err);
 	if (rc < 0)
 		return rc;
-	rc = nn__idx_labels(&y, NULL, &s, 0, 0, err);
+	rc = nn__idx_labels(&y, NULL, &s, 0, NN_ALL, err);
 	nn__src_close(&s);
 	if (rc == 0)
 		nn_labels_free(&y);
@@ -529,19 +531,19 @@ START_TEST(test_errors_public)
 	nn_mnist m;
 	nn_mnist_options o;
 	write_images("i", 0x803, 2, 2, 2, 2, 0);
-	ck_assert_int_eq(nn_idx_read_images(NULL, tpath("i"), 0, 255.0), NN_ENULL);
-	ck_assert_int_eq(nn_idx_read_images(&X, NULL, 0, 255.0), NN_ENULL);
+	ck_assert_int_eq(nn_idx_read_images(NULL, tpath("i"), NN_ALL, 255.0), NN_ENULL);
+	ck_assert_int_eq(nn_idx_read_images(&X, NULL, NN_ALL, 255.0), NN_ENULL);
 	ck_assert_uint_eq(X.rows, 0);
-	ck_assert_int_eq(nn_idx_read_images(&X, tpath("i"), 0, 0.0), NN_EINVAL);
-	ck_assert_int_eq(nn_idx_read_images(&X, tpath("i"), 0, -1.0), NN_EINVAL);
-	ck_assert_int_eq(nn_idx_read_images(&X, tpath("i"), 0, NAN), NN_EINVAL);
-	ck_assert_int_eq(nn_idx_read_images(&X, tpath("absent"), 0, 255.0), NN_ENOENT);
-	ck_assert_int_eq(nn_idx_read_labels(NULL, tpath("i"), 0), NN_ENULL);
-	ck_assert_int_eq(nn_idx_read_labels(&y, tpath("i"), 0), NN_EMAGIC);
+	ck_assert_int_eq(nn_idx_read_images(&X, tpath("i"), NN_ALL, 0.0), NN_EINVAL);
+	ck_assert_int_eq(nn_idx_read_images(&X, tpath("i"), NN_ALL, -1.0), NN_EINVAL);
+	ck_assert_int_eq(nn_idx_read_images(&X, tpath("i"), NN_ALL, NAN), NN_EINVAL);
+	ck_assert_int_eq(nn_idx_read_images(&X, tpath("absent"), NN_ALL, 255.0), NN_ENOENT);
+	ck_assert_int_eq(nn_idx_read_labels(NULL, tpath("i"), NN_ALL), NN_ENULL);
+	ck_assert_int_eq(nn_idx_read_labels(&y, tpath("i"), NN_ALL), NN_EMAGIC);
 	ck_assert_uint_eq(y.n, 0);
 	ck_assert_int_eq(nn_mnist_load(NULL, tmpdir, NULL), NN_ENULL);
 	ck_assert_int_eq(nn_mnist_load(&m, NULL, NULL), NN_ENULL);
-	nn_mnist_defaults(&o);
+	o = nn_mnist_defaults();
 	o.scale = INFINITY;
 	ck_assert_int_eq(nn_mnist_load(&m, tmpdir, &o), NN_EINVAL);
 	ck_assert_ptr_nonnull(strstr(m.error, "scale"));
@@ -582,8 +584,7 @@ END_TEST
 START_TEST(test_sample)
 {
 	nn_mnist m;
-	nn_mnist_options o;
-	nn_mnist_defaults(&o);
+	nn_mnist_options o = nn_mnist_defaults();
 	o.scale = 256.0;
 	int rc = nn_mnist_load(&m, SAMPLE_DIR, &o);
 	ck_assert_msg(rc == 0, "%s", m.error);
@@ -639,8 +640,7 @@ START_TEST(test_real_mnist)
 	}
 	/* The lecture's subset: load_mnist_1D_small returns these very values. */
 	nn_mnist m;
-	nn_mnist_options o;
-	nn_mnist_defaults(&o);
+	nn_mnist_options o = nn_mnist_defaults();
 	o.max_train = 500;
 	o.max_test = 100;
 	o.scale = 256.0;
@@ -682,8 +682,7 @@ START_TEST(test_fashion)
 		return;
 	}
 	nn_mnist m;
-	nn_mnist_options o;
-	nn_mnist_defaults(&o);
+	nn_mnist_options o = nn_mnist_defaults();
 	o.max_train = 100;
 	o.max_test = 100;
 	int rc = nn_mnist_load(&m, FASHION_DIR, &o);
@@ -713,13 +712,16 @@ static void check_shard(const nn_mnist *full, const char *path, size_t first, si
 			size_t want)
 {
 	nn_mnist m;
-	nn_mnist_options o;
-	nn_mnist_defaults(&o);
+	nn_mnist_options o = nn_mnist_defaults();
 	o.first_train = first;
 	o.max_train = max;
 	ck_assert_int_eq(nn_mnist_load(&m, path, &o), 0);
 	ck_assert_uint_eq(m.train_x.cols, want);
 	ck_assert_uint_eq(m.train_y.n, want);
+	if (want == 0) { /* an empty shard: 0 columns, nothing allocated */
+		ck_assert_ptr_null(m.train_x.data);
+		ck_assert_ptr_null(m.train_y.data);
+	}
 	for (size_t j = 0; j < want; j++) {
 		ck_assert_mem_eq(m.train_x.data + j * m.train_x.ld,
 				 full->train_x.data + (first + j) * full->train_x.ld,
@@ -738,10 +740,15 @@ START_TEST(test_shards)
 		ck_assert_int_eq(nn_mnist_load(&full, paths[k], NULL), 0);
 		size_t N = full.train_x.cols;
 		check_shard(&full, paths[k], 0, N / 2, N / 2);
-		check_shard(&full, paths[k], N / 2, 0, N - N / 2);
+		check_shard(&full, paths[k], N / 2, NN_ALL, N - N / 2);
 		check_shard(&full, paths[k], 1, 1, 1);
 		check_shard(&full, paths[k], N - 1, 5, 1);
-		check_shard(&full, paths[k], N, 0, 0); /* past the end: empty */
+		check_shard(&full, paths[k], N, 5, 0); /* past the end: empty */
+		check_shard(&full, paths[k], N, NN_ALL, 0);
+		/* a count of 0 is none, wherever the shard starts (issue 12: a rank
+		 * whose share of --train 1 is empty must not load everything) */
+		check_shard(&full, paths[k], N / 2, 0, 0);
+		check_shard(&full, paths[k], 0, 0, 0);
 		nn_mnist_free(&full);
 	}
 }

@@ -68,8 +68,7 @@ START_TEST(test_fixtures)
 		check_fixture(&m, 6, 3, 256.0); /* floats: stored as byte / 256 */
 		nn_mnist_free(&m);
 		/* the front end sends a file to the same reader; subsets */
-		nn_mnist_options o;
-		nn_mnist_defaults(&o);
+		nn_mnist_options o = nn_mnist_defaults();
 		o.max_train = 2;
 		o.max_test = 100;
 		ck_assert_int_eq(nn_mnist_load(&m, path, &o), 0);
@@ -78,8 +77,7 @@ START_TEST(test_fixtures)
 	}
 	/* u1 pixels are divided by the scale, as IDX bytes are. */
 	nn_mnist m;
-	nn_mnist_options o;
-	nn_mnist_defaults(&o);
+	nn_mnist_options o = nn_mnist_defaults();
 	ck_assert_int_eq(nn_pickle_read_mnist(&m, FIXTURES "py3-p4-u1-i4.pkl", &o), 0);
 	check_fixture(&m, 6, 3, 255.0);
 	nn_mnist_free(&m);
@@ -247,7 +245,7 @@ static int parse_ex(const void *data, size_t n, char *err, int check)
 	unsigned char *buf = NULL;
 	size_t len = 0;
 	memset(&m, 0, sizeof m);
-	nn_mnist_defaults(&o);
+	o = nn_mnist_defaults();
 	int rc = nn__src_open_mem(&s, data, n, "test", err);
 	if (rc == 0)
 		rc = nn__src_slurp(&buf, &len, &s, NN__PICKLE_MAX_BYTES, err);

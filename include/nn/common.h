@@ -12,6 +12,16 @@
 extern "C" {
 #endif
 
+#include <stdint.h>
+
+/**
+ * "No limit" for a count of items to keep (nn_mnist_options::max_train,
+ * nn_idx_read_images()'s max, ...). A count is always a count: 0 keeps
+ * nothing, so that an empty share -- a rank of a distributed run whose part
+ * of the data is empty -- stays empty.
+ */
+#define NN_ALL SIZE_MAX
+
 #if defined(NN_BUILDING_LIBRARY) && defined(__GNUC__)
 #define NN_EXPORT __attribute__((visibility("default")))
 #else

@@ -38,8 +38,10 @@ extern "C" {
 
 /** How much to load and how to scale pixels. Fill with nn_mnist_defaults(). */
 typedef struct nn_mnist_options {
-	size_t max_train; /**< keep only the first max_train training samples; 0 keeps all */
-	size_t max_test;  /**< keep only the first max_test test samples; 0 keeps all */
+	size_t max_train; /**< keep at most max_train training samples; NN_ALL (the default)
+			       keeps all, 0 none */
+	size_t max_test;  /**< keep at most max_test test samples; NN_ALL (the default) keeps
+			       all, 0 none */
 	double scale;     /**< divisor of pixel bytes: 255 (default, pixels in [0, 1]) or 256
 			       (pixels in [0, 255/256], exactly as mnist.pkl.gz stores them);
 			       any finite value > 0. Float arrays of a pickle are kept as stored. */
@@ -47,8 +49,8 @@ typedef struct nn_mnist_options {
 				 training set kept is [first_train, first_train + max_train):
 				 one rank's shard in distributed training (nn/mpi.h). IDX files
 				 are read past the skipped images without keeping them; a
-				 shard beyond the end is empty (0 columns, data NULL).
-				 Default 0 */
+				 shard beyond the end, or of max_train 0, is empty
+				 (0 columns, data NULL). Default 0 */
 } nn_mnist_options;
 
 /** A loaded data set; every field is owned. Free with nn_mnist_free(). */
@@ -65,10 +67,11 @@ typedef struct nn_mnist {
 } nn_mnist;
 
 /**
- * The default options: all samples, scale 255.
- * @param opt out: the options; NULL is a no-op.
+ * The default options: every sample (max_train = max_test = NN_ALL), from
+ * the first (first_train 0), pixels / 255.
+ * @return the options, to adjust field by field.
  */
-NN_EXPORT void nn_mnist_defaults(nn_mnist_options *opt);
+NN_EXPORT nn_mnist_options nn_mnist_defaults(void);
 
 /**
  * Load MNIST (or Fashion-MNIST) from a directory of IDX files or from a
@@ -118,7 +121,8 @@ NN_EXPORT void nn_mnist_free(nn_mnist *m);
  * @param X     out: (rows * cols) x n images, n = min(max, count), pixel
  *              byte / scale; free with nn_matrix_free(). Empty on failure.
  * @param path  the file.
- * @param max   keep at most this many images; 0 keeps all.
+ * @param max   keep at most this many images: NN_ALL keeps all, 0 none (an
+ *              empty matrix: 0 columns, data NULL).
  * @param scale divisor of each pixel byte (255 or 256), finite and > 0.
  * @return 0, NN_ENULL, NN_EINVAL, NN_ENOENT, NN_EIO, NN_EGZIP, NN_EMAGIC,
  *         NN_ESIZE, NN_ETRUNC, NN_EFORMAT (bytes after the data) or NN_ENOMEM.
@@ -132,7 +136,7 @@ NN_EXPORT int nn_idx_read_images(nn_matrix *X, const char *path, size_t max, dou
  * @param y    out: n = min(max, count) labels; free with nn_labels_free().
  *             Empty on failure.
  * @param path the file.
- * @param max  keep at most this many labels; 0 keeps all.
+ * @param max  keep at most this many labels: NN_ALL keeps all, 0 none.
  * @return 0, NN_ENULL, NN_ENOENT, NN_EIO, NN_EGZIP, NN_EMAGIC, NN_ESIZE,
  *         NN_ETRUNC, NN_EFORMAT, NN_ELABEL or NN_ENOMEM.
  */

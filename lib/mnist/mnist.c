@@ -286,11 +286,9 @@ out:
 
 /* ---- options and the front end ------------------------------------------ */
 
-NN_EXPORT void nn_mnist_defaults(nn_mnist_options *opt)
+NN_EXPORT nn_mnist_options nn_mnist_defaults(void)
 {
-	if (!opt)
-		return;
-	*opt = (nn_mnist_options){ .max_train = 0, .max_test = 0, .scale = 255.0 };
+	return (nn_mnist_options){ .max_train = NN_ALL, .max_test = NN_ALL, .scale = 255.0 };
 }
 
 int nn__mnist_check_options(const nn_mnist_options *opt, char *err)
@@ -451,10 +449,7 @@ static int begin(nn_mnist *out, nn_mnist_options *o, const char *path, const nn_
 	memset(out, 0, sizeof *out);
 	if (!path)
 		return nn__fail(out->error, NN_ENULL, "no path given");
-	if (opt)
-		*o = *opt;
-	else
-		nn_mnist_defaults(o);
+	*o = opt ? *opt : nn_mnist_defaults();
 	return nn__mnist_check_options(o, out->error);
 }
 

@@ -74,8 +74,8 @@ typedef struct nn__idx_info {
 } nn__idx_info;
 
 /* idx.c: the readers behind nn_idx_read_images/labels, on an open source.
- * Items [first, first + max) are kept (max 0: all from first on; first past
- * the end: none); the whole file is read and checked. info (may be NULL)
+ * Items [first, first + max) are kept (max NN_ALL: all from first on; max 0
+ * or first past the end: none); the whole file is read and checked. info (may be NULL)
  * receives the header. */
 int nn__idx_images(nn_matrix *X, nn__idx_info *info, nn__src *s, size_t first, size_t max,
 		   double scale, char *err);
