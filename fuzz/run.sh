@@ -34,7 +34,7 @@ if [ "$target" = model ]; then
 	srcs="$src/lib/io/model.c $src/lib/core/net.c $src/lib/io/fileio.c $src/lib/core/random.c"
 	libs="-llapacke -lz -lm"
 else
-	srcs="$src/lib/mnist/idx.c $src/lib/mnist/pickle.c $src/lib/mnist/pickle_numpy.c $src/lib/mnist/mnist.c"
+	srcs="$src/lib/mnist/idx.c $src/lib/mnist/pickle.c $src/lib/mnist/pickle_numpy.c $src/lib/mnist/mnist.c $src/lib/io/fileio.c"
 	libs="-lz -lm"
 fi
 # shellcheck disable=SC2086

@@ -10,12 +10,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <zlib.h>
 
 #include "mnist/mnist_internal.h"
 #include "suites.h"
+#include "test_util.h"
 
 #define SHARED_MNIST NN_SOURCE_ROOT "/../shared/data/mnist"
 #define SAMPLE_DIR   NN_SOURCE_ROOT "/data/mnist-sample"
@@ -518,7 +520,7 @@ START_TEST(test_errors_idx)
 	free(b);
 	/* A missing file; a directory. */
 	EXPECT(IMG("absent"), NN_ENOENT, "absent");
-	EXPECT(load_images("", err_), NN_EIO, "directory");
+	EXPECT(load_images("", err_), NN_ENOTFILE, "directory");
 	remove_tmpdir();
 }
 END_TEST
@@ -575,6 +577,50 @@ START_TEST(test_errors_public)
 	/* A pickle that is no pickle. */
 	write_file("not.pkl", "\xff\xfe", 2);
 	ck_assert_int_eq(nn_mnist_load(&m, tpath("not.pkl"), NULL), NN_EPICKLE);
+	remove_tmpdir();
+}
+END_TEST
+
+/*
+ * Every reader refuses a FIFO, a device and a directory where it reads a
+ * file, before it reads: a FIFO without a writer once blocked open() for ever
+ * (issue 12). The alarm turns such a hang into a failed test (EINTR).
+ */
+START_TEST(test_not_regular)
+{
+	make_tmpdir();
+	char fifo[512];
+	snprintf(fifo, sizeof fifo, "%s/fifo", tmpdir);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	const char *paths[3] = { fifo, "/dev/null", tmpdir };
+	const char *what[3] = { "FIFO", "device", "directory" };
+	for (int k = 0; k < 3; k++) {
+		nn_matrix X;
+		nn_labels y;
+		nn_mnist m;
+		tu_alarm_start(2);
+		ck_assert_int_eq(nn_idx_read_images(&X, paths[k], NN_ALL, 255.0), NN_ENOTFILE);
+		ck_assert_int_eq(nn_idx_read_labels(&y, paths[k], NN_ALL), NN_ENOTFILE);
+		ck_assert_int_eq(nn_pickle_read_mnist(&m, paths[k], NULL), NN_ENOTFILE);
+		ck_assert_msg(strstr(m.error, what[k]) && strstr(m.error, "not a regular file"),
+			      "%s", m.error);
+		if (k < 2) { /* a directory is what nn_mnist_load reads IDX files from */
+			ck_assert_int_eq(nn_mnist_load(&m, paths[k], NULL), NN_ENOTFILE);
+			ck_assert_msg(strstr(m.error, what[k]) != NULL, "%s", m.error);
+		}
+		tu_alarm_stop();
+	}
+	/* a FIFO standing for one of the four files of a directory */
+	unlink(fifo);
+	write_dir(3, 2, 0);
+	unlink(tpath("train-labels-idx1-ubyte"));
+	ck_assert_int_eq(mkfifo(tpath("train-labels-idx1-ubyte"), 0600), 0);
+	nn_mnist m;
+	tu_alarm_start(2);
+	ck_assert_int_eq(nn_mnist_load(&m, tmpdir, NULL), NN_ENOTFILE);
+	tu_alarm_stop();
+	ck_assert_msg(strstr(m.error, "train-labels-idx1-ubyte: a FIFO") != NULL, "%s", m.error);
+	ck_assert_ptr_null(m.train_x.data);
 	remove_tmpdir();
 }
 END_TEST
@@ -765,6 +811,7 @@ Suite *mnist_suite(void)
 	tc = tcase_create("errors");
 	tcase_add_test(tc, test_errors_idx);
 	tcase_add_test(tc, test_errors_public);
+	tcase_add_test(tc, test_not_regular);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("data");
 	tcase_set_timeout(tc, 60);

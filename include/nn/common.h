@@ -51,6 +51,9 @@ enum nn_error {
 	NN_EVERSION = -18,   /**< a file's format version is unknown */
 	NN_ECHECKSUM = -19,  /**< a file's checksum does not match its contents */
 	NN_EPEER = -20,      /**< another process of a distributed run failed */
+	NN_ENOTFILE = -21,   /**< a path is not a regular file (a directory, FIFO, socket or
+				  device) where a file is read, or not a directory where one
+				  is expected */
 };
 
 /**

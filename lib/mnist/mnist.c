@@ -11,8 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "mnist_internal.h"
+#include "nn_internal.h"
 
 #define SRC_BUF (64 * 1024)
 
@@ -119,17 +121,17 @@ int nn__src_open_file(nn__src *s, const char *path, char *err)
 	memset(s, 0, sizeof *s);
 	s->name = path;
 	struct stat st;
-	if (stat(path, &st) != 0) {
-		int e = errno;
-		return nn__fail(err, (e == ENOENT || e == ENOTDIR) ? NN_ENOENT : NN_EIO, "%s: %s",
-				path, strerror(e));
+	int fd = -1;
+	int rc = nn__open_regular(&fd, &st, path);
+	if (rc == NN_ENOTFILE)
+		return nn__fail(err, rc, "%s: %s, not a regular file", path, nn__file_kind(&st));
+	if (rc < 0)
+		return nn__fail(err, rc, "%s: %s", path, strerror(errno));
+	s->f = fdopen(fd, "rb");
+	if (!s->f) {
+		close(fd);
+		return nn__fail(err, NN_EIO, "%s: %s", path, strerror(errno));
 	}
-	if (S_ISDIR(st.st_mode))
-		return nn__fail(err, NN_EIO, "%s: is a directory, not a file", path);
-	s->f = fopen(path, "rb");
-	if (!s->f)
-		return nn__fail(err, errno == ENOENT ? NN_ENOENT : NN_EIO, "%s: %s", path,
-				strerror(errno));
 	s->in = malloc(SRC_BUF);
 	if (!s->in) {
 		fclose(s->f);
@@ -138,7 +140,7 @@ int nn__src_open_file(nn__src *s, const char *path, char *err)
 	}
 	s->in_cap = SRC_BUF;
 	s->raw_next = s->in;
-	int rc = src_start(s, err);
+	rc = src_start(s, err);
 	if (rc < 0)
 		nn__src_close(s);
 	return rc;
@@ -331,10 +333,13 @@ static char *join(const char *dir, const char *name, const char *suffix)
 	return p;
 }
 
+/* Anything but a directory stands for a file here: a FIFO or a device under
+ * a file's name is then refused by name when it is opened, not skipped as if
+ * it were absent. */
 static int is_file(const char *path)
 {
 	struct stat st;
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+	return stat(path, &st) == 0 && !S_ISDIR(st.st_mode);
 }
 
 static int find_idx(char **path, const char *dir, int which, char *err)
