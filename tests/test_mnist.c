@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #include <zlib.h>
@@ -574,9 +575,10 @@ START_TEST(test_errors_public)
 	o.max_test = 1;
 	ck_assert_int_eq(nn_mnist_load(&m, tmpdir, &o), NN_ELABEL);
 	ck_assert_ptr_nonnull(strstr(m.error, "t10k-labels"));
-	/* A pickle that is no pickle. */
+	/* A file that is neither IDX nor a pickle, whatever its name. */
 	write_file("not.pkl", "\xff\xfe", 2);
-	ck_assert_int_eq(nn_mnist_load(&m, tpath("not.pkl"), NULL), NN_EPICKLE);
+	ck_assert_int_eq(nn_mnist_load(&m, tpath("not.pkl"), NULL), NN_EMAGIC);
+	ck_assert_ptr_nonnull(strstr(m.error, "neither IDX"));
 	remove_tmpdir();
 }
 END_TEST
@@ -621,6 +623,108 @@ START_TEST(test_not_regular)
 	tu_alarm_stop();
 	ck_assert_msg(strstr(m.error, "train-labels-idx1-ubyte: a FIFO") != NULL, "%s", m.error);
 	ck_assert_ptr_null(m.train_x.data);
+	remove_tmpdir();
+}
+END_TEST
+
+/* A whole file into memory. */
+static unsigned char *slurp_path(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	ck_assert_ptr_nonnull(f);
+	fseek(f, 0, SEEK_END);
+	*n = (size_t)ftell(f);
+	rewind(f);
+	unsigned char *b = malloc(*n ? *n : 1);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_uint_eq(fread(b, 1, *n, f), *n);
+	fclose(f);
+	return b;
+}
+
+/*
+ * What a path is and holds decides, never its name (issue 12): a directory
+ * called mnist-idx is a directory, an IDX file named like a pickle is IDX and
+ * a pickle named like IDX is a pickle; an IDX file alone given to
+ * nn_mnist_load says what it is.
+ */
+START_TEST(test_sniff)
+{
+	make_tmpdir();
+	char top[64];
+	snprintf(top, sizeof top, "%s", tmpdir);
+	strcat(tmpdir, "/mnist-idx");
+	ck_assert_int_eq(mkdir(tmpdir, 0700), 0);
+	write_dir(9, 4, 1);
+	nn_mnist_kind kind = 0;
+	nn_mnist m;
+	ck_assert_int_eq(nn_mnist_sniff(&kind, tmpdir), 0);
+	ck_assert_int_eq(kind, NN_MNIST_DIRECTORY);
+	ck_assert_int_eq(nn_mnist_load(&m, tmpdir, NULL), 0);
+	check_images(&m.train_x, 9, 12, 255.0);
+	nn_mnist_free(&m);
+	/* each file, raw or gzip, by its content */
+	const struct {
+		const char *name;
+		nn_mnist_kind kind;
+		const char *words;
+	} files[4] = {
+		{ "train-images-idx3-ubyte.gz", NN_MNIST_IDX_IMAGES, "an IDX image file alone" },
+		{ "train-labels-idx1-ubyte", NN_MNIST_IDX_LABELS, "an IDX label file alone" },
+		{ "t10k-images-idx3-ubyte.gz", NN_MNIST_IDX_IMAGES, "give the directory" },
+		{ "t10k-labels-idx1-ubyte.gz", NN_MNIST_IDX_LABELS, "nn_idx_read_labels" },
+	};
+	for (int k = 0; k < 4; k++) {
+		ck_assert_int_eq(nn_mnist_sniff(&kind, tpath(files[k].name)), 0);
+		ck_assert_int_eq(kind, files[k].kind);
+		ck_assert_int_eq(nn_mnist_load(&m, tpath(files[k].name), NULL), NN_EMAGIC);
+		ck_assert_msg(strstr(m.error, files[k].words) != NULL, "%s", m.error);
+	}
+	/* an IDX file named like a pickle */
+	size_t n;
+	unsigned char *b = read_whole("train-images-idx3-ubyte.gz", &n);
+	write_file("mnist.pkl", b, n); /* gzip already: written as it is */
+	free(b);
+	ck_assert_int_eq(nn_mnist_sniff(&kind, tpath("mnist.pkl")), 0);
+	ck_assert_int_eq(kind, NN_MNIST_IDX_IMAGES);
+	remove_tmpdir();
+	snprintf(tmpdir, sizeof tmpdir, "%s", top);
+
+	/* pickles of every protocol, raw and gzip, named like IDX files */
+	const char *pk[4] = { "py2-p0.pkl", "py3-p1.pkl", "py3-p5.pkl", "py2-p2.pkl.gz" };
+	for (int k = 0; k < 4; k++) {
+		char path[512];
+		snprintf(path, sizeof path, NN_SOURCE_ROOT "/tests/data/pickle/%s", pk[k]);
+		b = slurp_path(path, &n);
+		write_file("t10k-images-idx3-ubyte", b, n);
+		free(b);
+		ck_assert_int_eq(nn_mnist_sniff(&kind, tpath("t10k-images-idx3-ubyte")), 0);
+		ck_assert_int_eq(kind, NN_MNIST_PICKLE);
+		ck_assert_int_eq(nn_mnist_load(&m, tpath("t10k-images-idx3-ubyte"), NULL), 0);
+		ck_assert_uint_eq(m.train_x.cols, 6);
+		nn_mnist_free(&m);
+	}
+	/* neither; too short; empty; a model file; and the failures of a path */
+	write_file("junk", "GIF89a", 6);
+	ck_assert_int_eq(nn_mnist_sniff(&kind, tpath("junk")), NN_EMAGIC);
+	ck_assert_int_eq(nn_mnist_load(&m, tpath("junk"), NULL), NN_EMAGIC);
+	ck_assert_msg(strstr(m.error, "47 49 46 38") != NULL, "%s", m.error);
+	write_file("idx4.gz", "\0\0\x08\x04\0\0\0\x01", 8);
+	ck_assert_int_eq(nn_mnist_load(&m, tpath("idx4.gz"), NULL), NN_EMAGIC);
+	ck_assert_msg(strstr(m.error, "4 dimensions") != NULL, "%s", m.error);
+	write_file("short", "\0\0\x08", 3);
+	ck_assert_int_eq(nn_mnist_sniff(&kind, tpath("short")), NN_ETRUNC);
+	write_file("empty.gz", "", 0);
+	ck_assert_int_eq(nn_mnist_sniff(&kind, tpath("empty.gz")), NN_ETRUNC);
+	write_file("model", "\x89NNMODL\n\x01\0\0\0", 12);
+	ck_assert_int_eq(nn_mnist_load(&m, tpath("model"), NULL), NN_EMAGIC);
+	ck_assert_msg(strstr(m.error, "model file") != NULL, "%s", m.error);
+	kind = 0;
+	ck_assert_int_eq(nn_mnist_sniff(&kind, tpath("absent")), NN_ENOENT);
+	ck_assert_int_eq(kind, 0); /* unchanged on failure */
+	ck_assert_int_eq(nn_mnist_sniff(&kind, "/dev/null"), NN_ENOTFILE);
+	ck_assert_int_eq(nn_mnist_sniff(NULL, tmpdir), NN_ENULL);
+	ck_assert_int_eq(nn_mnist_sniff(&kind, NULL), NN_ENULL);
 	remove_tmpdir();
 }
 END_TEST
@@ -812,6 +916,7 @@ Suite *mnist_suite(void)
 	tcase_add_test(tc, test_errors_idx);
 	tcase_add_test(tc, test_errors_public);
 	tcase_add_test(tc, test_not_regular);
+	tcase_add_test(tc, test_sniff);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("data");
 	tcase_set_timeout(tc, 60);

@@ -286,6 +286,81 @@ out:
 	return rc;
 }
 
+/* ---- what a path holds ------------------------------------------------------ */
+
+/* The opcodes nn reads that a protocol 0 or 1 pickle can open with: MARK
+ * (how Python begins a tuple of arrays), EMPTY_TUPLE, NONE, the integers,
+ * the strings and GLOBAL. A protocol 2+ pickle opens with PROTO, 0x80. */
+static const char pickle_openers[] = "()NIJKLMSTUVXc";
+
+int nn__src_sniff(nn_mnist_kind *kind, nn__src *s, char *err)
+{
+	unsigned char b[4];
+	size_t got = 0;
+	int rc = nn__src_read(s, b, sizeof b, &got, err);
+	if (rc < 0)
+		return rc;
+	if (got == 0)
+		return nn__fail(err, NN_ETRUNC, "%s: empty%s", s->name,
+				s->gz ? " once decompressed" : "");
+	if (b[0] == 0x80 || memchr(pickle_openers, b[0], sizeof pickle_openers - 1)) {
+		*kind = NN_MNIST_PICKLE;
+		return 0;
+	}
+	static const unsigned char idx[3] = { 0, 0, 0x08 };
+	if (got < sizeof b && memcmp(b, idx, got < 3 ? got : 3) == 0)
+		return nn__fail(err, NN_ETRUNC, "%s: %zu bytes, too few for an IDX magic number",
+				s->name, got);
+	while (got < sizeof b) /* for the message: what is missing shows as 00 */
+		b[got++] = 0;
+	uint32_t v = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+	if (v == 0x803 || v == 0x801) {
+		*kind = v == 0x803 ? NN_MNIST_IDX_IMAGES : NN_MNIST_IDX_LABELS;
+		return 0;
+	}
+	if (memcmp(b, "\x89NNM", 4) == 0)
+		return nn__fail(err, NN_EMAGIC, "%s: an nn model file, not MNIST data", s->name);
+	if (b[0] == 0 && b[1] == 0)
+		return nn__fail(err, NN_EMAGIC,
+				"%s: magic 0x%08x: an IDX file of item type 0x%02x in %u "
+				"dimensions; nn reads unsigned bytes (08) in 3 (images) or 1 (labels)",
+				s->name, (unsigned)v, b[2], b[3]);
+	return nn__fail(err, NN_EMAGIC,
+			"%s: neither IDX (00 00 08 03 or 01) nor a pickle: it starts %02x %02x %02x %02x%s",
+			s->name, b[0], b[1], b[2], b[3], s->gz ? " once decompressed" : "");
+}
+
+int nn__mnist_sniff(nn_mnist_kind *kind, const char *path, char *err)
+{
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		int e = errno;
+		return nn__fail(err, (e == ENOENT || e == ENOTDIR) ? NN_ENOENT : NN_EIO, "%s: %s",
+				path, strerror(e));
+	}
+	if (S_ISDIR(st.st_mode)) {
+		*kind = NN_MNIST_DIRECTORY;
+		return 0;
+	}
+	nn__src s;
+	int rc = nn__src_open_file(&s, path, err); /* refuses a FIFO or device */
+	if (rc == 0)
+		rc = nn__src_sniff(kind, &s, err);
+	nn__src_close(&s);
+	return rc;
+}
+
+NN_EXPORT int nn_mnist_sniff(nn_mnist_kind *kind, const char *path)
+{
+	if (!kind || !path)
+		return NN_ENULL;
+	nn_mnist_kind k;
+	int rc = nn__mnist_sniff(&k, path, NULL);
+	if (rc == 0)
+		*kind = k;
+	return rc;
+}
+
 /* ---- options and the front end ------------------------------------------ */
 
 NN_EXPORT nn_mnist_options nn_mnist_defaults(void)
@@ -496,14 +571,18 @@ NN_EXPORT int nn_mnist_load(nn_mnist *out, const char *path, const nn_mnist_opti
 	int rc = begin(out, &o, path, opt);
 	if (rc < 0)
 		return out ? finish(out, rc) : rc;
-	struct stat st;
-	if (stat(path, &st) != 0) {
-		int e = errno;
-		rc = nn__fail(out->error, (e == ENOENT || e == ENOTDIR) ? NN_ENOENT : NN_EIO,
-			      "%s: %s", path, strerror(e));
+	/* what the path is and holds decides, never its name */
+	nn_mnist_kind kind;
+	if ((rc = nn__mnist_sniff(&kind, path, out->error)) < 0)
 		return finish(out, rc);
-	}
-	if (S_ISDIR(st.st_mode))
+	if (kind == NN_MNIST_DIRECTORY)
 		return finish(out, load_dir(out, path, &o));
-	return nn_pickle_read_mnist(out, path, &o);
+	if (kind == NN_MNIST_PICKLE)
+		return nn_pickle_read_mnist(out, path, &o);
+	int images = kind == NN_MNIST_IDX_IMAGES;
+	rc = nn__fail(out->error, NN_EMAGIC,
+		      "%s: an IDX %s file alone; a data set needs the four IDX files: give "
+		      "the directory that holds them (nn_idx_read_%s reads one file)",
+		      path, images ? "image" : "label", images ? "images" : "labels");
+	return finish(out, rc);
 }

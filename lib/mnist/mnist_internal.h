@@ -87,6 +87,14 @@ int nn__idx_labels(nn_labels *y, nn__idx_info *info, nn__src *s, size_t first, s
 int nn__pickle_mnist(nn_mnist *out, const unsigned char *buf, size_t len, const char *name,
 		     const nn_mnist_options *opt, char *err);
 
+/* mnist.c: what an open source holds, from its first (decompressed) bytes:
+ * an IDX image or label file or a pickle; NN_ETRUNC (empty, or too short for
+ * an IDX magic) or NN_EMAGIC (neither) with a detail that says what it is. */
+int nn__src_sniff(nn_mnist_kind *kind, nn__src *s, char *err);
+
+/* mnist.c: nn_mnist_sniff() with a detail. */
+int nn__mnist_sniff(nn_mnist_kind *kind, const char *path, char *err);
+
 /* mnist.c: 0 for a usable options struct (finite scale > 0), else NN_EINVAL. */
 int nn__mnist_check_options(const nn_mnist_options *opt, char *err);
 
