@@ -476,7 +476,7 @@ START_TEST(test_errors_idx)
 	EXPECT(IMG("t1"), NN_ETRUNC, "3 of the 5");
 	write_images("t2.gz", 0x803, NN__IDX_MAX_COUNT - 1, 28, 28, 2, 0);
 	EXPECT(IMG("t2.gz"), NN_ETRUNC, "2 of the");
-	write_images("t6.gz", 0x803, 300, 1024, 1024, 1, 0); /* 2.4 GB of doubles claimed */
+	write_images("t6.gz", 0x803, 300, 1000, 1024, 1, 0); /* 2.4 GB of doubles claimed */
 	EXPECT(IMG("t6.gz"), NN_ETRUNC, "1 of the 300");
 	write_labels("t3", 0x801, 10, 4, SIZE_MAX, 0);
 	EXPECT(LAB("t3"), NN_ETRUNC, "4 of the 10");
@@ -579,6 +579,53 @@ START_TEST(test_errors_public)
 	write_file("not.pkl", "\xff\xfe", 2);
 	ck_assert_int_eq(nn_mnist_load(&m, tpath("not.pkl"), NULL), NN_EMAGIC);
 	ck_assert_ptr_nonnull(strstr(m.error, "neither IDX"));
+	remove_tmpdir();
+}
+END_TEST
+
+/*
+ * Memory follows what a stream delivers, not what a header claims, and a
+ * gzip stream may not inflate like a bomb (issue 12: a 152 KB .gz of zero
+ * pixels made 2 GB of doubles). Every byte nn asks malloc for is counted.
+ */
+START_TEST(test_gzip_bomb)
+{
+	make_tmpdir();
+	nn_matrix X;
+	nn_labels y;
+	char err[NN_MNIST_ERROR_LEN];
+	/* 60000 x 28 x 28 declared (376 MB of doubles), 10 images delivered */
+	write_images("short.gz", 0x803, 60000, 28, 28, 10, 0);
+	unsigned long long before = tu_alloc_bytes;
+	ck_assert_int_eq(nn_idx_read_images(&X, tpath("short.gz"), NN_ALL, 255.0), NN_ETRUNC);
+	ck_assert_uint_lt(tu_alloc_bytes - before, 1 << 20);
+	/* 8 MiB of zero pixels, some 8 KB of gzip: 67 MB of doubles once */
+	const uint32_t N = 10700;
+	size_t n = 16 + (size_t)N * 784;
+	unsigned char *b = calloc(n, 1);
+	ck_assert_ptr_nonnull(b);
+	be32(b, 0x803);
+	be32(b + 4, N);
+	be32(b + 8, 28);
+	be32(b + 12, 28);
+	write_file("bomb.gz", b, n);
+	before = tu_alloc_bytes;
+	ck_assert_int_eq(nn_idx_read_images(&X, tpath("bomb.gz"), NN_ALL, 255.0), NN_ESIZE);
+	ck_assert_uint_lt(tu_alloc_bytes - before, 48 << 20);
+	ck_assert_int_eq(load_images("bomb.gz", err), NN_ESIZE);
+	ck_assert_msg(strstr(err, "gunzip") != NULL, "%s", err); /* how to read it anyway */
+	/* the same bytes uncompressed: the limit is on inflation, not on size */
+	write_file("bomb", b, n);
+	ck_assert_int_eq(nn_idx_read_images(&X, tpath("bomb"), NN_ALL, 255.0), 0);
+	ck_assert_uint_eq(X.cols, N);
+	nn_matrix_free(&X);
+	/* labels alike: 8 MiB of zeros */
+	be32(b, 0x801);
+	be32(b + 4, (uint32_t)(n - 8));
+	memset(b + 8, 0, 8);
+	write_file("labels.gz", b, n);
+	ck_assert_int_eq(nn_idx_read_labels(&y, tpath("labels.gz"), NN_ALL), NN_ESIZE);
+	free(b);
 	remove_tmpdir();
 }
 END_TEST
@@ -916,6 +963,7 @@ Suite *mnist_suite(void)
 	tcase_add_test(tc, test_errors_idx);
 	tcase_add_test(tc, test_errors_public);
 	tcase_add_test(tc, test_not_regular);
+	tcase_add_test(tc, test_gzip_bomb);
 	tcase_add_test(tc, test_sniff);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("data");

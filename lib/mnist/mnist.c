@@ -196,6 +196,15 @@ static int src_read_gz(nn__src *s, unsigned char *out, size_t n, size_t *got, ch
 		s->raw_next += in_n - s->zs.avail_in;
 		s->raw_avail -= in_n - s->zs.avail_in;
 		*got += out_n - s->zs.avail_out;
+		s->gz_in += in_n - s->zs.avail_in;
+		s->gz_out += out_n - s->zs.avail_out;
+		if (s->gz_out > NN__GZ_GRACE && s->gz_out / NN__GZ_MAX_RATIO > s->gz_in)
+			return nn__fail(err, NN_ESIZE,
+					"%s: the gzip stream inflates more than %d-fold (%llu "
+					"bytes from %llu), as a decompression bomb does; if the "
+					"file is genuine, gunzip it and read it uncompressed",
+					s->name, NN__GZ_MAX_RATIO, (unsigned long long)s->gz_out,
+					(unsigned long long)s->gz_in);
 		if (z == Z_STREAM_END) {
 			/* Another member may follow (as `cat a.gz b.gz` makes); anything else is garbage. */
 			int more = 0;
