@@ -193,9 +193,10 @@ static void write_file(const char *name, const void *data, size_t n)
 	}
 }
 
-static unsigned char *read_whole(const char *name, size_t *n)
+/* A whole file into memory. */
+static unsigned char *slurp_path(const char *path, size_t *n)
 {
-	FILE *f = fopen(tpath(name), "rb");
+	FILE *f = fopen(path, "rb");
 	ck_assert_ptr_nonnull(f);
 	fseek(f, 0, SEEK_END);
 	*n = (size_t)ftell(f);
@@ -205,6 +206,11 @@ static unsigned char *read_whole(const char *name, size_t *n)
 	ck_assert_uint_eq(fread(b, 1, *n, f), *n);
 	fclose(f);
 	return b;
+}
+
+static unsigned char *read_whole(const char *name, size_t *n)
+{
+	return slurp_path(tpath(name), n);
 }
 
 static void be32(unsigned char *p, uint32_t v)
@@ -673,21 +679,6 @@ START_TEST(test_not_regular)
 	remove_tmpdir();
 }
 END_TEST
-
-/* A whole file into memory. */
-static unsigned char *slurp_path(const char *path, size_t *n)
-{
-	FILE *f = fopen(path, "rb");
-	ck_assert_ptr_nonnull(f);
-	fseek(f, 0, SEEK_END);
-	*n = (size_t)ftell(f);
-	rewind(f);
-	unsigned char *b = malloc(*n ? *n : 1);
-	ck_assert_ptr_nonnull(b);
-	ck_assert_uint_eq(fread(b, 1, *n, f), *n);
-	fclose(f);
-	return b;
-}
 
 /*
  * What a path is and holds decides, never its name (issue 12): a directory
