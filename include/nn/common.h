@@ -8,11 +8,11 @@
 #ifndef NN_COMMON_H
 #define NN_COMMON_H
 
+#include <stdint.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-#include <stdint.h>
 
 /**
  * "No limit" for a count of items to keep (nn_mnist_options::max_train,
@@ -22,6 +22,7 @@ extern "C" {
  */
 #define NN_ALL SIZE_MAX
 
+/** Marks a public function: default visibility while libnn is built, nothing for users. */
 #if defined(NN_BUILDING_LIBRARY) && defined(__GNUC__)
 #define NN_EXPORT __attribute__((visibility("default")))
 #else
