@@ -124,8 +124,7 @@ int main(int argc, char **argv)
 	struct stat st;
 	int rc = nn_rng_new(&rng, 1);
 	if (rc == 0 && stat(data, &st) == 0) {
-		nn_mnist_options o;
-		nn_mnist_defaults(&o);
+		nn_mnist_options o = nn_mnist_defaults();
 		o.max_train = N;
 		o.max_test = 1;
 		if ((rc = nn_mnist_load(&m, data, &o)) != 0) {

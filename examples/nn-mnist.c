@@ -108,9 +108,9 @@ static const char *base_name(const char *path)
 }
 
 /*
- * Four single IDX files: which holds images or labels comes from the magic
- * number, whether training or test from the name ("t10k" or "test" means
- * test, "train" training).
+ * Four single IDX files: which holds images or labels comes from the content
+ * (nn_mnist_sniff), whether training or test from the name ("t10k" or "test"
+ * means test, "train" training), since the content cannot tell.
  */
 static int load_files(nn_mnist *m, const ex_strings *files, size_t ntrain, size_t ntest)
 {
@@ -123,18 +123,31 @@ static int load_files(nn_mnist *m, const ex_strings *files, size_t ntrain, size_
 				 "'train' nor 't10k'/'test'", path);
 			return EX_RUNTIME;
 		}
+		nn_mnist_kind kind;
+		int rc = nn_mnist_sniff(&kind, path);
+		const char *why = NULL;
+		if (rc)
+			why = rc == NN_EMAGIC ? "not an IDX image or label file" : nn_strerror(rc);
+		else if (kind == NN_MNIST_DIRECTORY)
+			why = "a directory; give one directory or four IDX files";
+		else if (kind == NN_MNIST_PICKLE)
+			why = "a pickle; give it alone, or four IDX files";
+		if (why) {
+			ex_error(prog, "%s: %s", path, why);
+			return EX_RUNTIME;
+		}
 		nn_matrix *X = test ? &m->test_x : &m->train_x;
 		nn_labels *y = test ? &m->test_y : &m->train_y;
-		int slot = 2 * test;
-		int rc = have[slot] ? NN_EMAGIC : nn_idx_read_images(X, path, test ? ntest : ntrain, 256.0);
-		if (rc == NN_EMAGIC && !have[slot + 1]) {
-			slot++;
-			rc = nn_idx_read_labels(y, path, test ? ntest : ntrain);
+		int slot = 2 * test + (kind == NN_MNIST_IDX_LABELS);
+		if (have[slot]) {
+			ex_error(prog, "%s: a second IDX %s file for the %s set", path,
+				 slot % 2 ? "label" : "image", test ? "test" : "training");
+			return EX_RUNTIME;
 		}
+		rc = slot % 2 ? nn_idx_read_labels(y, path, test ? ntest : ntrain)
+			      : nn_idx_read_images(X, path, test ? ntest : ntrain, 256.0);
 		if (rc) {
-			ex_error(prog, "%s: %s", path,
-				 rc == NN_EMAGIC ? "not an IDX image or label file, or a second one of its kind"
-				 : nn_strerror(rc));
+			ex_error(prog, "%s: %s", path, nn_strerror(rc));
 			return EX_RUNTIME;
 		}
 		have[slot] = 1;
@@ -162,18 +175,11 @@ static int load_files(nn_mnist *m, const ex_strings *files, size_t ntrain, size_
  * under mpirun: only the directory and pickle paths read a shard alone). */
 static int load(nn_mnist *m, const ex_strings *data, size_t first, size_t ntrain, size_t ntest)
 {
-	struct stat st;
 	*m = (nn_mnist){ 0 };
 	const char *path = data->v[0];
-	if (stat(path, &st) != 0) {
-		ex_error(prog, "%s: %s", path, strerror(errno));
-		return EX_RUNTIME;
-	}
-	if (data->n > 1 || strstr(base_name(path), "idx")) {
-		if (data->n > 1 && S_ISDIR(st.st_mode)) {
-			ex_error(prog, "%s: a directory; give one directory or four IDX files", path);
-			return EX_RUNTIME;
-		}
+	/* what a path is and holds decides, never its name: a directory called
+	 * mnist-idx is a directory, and nn_mnist_load says what a lone IDX file is */
+	if (data->n > 1) {
 		if (ex_dist.size > 1) {
 			ex_error(prog, "--data: under mpirun give a directory or an mnist.pkl.gz, so "
 				 "that each rank reads only its shard");
@@ -181,8 +187,15 @@ static int load(nn_mnist *m, const ex_strings *data, size_t first, size_t ntrain
 		}
 		return load_files(m, data, ntrain, ntest);
 	}
-	nn_mnist_options opt;
-	nn_mnist_defaults(&opt);
+	nn_mnist_kind kind;
+	if (nn_mnist_sniff(&kind, path) == 0 &&
+	    (kind == NN_MNIST_IDX_IMAGES || kind == NN_MNIST_IDX_LABELS)) {
+		ex_error(prog, "%s: an IDX %s file alone; give the directory that holds the four "
+			 "IDX files, or the four files (--data four times)",
+			 path, kind == NN_MNIST_IDX_IMAGES ? "image" : "label");
+		return EX_RUNTIME;
+	}
+	nn_mnist_options opt = nn_mnist_defaults();
 	opt.first_train = first;
 	opt.max_train = ntrain;
 	opt.max_test = ntest;
@@ -456,8 +469,8 @@ static int mnist_main(int argc, char **argv)
 		return rc;
 	/* beyond the lecture, every image of the data unless told otherwise */
 	if (batch || r.load_model) {
-		ntrain = g[F_TRAIN] ? ntrain : 0;
-		ntest = g[F_TEST] ? ntest : 0;
+		ntrain = g[F_TRAIN] ? ntrain : NN_ALL;
+		ntest = g[F_TEST] ? ntest : NN_ALL;
 	}
 	if (data.n == 0)
 		data.v[data.n++] = default_data();
@@ -497,8 +510,9 @@ static int mnist_main(int argc, char **argv)
 			ex_error(prog, "--train %zu: the data holds fewer digits", ntrain);
 			goto out;
 		}
-	} else if (m.train_x.cols < ntrain || m.test_x.cols < ntest) {
-		int train_short = m.train_x.cols < ntrain;
+	} else if ((ntrain != NN_ALL && m.train_x.cols < ntrain) ||
+		   (ntest != NN_ALL && m.test_x.cols < ntest)) {
+		int train_short = ntrain != NN_ALL && m.train_x.cols < ntrain;
 		ex_error(prog, "--%s %zu: %s holds only %zu %s digits", train_short ? "train" : "test",
 			 train_short ? ntrain : ntest, data.n > 1 ? "--data" : data.v[0],
 			 train_short ? m.train_x.cols : m.test_x.cols, train_short ? "training" : "test");

@@ -413,6 +413,16 @@ void nn__gd_set_simd(struct nn_gd *gd, int simd);
  * directory, flushed and renamed into place; 0, NN_EIO or NN_ENOMEM. */
 int nn__write_atomic(const char *path, const void *buf, size_t len);
 
+/* fileio.c: open path for reading when it is a regular file, never blocking
+ * on a FIFO or opening a device: *fd (the caller closes it) and *st, its
+ * stat. 0, NN_ENOENT, NN_EIO (errno says why) or NN_ENOTFILE (st says what
+ * the path is instead). */
+struct stat;
+int nn__open_regular(int *fd, struct stat *st, const char *path);
+
+/* "a directory", "a FIFO", "a character device", ...: what st is, for messages. */
+const char *nn__file_kind(const struct stat *st);
+
 /* optim.c: 0 when o was made for networks of net's sizes, else NN_ESHAPE. */
 int nn__optim_fits(const nn_optim *o, const nn_net *net);
 

@@ -145,6 +145,21 @@ if [ -d "$src/data/mnist-sample" ]; then
 	[ "$(grep -c '^Best by step' "$tmp/out")" -eq 2 ] || fail "nn-mnist: Best by step lines"
 	for f in digits conf mc; do png_ok "$tmp/$f.png" || fail "nn-mnist: $f.png"; done
 	expect_error 1 --train "$mnist" --train 100000 --steps 1
+	# What a path is and holds decides, never its name (issue 12): a
+	# directory called mnist-idx is a directory; a lone IDX file, whatever
+	# its name, is named for what it is; a pickle named like IDX is a pickle.
+	mkdir -p "$tmp/mnist-idx"
+	cp "$src"/data/mnist-sample/*-ubyte.gz "$tmp/mnist-idx/"
+	run "$mnist" --seed 1 --steps 2 --data "$tmp/mnist-idx"
+	[ "$rc" -eq 0 ] && grep -q '500 training and 100 test digits' "$tmp/out" ||
+		fail "nn-mnist --data DIR called mnist-idx: $(cat "$tmp/err")"
+	expect_error 1 "an IDX image file alone" "$mnist" --steps 1 --data "$tmp/mnist-idx/train-images-idx3-ubyte.gz"
+	cp "$tmp/mnist-idx/t10k-labels-idx1-ubyte.gz" "$tmp/labels.pkl.gz"
+	expect_error 1 "an IDX label file alone" "$mnist" --steps 1 --data "$tmp/labels.pkl.gz"
+	cp "$src/tests/data/pickle/py3-p4.pkl" "$tmp/train-images-idx3-ubyte"
+	run "$mnist" --seed 1 --steps 2 --train 6 --test 3 --data "$tmp/train-images-idx3-ubyte"
+	[ "$rc" -eq 0 ] && grep -q '6 training and 3 test digits' "$tmp/out" ||
+		fail "nn-mnist --data PICKLE named like IDX: $(cat "$tmp/err")"
 else
 	echo "skip: no $src/data/mnist-sample" >&2
 fi

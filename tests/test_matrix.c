@@ -79,9 +79,12 @@ START_TEST(test_errors)
 	nn_labels_free(NULL);
 
 	/* every code has its own message */
-	for (int c = 0; c >= NN_EPEER; c--)
-		for (int d = c - 1; d >= NN_EPEER; d--)
+	for (int c = 0; c >= NN_ENOTFILE; c--)
+		for (int d = c - 1; d >= NN_ENOTFILE; d--)
 			ck_assert_str_ne(nn_strerror(c), nn_strerror(d));
+	for (int c = 0; c >= NN_ENOTFILE; c--)
+		ck_assert_str_ne(nn_strerror(c), "unknown error");
+	ck_assert_str_eq(nn_strerror(NN_ENOTFILE - 1), "unknown error");
 	ck_assert_str_eq(nn_strerror(-9999), "unknown error");
 }
 END_TEST

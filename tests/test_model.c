@@ -12,6 +12,7 @@
 #include "nn/model.h"
 #include "nn_internal.h"
 #include "suites.h"
+#include "test_util.h"
 
 static char dir[] = "/tmp/nn-model-test-XXXXXX";
 
@@ -149,11 +150,32 @@ START_TEST(test_atomic)
 }
 END_TEST
 
+/* Write len bytes to dir/name. */
+static const char *write_bytes(const char *name, const void *buf, size_t len)
+{
+	static char path[128];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	FILE *f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(buf, 1, len, f), len);
+	ck_assert_int_eq(fclose(f), 0);
+	return path;
+}
+
+/* Load from memory, and from a file of the same bytes: the file reader
+ * reads field by field, and must agree with the buffer on every input. */
 static int load_bytes(const unsigned char *buf, size_t len)
 {
 	nn_net *net = NULL;
 	nn_model_state st;
 	int rc = nn_model_load_buffer(&net, &st, buf, len);
+	ck_assert(rc != 0 || net != NULL);
+	free((void *)st.data);
+	nn_net_free(net);
+	net = NULL;
+	int rc_file = nn_model_load(&net, &st, write_bytes("bytes.nn", buf, len));
+	ck_assert_msg(rc_file == rc, "%zu bytes: %d from the file, %d from memory", len, rc_file,
+		      rc);
 	ck_assert(rc != 0 || net != NULL);
 	free((void *)st.data);
 	nn_net_free(net);
@@ -264,7 +286,7 @@ START_TEST(test_errors)
 	/* files */
 	ck_assert_int_eq(nn_model_load(&out, NULL, "/nonexistent/m.nn"), NN_ENOENT);
 	ck_assert_ptr_null(out);
-	ck_assert_int_eq(nn_model_load(&out, NULL, dir), NN_EIO);
+	ck_assert_int_eq(nn_model_load(&out, NULL, dir), NN_ENOTFILE);
 	ck_assert_int_eq(nn_model_load(&out, NULL, NULL), NN_ENULL);
 	ck_assert_int_eq(nn_model_load(NULL, NULL, path), NN_ENULL);
 	ck_assert_int_eq(nn_model_save(NULL, net, NULL), NN_ENULL);
@@ -273,6 +295,135 @@ START_TEST(test_errors)
 	ck_assert_int_eq(nn_model_save(path, net, &bad), NN_ENULL);
 	free(good);
 	free(buf);
+	nn_net_free(net);
+	rm_tmp();
+}
+END_TEST
+
+/* A FIFO, a device or a directory is refused before any read: a FIFO
+ * without a writer once blocked the loader for ever (issue 12); the alarm
+ * turns such a hang into a failed test. */
+START_TEST(test_not_regular)
+{
+	mkdir_tmp();
+	char fifo[64];
+	snprintf(fifo, sizeof fifo, "%s/fifo.nn", dir);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	const char *paths[3] = { fifo, "/dev/null", dir };
+	for (int k = 0; k < 3; k++) {
+		nn_net *out = NULL;
+		nn_model_state st;
+		tu_alarm_start(2);
+		ck_assert_int_eq(nn_model_load(&out, &st, paths[k]), NN_ENOTFILE);
+		tu_alarm_stop();
+		ck_assert_ptr_null(out);
+		ck_assert_ptr_null(st.data);
+	}
+	rm_tmp();
+}
+END_TEST
+
+/* A parameter of the file at index k (0: the first weight) set to v, the
+ * CRC fixed, so that only the value is wrong. */
+static void poke_param(unsigned char *buf, size_t len, size_t L, size_t k, double v)
+{
+	uint64_t bits;
+	memcpy(&bits, &v, 8);
+	poke(buf, len, 8 + 16 + 8 * (L + 1) + 4 * L + 8 + 8 * k, bits, 8);
+}
+
+/* NaN or Inf parameters: never written, never loaded (issue 12). The CRC
+ * is checked first, so a corrupt file still says NN_ECHECKSUM. */
+START_TEST(test_nonfinite)
+{
+	mkdir_tmp();
+	char path[128];
+	snprintf(path, sizeof(path), "%s/m.nn", dir);
+	nn_net *net = make_net();
+	double *p = nn_net_params(net);
+	size_t P = nn_net_param_count(net);
+	const double bad[3] = { NAN, INFINITY, -INFINITY };
+	const size_t at[3] = { 0, P / 2, P - 1 }; /* a weight, another, the last bias */
+	for (int k = 0; k < 3; k++) {
+		double keep = p[at[k]];
+		p[at[k]] = bad[k];
+		ck_assert_int_eq(nn_model_save(path, net, NULL), NN_ENONFINITE);
+		ck_assert_int_eq(access(path, F_OK), -1); /* nothing written */
+		p[at[k]] = keep;
+	}
+	char cmd[256];
+	snprintf(cmd, sizeof(cmd), "test -z \"$(ls -A '%s')\"", dir);
+	ck_assert_int_eq(system(cmd), 0); /* no temporary file either */
+
+	ck_assert_int_eq(nn_model_save(path, net, NULL), 0);
+	size_t len;
+	unsigned char *good = slurp(path, &len), *buf = malloc(len);
+	ck_assert_ptr_nonnull(buf);
+	for (int k = 0; k < 3; k++) {
+		memcpy(buf, good, len);
+		poke_param(buf, len, 2, at[k], bad[k]);
+		ck_assert_int_eq(load_bytes(buf, len), NN_ENONFINITE); /* memory and file */
+		buf[len - 1] ^= 1;
+		ck_assert_int_eq(load_bytes(buf, len), NN_ECHECKSUM);
+	}
+	free(buf);
+	free(good);
+	nn_net_free(net);
+	rm_tmp();
+}
+END_TEST
+
+/*
+ * A file is read as far as its header says it reaches, never whole first
+ * (issue 12: a 3 GB junk file gave "out of memory" instead of "not an nn
+ * model file"). Sparse files of 64 MiB stand in for huge ones; every byte nn
+ * asks malloc for is counted.
+ */
+START_TEST(test_header_first)
+{
+	mkdir_tmp();
+	char path[128];
+	snprintf(path, sizeof(path), "%s/m.nn", dir);
+	const off_t big = (off_t)64 << 20;
+	nn_net *net = make_net(), *out = NULL;
+	ck_assert_int_eq(nn_model_save(path, net, NULL), 0);
+	size_t len;
+	unsigned char *good = slurp(path, &len);
+
+	/* junk: refused by its first 8 bytes */
+	const char *junk = write_bytes("junk.nn", "not a model at all", 18);
+	ck_assert_int_eq(truncate(junk, big), 0);
+	unsigned long long before = tu_alloc_bytes;
+	ck_assert_int_eq(nn_model_load(&out, NULL, junk), NN_EMAGIC);
+	ck_assert_uint_lt(tu_alloc_bytes - before, 1 << 20);
+
+	/* a good model followed by 64 MiB: the header says where it ends */
+	const char *tail = write_bytes("tail.nn", good, len);
+	ck_assert_int_eq(truncate(tail, big), 0);
+	before = tu_alloc_bytes;
+	ck_assert_int_eq(nn_model_load(&out, NULL, tail), NN_EFORMAT);
+	ck_assert_uint_lt(tu_alloc_bytes - before, 1 << 20);
+
+	/* a header of 2^24 x 2^24 weights (2 PiB) over a file of 64 MiB */
+	unsigned char *hdr = malloc(len);
+	ck_assert_ptr_nonnull(hdr);
+	memcpy(hdr, good, len);
+	uint32_t one = 1;
+	memcpy(hdr + 12, &one, 4);                       /* L = 1 (a little-endian host) */
+	uint64_t w = (uint64_t)1 << 24, np = w * (w + 1);
+	memcpy(hdr + 24, &w, 8);                         /* sizes 2^24, 2^24 */
+	memcpy(hdr + 32, &w, 8);
+	memset(hdr + 40, 0, 4);                          /* identity */
+	memcpy(hdr + 44, &np, 8);
+	const char *claim = write_bytes("claim.nn", hdr, 52);
+	ck_assert_int_eq(truncate(claim, big), 0);
+	before = tu_alloc_bytes;
+	ck_assert_int_eq(nn_model_load(&out, NULL, claim), NN_ETRUNC);
+	ck_assert_uint_lt(tu_alloc_bytes - before, 1 << 20);
+	ck_assert_ptr_null(out);
+
+	free(hdr);
+	free(good);
 	nn_net_free(net);
 	rm_tmp();
 }
@@ -345,6 +496,9 @@ Suite *model_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("errors");
 	tcase_add_test(tc, test_errors);
+	tcase_add_test(tc, test_not_regular);
+	tcase_add_test(tc, test_nonfinite);
+	tcase_add_test(tc, test_header_first);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("reentrant");
 	tcase_add_test(tc, test_reentrant);

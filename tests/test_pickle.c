@@ -11,8 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "mnist/mnist_internal.h"
+#include "mnist/pickle_internal.h"
 #include "suites.h"
+#include "test_util.h"
 
 #define FIXTURES NN_SOURCE_ROOT "/tests/data/pickle/"
 
@@ -68,8 +69,7 @@ START_TEST(test_fixtures)
 		check_fixture(&m, 6, 3, 256.0); /* floats: stored as byte / 256 */
 		nn_mnist_free(&m);
 		/* the front end sends a file to the same reader; subsets */
-		nn_mnist_options o;
-		nn_mnist_defaults(&o);
+		nn_mnist_options o = nn_mnist_defaults();
 		o.max_train = 2;
 		o.max_test = 100;
 		ck_assert_int_eq(nn_mnist_load(&m, path, &o), 0);
@@ -78,8 +78,7 @@ START_TEST(test_fixtures)
 	}
 	/* u1 pixels are divided by the scale, as IDX bytes are. */
 	nn_mnist m;
-	nn_mnist_options o;
-	nn_mnist_defaults(&o);
+	nn_mnist_options o = nn_mnist_defaults();
 	ck_assert_int_eq(nn_pickle_read_mnist(&m, FIXTURES "py3-p4-u1-i4.pkl", &o), 0);
 	check_fixture(&m, 6, 3, 255.0);
 	nn_mnist_free(&m);
@@ -247,7 +246,7 @@ static int parse_ex(const void *data, size_t n, char *err, int check)
 	unsigned char *buf = NULL;
 	size_t len = 0;
 	memset(&m, 0, sizeof m);
-	nn_mnist_defaults(&o);
+	o = nn_mnist_defaults();
 	int rc = nn__src_open_mem(&s, data, n, "test", err);
 	if (rc == 0)
 		rc = nn__src_slurp(&buf, &len, &s, NN__PICKLE_MAX_BYTES, err);
@@ -372,6 +371,13 @@ START_TEST(test_errors_stack)
 		ops(&p, "(");
 	EXPECT(parse(p.b, p.n, err_), NN_ESTACK, "marks");
 	p.n = 0;
+	/* 1.5 MiB of bytes (a view, no copy) first, so that the memory budget
+	 * (test_memory) leaves room for the object count to be what stops it */
+	ops(&p, "B\x00\x00\x18\x00");
+	unsigned char *zeros = calloc(0x180000, 1);
+	ck_assert_ptr_nonnull(zeros);
+	put(&p, zeros, 0x180000);
+	free(zeros);
 	ops(&p, "N");
 	for (int i = 0; i < 70000; i++)
 		ops(&p, "\x85"); /* ((((None,),),),...): one more object per byte */
@@ -452,6 +458,102 @@ START_TEST(test_mutations)
 }
 END_TEST
 
+/* ---- memory: bounded by the input, whatever the opcodes do (issue 12) ------- */
+
+/* The bytes nn asks malloc for while parsing buf (never freed in between, so
+ * this bounds the peak), and the code. */
+static int parse_counted(const pbuf *p, unsigned long long *bytes, char *err)
+{
+	nn_mnist m;
+	nn_mnist_options o = nn_mnist_defaults();
+	memset(&m, 0, sizeof m);
+	unsigned long long before = tu_alloc_bytes;
+	int rc = nn__pickle_mnist(&m, p->b, p->n, "test", &o, err);
+	*bytes = tu_alloc_bytes - before;
+	nn_mnist_free(&m);
+	return rc;
+}
+
+/* What doc/mnist.md promises for the reader's own memory: 4 bytes per
+ * pickle byte and 1 MiB, plus the machine's fixed state (stack, marks). */
+static unsigned long long budget(size_t len)
+{
+	return 4ull * len + (1u << 20) + sizeof(pk_vm);
+}
+
+/*
+ * _codecs.encode(text, 'latin1') of one memoized text, `calls` times: the
+ * way a 1.1 KB .pkl.gz once made the reader ask for 1 GB (each call copied
+ * the text). `text` is n bytes of UTF-8.
+ */
+static void p_encode_bomb(pbuf *p, const char *text, size_t n, int calls)
+{
+	ops(p, "\x80\x02(c_codecs\nencode\nq\x00X");
+	put_le(p, n, 4);
+	put(p, text, n);
+	ops(p, "q\x01");
+	for (int k = 0; k < calls; k++) {
+		if (k % 200 == 0)
+			ops(p, "(");
+		ops(p, "h\x00h\x01\x8c\x06latin1\x86R"); /* encode(text, 'latin1') */
+		if (k % 200 == 199 || k == calls - 1)
+			ops(p, "t");
+	}
+	ops(p, "t.");
+}
+
+START_TEST(test_memory)
+{
+	char err[NN_MNIST_ERROR_LEN];
+	unsigned long long bytes;
+	/* 64 KiB of UTF-8: 'é' (c3 a9) is Latin-1 e9, so each encode makes 32 KiB of
+	 * bytes; 1000 calls once asked for 32 MB, the encoded bytes are now shared */
+	size_t n = 64 << 10;
+	char *text = malloc(n);
+	ck_assert_ptr_nonnull(text);
+	for (size_t i = 0; i < n; i += 2)
+		memcpy(text + i, "\xc3\xa9", 2);
+	pbuf p = { 0 };
+	p_encode_bomb(&p, text, n, 1000);
+	int rc = parse_counted(&p, &bytes, err);
+	ck_assert_msg(rc == NN_EFORMAT, "%d: %s", rc, err); /* a tuple, not MNIST */
+	ck_assert_msg(bytes <= budget(p.n), "%llu bytes for a %zu-byte pickle", bytes, p.n);
+	free(p.b);
+	/* ASCII text: its Latin-1 bytes are its own, not copied at all */
+	memset(text, 'a', n);
+	p = (pbuf){ 0 };
+	p_encode_bomb(&p, text, n, 1000);
+	ck_assert_int_eq(parse_counted(&p, &bytes, err), NN_EFORMAT);
+	ck_assert_msg(bytes <= budget(p.n) - n, "%llu bytes for a %zu-byte pickle", bytes, p.n);
+	free(p.b);
+	free(text);
+
+	/* Objects from one-byte opcodes: 320 tuples of 200 None folded pair by
+	 * pair, 64,000 objects of some 80 bytes each from 65 KB: the budget stops
+	 * it, with a detail. */
+	p = (pbuf){ 0 };
+	for (int k = 0; k < 320; k++) {
+		ops(&p, "(");
+		for (int i = 0; i < 200; i++)
+			ops(&p, "N");
+		ops(&p, "t");
+		if (k)
+			ops(&p, "\x86"); /* (so far, this one) */
+	}
+	ops(&p, ".");
+	rc = parse_counted(&p, &bytes, err);
+	ck_assert_msg(rc == NN_ESIZE && strstr(err, "memory"), "%d: %s", rc, err);
+	ck_assert_msg(bytes <= budget(p.n), "%llu bytes for a %zu-byte pickle", bytes, p.n);
+	free(p.b);
+
+	/* A real MNIST pickle stays well inside the budget, and reads as before. */
+	p = (pbuf){ 0 };
+	p_mnist(&p, &(variant){ 0 });
+	ck_assert_int_eq(parse(p.b, p.n, err), 0);
+	free(p.b);
+}
+END_TEST
+
 START_TEST(test_errors_files)
 {
 	nn_mnist m;
@@ -501,6 +603,7 @@ Suite *pickle_suite(void)
 	tcase_add_test(tc, test_errors_sizes);
 	tcase_add_test(tc, test_errors_files);
 	tcase_add_test(tc, test_mutations);
+	tcase_add_test(tc, test_memory);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,6 +1,8 @@
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "test_util.h"
 
@@ -33,6 +35,7 @@ void tu_fill_labels(nn_labels *y, nn_rng *rng, size_t k)
  * test program -- libnn.a among them -- here; shared libraries (BLAS, Check)
  * are not affected, so the count is nn's own. */
 unsigned long tu_alloc_count;
+unsigned long long tu_alloc_bytes;
 void *__real_malloc(size_t n);
 void *__real_calloc(size_t n, size_t size);
 void *__real_realloc(void *p, size_t n);
@@ -43,18 +46,21 @@ void *__wrap_realloc(void *p, size_t n);
 void *__wrap_malloc(size_t n)
 {
 	tu_alloc_count++;
+	tu_alloc_bytes += n;
 	return __real_malloc(n);
 }
 
 void *__wrap_calloc(size_t n, size_t size)
 {
 	tu_alloc_count++;
+	tu_alloc_bytes += (unsigned long long)n * size;
 	return __real_calloc(n, size);
 }
 
 void *__wrap_realloc(void *p, size_t n)
 {
 	tu_alloc_count++;
+	tu_alloc_bytes += n;
 	return __real_realloc(p, n);
 }
 
@@ -77,4 +83,25 @@ int tu_thread_sum(void *user, double *buf, size_t n, nn_reduce_op op)
 	memcpy(buf, sum, n * sizeof(double));
 	free(sum);
 	return 0;
+}
+
+static void tu_on_alarm(int sig)
+{
+	(void)sig; /* only to interrupt the blocked call */
+}
+
+void tu_alarm_start(unsigned seconds)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = tu_on_alarm; /* no SA_RESTART: the blocked call returns EINTR */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(seconds);
+}
+
+void tu_alarm_stop(void)
+{
+	alarm(0);
+	signal(SIGALRM, SIG_DFL);
 }

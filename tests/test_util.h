@@ -40,3 +40,15 @@ int tu_thread_sum(void *user, double *buf, size_t n, nn_reduce_op op);
 /* Allocations made by code linked into the test program (libnn.a included),
  * counted through the linker's --wrap of malloc, calloc and realloc. */
 extern unsigned long tu_alloc_count;
+/* The bytes those calls asked for, added up (a realloc counts its new size):
+ * an upper bound of the peak memory of the code between two readings. */
+extern unsigned long long tu_alloc_bytes;
+
+/*
+ * Interrupt a call that blocks -- open() of a FIFO without a writer, a read
+ * -- after `seconds`: SIGALRM is caught without SA_RESTART, so the call fails
+ * with EINTR and the test fails instead of hanging the suite.
+ * tu_alarm_stop() disarms it and restores the default action.
+ */
+void tu_alarm_start(unsigned seconds);
+void tu_alarm_stop(void);

@@ -8,10 +8,21 @@
 #ifndef NN_COMMON_H
 #define NN_COMMON_H
 
+#include <stdint.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
+/**
+ * "No limit" for a count of items to keep (nn_mnist_options::max_train,
+ * nn_idx_read_images()'s max, ...). A count is always a count: 0 keeps
+ * nothing, so that an empty share -- a rank of a distributed run whose part
+ * of the data is empty -- stays empty.
+ */
+#define NN_ALL SIZE_MAX
+
+/** Marks a public function: default visibility while libnn is built, nothing for users. */
 #if defined(NN_BUILDING_LIBRARY) && defined(__GNUC__)
 #define NN_EXPORT __attribute__((visibility("default")))
 #else
@@ -41,6 +52,9 @@ enum nn_error {
 	NN_EVERSION = -18,   /**< a file's format version is unknown */
 	NN_ECHECKSUM = -19,  /**< a file's checksum does not match its contents */
 	NN_EPEER = -20,      /**< another process of a distributed run failed */
+	NN_ENOTFILE = -21,   /**< a path is not a regular file (a directory, FIFO, socket or
+				  device) where a file is read, or not a directory where one
+				  is expected */
 };
 
 /**

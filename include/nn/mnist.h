@@ -38,8 +38,10 @@ extern "C" {
 
 /** How much to load and how to scale pixels. Fill with nn_mnist_defaults(). */
 typedef struct nn_mnist_options {
-	size_t max_train; /**< keep only the first max_train training samples; 0 keeps all */
-	size_t max_test;  /**< keep only the first max_test test samples; 0 keeps all */
+	size_t max_train; /**< keep at most max_train training samples; NN_ALL (the default)
+			       keeps all, 0 none */
+	size_t max_test;  /**< keep at most max_test test samples; NN_ALL (the default) keeps
+			       all, 0 none */
 	double scale;     /**< divisor of pixel bytes: 255 (default, pixels in [0, 1]) or 256
 			       (pixels in [0, 255/256], exactly as mnist.pkl.gz stores them);
 			       any finite value > 0. Float arrays of a pickle are kept as stored. */
@@ -47,8 +49,8 @@ typedef struct nn_mnist_options {
 				 training set kept is [first_train, first_train + max_train):
 				 one rank's shard in distributed training (nn/mpi.h). IDX files
 				 are read past the skipped images without keeping them; a
-				 shard beyond the end is empty (0 columns, data NULL).
-				 Default 0 */
+				 shard beyond the end, or of max_train 0, is empty
+				 (0 columns, data NULL). Default 0 */
 } nn_mnist_options;
 
 /** A loaded data set; every field is owned. Free with nn_mnist_free(). */
@@ -65,10 +67,36 @@ typedef struct nn_mnist {
 } nn_mnist;
 
 /**
- * The default options: all samples, scale 255.
- * @param opt out: the options; NULL is a no-op.
+ * The default options: every sample (max_train = max_test = NN_ALL), from
+ * the first (first_train 0), pixels / 255.
+ * @return the options, to adjust field by field.
  */
-NN_EXPORT void nn_mnist_defaults(nn_mnist_options *opt);
+NN_EXPORT nn_mnist_options nn_mnist_defaults(void);
+
+/** What a path holds, as nn_mnist_sniff() tells it. */
+typedef enum nn_mnist_kind {
+	NN_MNIST_DIRECTORY = 1, /**< a directory: nn_mnist_load() looks in it for IDX files */
+	NN_MNIST_IDX_IMAGES,    /**< an IDX image file (magic 00 00 08 03), raw or gzip */
+	NN_MNIST_IDX_LABELS,    /**< an IDX label file (magic 00 00 08 01), raw or gzip */
+	NN_MNIST_PICKLE         /**< a pickle (protocol 2+: 0x80; protocol 0 or 1: an
+				     opening opcode such as '('), raw or gzip */
+} nn_mnist_kind;
+
+/**
+ * Tell what a path holds by what it is and by its content, never by its
+ * name: a directory (whatever it is called), or a regular file whose first
+ * bytes -- after decompression when it starts with the gzip magic 1f 8b --
+ * are an IDX magic number or the start of a pickle. A FIFO is never waited
+ * on, a device never opened.
+ *
+ * @param kind out: what path holds; unchanged on failure.
+ * @param path the path.
+ * @return 0; NN_ENULL; NN_ENOENT; NN_ENOTFILE (a FIFO, device or socket);
+ *         NN_EIO; NN_EGZIP (a corrupt gzip start); NN_ETRUNC (an empty file,
+ *         or fewer bytes than an IDX magic); NN_EMAGIC (neither IDX nor a
+ *         pickle).
+ */
+NN_EXPORT int nn_mnist_sniff(nn_mnist_kind *kind, const char *path);
 
 /**
  * Load MNIST (or Fashion-MNIST) from a directory of IDX files or from a
@@ -81,10 +109,13 @@ NN_EXPORT void nn_mnist_defaults(nn_mnist_options *opt);
  * same prefix ("train-images", ...) and contains the same "idx3-ubyte" or
  * "idx1-ubyte" is used (as in "train-images-first3000-idx3-ubyte.gz").
  *
- * Any other path is read as a pickle (gzip or raw) of
- * ((train_x, train_y), (valid_x, valid_y), (test_x, test_y)) as the lecture's
- * mnist.pkl.gz holds; train and test are loaded, the validation pair is
- * checked and skipped.
+ * A file is told by its content (nn_mnist_sniff()), not its name: a pickle
+ * (gzip or raw) of ((train_x, train_y), (valid_x, valid_y), (test_x, test_y))
+ * as the lecture's mnist.pkl.gz holds is loaded (train and test; the
+ * validation pair is checked and skipped). A single IDX file is refused with
+ * NN_EMAGIC and a detail that says what it is: a data set needs the four
+ * files, so give their directory (nn_idx_read_images() and
+ * nn_idx_read_labels() read one file each).
  *
  * @param out  out: the data set, free with nn_mnist_free(). It need not be
  *             initialised: its old contents are overwritten, never freed. On
@@ -92,10 +123,13 @@ NN_EXPORT void nn_mnist_defaults(nn_mnist_options *opt);
  * @param path a directory of IDX files, or a pickle file.
  * @param opt  options; NULL means nn_mnist_defaults().
  * @return 0; NN_ENULL; NN_EINVAL (a bad scale); NN_ENOENT (no such file, or
- *         a standard file missing from the directory); NN_EIO; NN_EGZIP;
- *         NN_EMAGIC; NN_ESIZE; NN_ETRUNC; NN_EFORMAT; NN_EMISMATCH
- *         (image and label counts differ, or train and test image sizes
- *         differ); NN_ELABEL; NN_EPICKLE (an opcode, global or object the
+ *         a standard file missing from the directory); NN_ENOTFILE (a FIFO,
+ *         device or socket, also under one of the four names); NN_EIO;
+ *         NN_EGZIP; NN_EMAGIC (an IDX file alone, or neither IDX nor a
+ *         pickle); NN_ESIZE (also: a gzip stream that inflates like a
+ *         decompression bomb, or a pickle beyond its memory budget);
+ *         NN_ETRUNC; NN_EFORMAT; NN_EMISMATCH (image and label counts
+ *         differ, or train and test image sizes differ); NN_ELABEL; NN_EPICKLE (an opcode, global or object the
  *         pickle reader does not model); NN_ESTACK (an unbalanced pickle
  *         stack or mark); NN_EVERSION (pickle protocol > 5); NN_ENONFINITE
  *         (a NaN or Inf pixel in a pickle); NN_ENOMEM. doc/mnist.md lists
@@ -118,7 +152,8 @@ NN_EXPORT void nn_mnist_free(nn_mnist *m);
  * @param X     out: (rows * cols) x n images, n = min(max, count), pixel
  *              byte / scale; free with nn_matrix_free(). Empty on failure.
  * @param path  the file.
- * @param max   keep at most this many images; 0 keeps all.
+ * @param max   keep at most this many images: NN_ALL keeps all, 0 none (an
+ *              empty matrix: 0 columns, data NULL).
  * @param scale divisor of each pixel byte (255 or 256), finite and > 0.
  * @return 0, NN_ENULL, NN_EINVAL, NN_ENOENT, NN_EIO, NN_EGZIP, NN_EMAGIC,
  *         NN_ESIZE, NN_ETRUNC, NN_EFORMAT (bytes after the data) or NN_ENOMEM.
@@ -132,7 +167,7 @@ NN_EXPORT int nn_idx_read_images(nn_matrix *X, const char *path, size_t max, dou
  * @param y    out: n = min(max, count) labels; free with nn_labels_free().
  *             Empty on failure.
  * @param path the file.
- * @param max  keep at most this many labels; 0 keeps all.
+ * @param max  keep at most this many labels: NN_ALL keeps all, 0 none.
  * @return 0, NN_ENULL, NN_ENOENT, NN_EIO, NN_EGZIP, NN_EMAGIC, NN_ESIZE,
  *         NN_ETRUNC, NN_EFORMAT, NN_ELABEL or NN_ENOMEM.
  */

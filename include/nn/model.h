@@ -42,25 +42,36 @@ typedef struct nn_model_state {
  * @param net   the network saved.
  * @param state may be NULL.
  * @return 0, NN_ENULL, NN_ESIZE (more than 1024 layers or a width above 2^24:
- *         the format's limits), NN_EIO (cannot create, write or rename) or NN_ENOMEM.
+ *         the format's limits), NN_ENONFINITE (a NaN or Inf weight or bias:
+ *         refused before anything is written), NN_EIO (cannot create, write
+ *         or rename) or NN_ENOMEM.
  */
 NN_EXPORT int nn_model_save(const char *path, const nn_net *net, const nn_model_state *state);
 
 /**
  * Load a network saved by nn_model_save().
+ *
+ * The file is read field by field, only as far as its header says it
+ * reaches: a file that is not a model fails on its first 8 bytes, and one
+ * shorter or longer than its header announces fails before its parameters
+ * are read. A FIFO, device or directory is refused without blocking.
+ *
  * @param net       out: a new network; free with nn_net_free().
  * @param state     out (may be NULL): the saved training state; its data is
  *                  malloc'ed and must be freed with free(); kind 0 when none.
+ *                  The state is kept as stored (NaN included).
  * @param path      the file read.
- * @return 0, NN_ENULL, NN_ENOENT, NN_EIO, NN_EMAGIC (not a model file),
- *         NN_EVERSION, NN_ESIZE (impossible sizes), NN_ETRUNC, NN_ECHECKSUM,
- *         NN_EFORMAT (trailing bytes, unknown activation) or NN_ENOMEM.
+ * @return 0, NN_ENULL, NN_ENOENT, NN_ENOTFILE (not a regular file), NN_EIO,
+ *         NN_EMAGIC (not a model file), NN_EVERSION, NN_ESIZE (impossible
+ *         sizes), NN_ETRUNC, NN_EFORMAT (trailing bytes, unknown activation),
+ *         NN_ECHECKSUM, NN_ENONFINITE (an intact file of NaN or Inf weights or
+ *         biases; checked after the checksum) or NN_ENOMEM.
  */
 NN_EXPORT int nn_model_load(nn_net **net, nn_model_state *state, const char *path);
 
 /**
  * nn_model_load() from a buffer in memory (what the fuzz target drives).
- * @return as nn_model_load(), without NN_ENOENT and NN_EIO.
+ * @return as nn_model_load(), without NN_ENOENT, NN_ENOTFILE and NN_EIO.
  */
 NN_EXPORT int nn_model_load_buffer(nn_net **net, nn_model_state *state, const void *buf,
 				   size_t len);

@@ -37,6 +37,7 @@ NN_EXPORT const char *nn_strerror(int code)
 	case NN_EVERSION: return "unknown file format version";
 	case NN_ECHECKSUM: return "checksum mismatch: the file is corrupt";
 	case NN_EPEER: return "another process of the distributed run failed";
+	case NN_ENOTFILE: return "not a regular file (a directory, FIFO, socket or device)";
 	default: return "unknown error";
 	}
 }

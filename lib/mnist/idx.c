@@ -139,7 +139,7 @@ int nn__idx_images(nn_matrix *X, nn__idx_info *info, nn__src *s, size_t first, s
 				s->name, (unsigned)count, (unsigned)rows, (unsigned)cols);
 	size_t F = (size_t)rows * cols;
 	size_t avail = first < count ? count - first : 0;
-	size_t keep = (max && max < avail) ? max : avail;
+	size_t keep = max < avail ? max : avail;
 
 	/* pixel byte -> double once, so that every pixel is the same division. */
 	double lut[256];
@@ -219,7 +219,7 @@ int nn__idx_labels(nn_labels *y, nn__idx_info *info, nn__src *s, size_t first, s
 		return nn__fail(err, NN_ESIZE, "%s: header announces %u labels: beyond the limit",
 				s->name, (unsigned)count);
 	size_t avail = first < count ? count - first : 0;
-	size_t keep = (max && max < avail) ? max : avail;
+	size_t keep = max < avail ? max : avail;
 
 	/* Every label is checked, kept or not: a bad one means a bad file.
 	 * Labels first .. first + keep - 1 are kept. */

@@ -11,8 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "mnist_internal.h"
+#include "nn_internal.h"
 
 #define SRC_BUF (64 * 1024)
 
@@ -119,17 +121,17 @@ int nn__src_open_file(nn__src *s, const char *path, char *err)
 	memset(s, 0, sizeof *s);
 	s->name = path;
 	struct stat st;
-	if (stat(path, &st) != 0) {
-		int e = errno;
-		return nn__fail(err, (e == ENOENT || e == ENOTDIR) ? NN_ENOENT : NN_EIO, "%s: %s",
-				path, strerror(e));
+	int fd = -1;
+	int rc = nn__open_regular(&fd, &st, path);
+	if (rc == NN_ENOTFILE)
+		return nn__fail(err, rc, "%s: %s, not a regular file", path, nn__file_kind(&st));
+	if (rc < 0)
+		return nn__fail(err, rc, "%s: %s", path, strerror(errno));
+	s->f = fdopen(fd, "rb");
+	if (!s->f) {
+		close(fd);
+		return nn__fail(err, NN_EIO, "%s: %s", path, strerror(errno));
 	}
-	if (S_ISDIR(st.st_mode))
-		return nn__fail(err, NN_EIO, "%s: is a directory, not a file", path);
-	s->f = fopen(path, "rb");
-	if (!s->f)
-		return nn__fail(err, errno == ENOENT ? NN_ENOENT : NN_EIO, "%s: %s", path,
-				strerror(errno));
 	s->in = malloc(SRC_BUF);
 	if (!s->in) {
 		fclose(s->f);
@@ -138,7 +140,7 @@ int nn__src_open_file(nn__src *s, const char *path, char *err)
 	}
 	s->in_cap = SRC_BUF;
 	s->raw_next = s->in;
-	int rc = src_start(s, err);
+	rc = src_start(s, err);
 	if (rc < 0)
 		nn__src_close(s);
 	return rc;
@@ -194,6 +196,15 @@ static int src_read_gz(nn__src *s, unsigned char *out, size_t n, size_t *got, ch
 		s->raw_next += in_n - s->zs.avail_in;
 		s->raw_avail -= in_n - s->zs.avail_in;
 		*got += out_n - s->zs.avail_out;
+		s->gz_in += in_n - s->zs.avail_in;
+		s->gz_out += out_n - s->zs.avail_out;
+		if (s->gz_out > NN__GZ_GRACE && s->gz_out / NN__GZ_MAX_RATIO > s->gz_in)
+			return nn__fail(err, NN_ESIZE,
+					"%s: the gzip stream inflates more than %d-fold (%llu "
+					"bytes from %llu), as a decompression bomb does; if the "
+					"file is genuine, gunzip it and read it uncompressed",
+					s->name, NN__GZ_MAX_RATIO, (unsigned long long)s->gz_out,
+					(unsigned long long)s->gz_in);
 		if (z == Z_STREAM_END) {
 			/* Another member may follow (as `cat a.gz b.gz` makes); anything else is garbage. */
 			int more = 0;
@@ -284,13 +295,86 @@ out:
 	return rc;
 }
 
+/* ---- what a path holds ------------------------------------------------------ */
+
+/* The opcodes nn reads that a protocol 0 or 1 pickle can open with: MARK
+ * (how Python begins a tuple of arrays), EMPTY_TUPLE, NONE, the integers,
+ * the strings and GLOBAL. A protocol 2+ pickle opens with PROTO, 0x80. */
+static const char pickle_openers[] = "()NIJKLMSTUVXc";
+
+int nn__src_sniff(nn_mnist_kind *kind, nn__src *s, char *err)
+{
+	unsigned char b[4];
+	size_t got = 0;
+	int rc = nn__src_read(s, b, sizeof b, &got, err);
+	if (rc < 0)
+		return rc;
+	if (got == 0)
+		return nn__fail(err, NN_ETRUNC, "%s: empty%s", s->name,
+				s->gz ? " once decompressed" : "");
+	if (b[0] == 0x80 || memchr(pickle_openers, b[0], sizeof pickle_openers - 1)) {
+		*kind = NN_MNIST_PICKLE;
+		return 0;
+	}
+	static const unsigned char idx[3] = { 0, 0, 0x08 };
+	if (got < sizeof b && memcmp(b, idx, got < 3 ? got : 3) == 0)
+		return nn__fail(err, NN_ETRUNC, "%s: %zu bytes, too few for an IDX magic number",
+				s->name, got);
+	while (got < sizeof b) /* for the message: what is missing shows as 00 */
+		b[got++] = 0;
+	uint32_t v = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+	if (v == 0x803 || v == 0x801) {
+		*kind = v == 0x803 ? NN_MNIST_IDX_IMAGES : NN_MNIST_IDX_LABELS;
+		return 0;
+	}
+	if (memcmp(b, "\x89NNM", 4) == 0)
+		return nn__fail(err, NN_EMAGIC, "%s: an nn model file, not MNIST data", s->name);
+	if (b[0] == 0 && b[1] == 0)
+		return nn__fail(err, NN_EMAGIC,
+				"%s: magic 0x%08x: an IDX file of item type 0x%02x in %u "
+				"dimensions; nn reads unsigned bytes (08) in 3 (images) or 1 (labels)",
+				s->name, (unsigned)v, b[2], b[3]);
+	return nn__fail(err, NN_EMAGIC,
+			"%s: neither IDX (00 00 08 03 or 01) nor a pickle: it starts %02x %02x %02x %02x%s",
+			s->name, b[0], b[1], b[2], b[3], s->gz ? " once decompressed" : "");
+}
+
+int nn__mnist_sniff(nn_mnist_kind *kind, const char *path, char *err)
+{
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		int e = errno;
+		return nn__fail(err, (e == ENOENT || e == ENOTDIR) ? NN_ENOENT : NN_EIO, "%s: %s",
+				path, strerror(e));
+	}
+	if (S_ISDIR(st.st_mode)) {
+		*kind = NN_MNIST_DIRECTORY;
+		return 0;
+	}
+	nn__src s;
+	int rc = nn__src_open_file(&s, path, err); /* refuses a FIFO or device */
+	if (rc == 0)
+		rc = nn__src_sniff(kind, &s, err);
+	nn__src_close(&s);
+	return rc;
+}
+
+NN_EXPORT int nn_mnist_sniff(nn_mnist_kind *kind, const char *path)
+{
+	if (!kind || !path)
+		return NN_ENULL;
+	nn_mnist_kind k;
+	int rc = nn__mnist_sniff(&k, path, NULL);
+	if (rc == 0)
+		*kind = k;
+	return rc;
+}
+
 /* ---- options and the front end ------------------------------------------ */
 
-NN_EXPORT void nn_mnist_defaults(nn_mnist_options *opt)
+NN_EXPORT nn_mnist_options nn_mnist_defaults(void)
 {
-	if (!opt)
-		return;
-	*opt = (nn_mnist_options){ .max_train = 0, .max_test = 0, .scale = 255.0 };
+	return (nn_mnist_options){ .max_train = NN_ALL, .max_test = NN_ALL, .scale = 255.0 };
 }
 
 int nn__mnist_check_options(const nn_mnist_options *opt, char *err)
@@ -333,10 +417,13 @@ static char *join(const char *dir, const char *name, const char *suffix)
 	return p;
 }
 
+/* Anything but a directory stands for a file here: a FIFO or a device under
+ * a file's name is then refused by name when it is opened, not skipped as if
+ * it were absent. */
 static int is_file(const char *path)
 {
 	struct stat st;
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+	return stat(path, &st) == 0 && !S_ISDIR(st.st_mode);
 }
 
 static int find_idx(char **path, const char *dir, int which, char *err)
@@ -451,10 +538,7 @@ static int begin(nn_mnist *out, nn_mnist_options *o, const char *path, const nn_
 	memset(out, 0, sizeof *out);
 	if (!path)
 		return nn__fail(out->error, NN_ENULL, "no path given");
-	if (opt)
-		*o = *opt;
-	else
-		nn_mnist_defaults(o);
+	*o = opt ? *opt : nn_mnist_defaults();
 	return nn__mnist_check_options(o, out->error);
 }
 
@@ -496,14 +580,18 @@ NN_EXPORT int nn_mnist_load(nn_mnist *out, const char *path, const nn_mnist_opti
 	int rc = begin(out, &o, path, opt);
 	if (rc < 0)
 		return out ? finish(out, rc) : rc;
-	struct stat st;
-	if (stat(path, &st) != 0) {
-		int e = errno;
-		rc = nn__fail(out->error, (e == ENOENT || e == ENOTDIR) ? NN_ENOENT : NN_EIO,
-			      "%s: %s", path, strerror(e));
+	/* what the path is and holds decides, never its name */
+	nn_mnist_kind kind;
+	if ((rc = nn__mnist_sniff(&kind, path, out->error)) < 0)
 		return finish(out, rc);
-	}
-	if (S_ISDIR(st.st_mode))
+	if (kind == NN_MNIST_DIRECTORY)
 		return finish(out, load_dir(out, path, &o));
-	return nn_pickle_read_mnist(out, path, &o);
+	if (kind == NN_MNIST_PICKLE)
+		return nn_pickle_read_mnist(out, path, &o);
+	int images = kind == NN_MNIST_IDX_IMAGES;
+	rc = nn__fail(out->error, NN_EMAGIC,
+		      "%s: an IDX %s file alone; a data set needs the four IDX files: give "
+		      "the directory that holds them (nn_idx_read_%s reads one file)",
+		      path, images ? "image" : "label", images ? "images" : "labels");
+	return finish(out, rc);
 }

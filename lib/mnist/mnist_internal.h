@@ -20,6 +20,16 @@
 #define NN__IDX_MAX_PIXELS   ((uint32_t)1 << 20) /* rows * cols */
 #define NN__PICKLE_MAX_BYTES ((size_t)1 << 30)   /* a decompressed pickle */
 
+/* A gzip stream may inflate at most NN__GZ_MAX_RATIO-fold once past its
+ * first NN__GZ_GRACE bytes (NN_ESIZE beyond, with a detail that says to
+ * gunzip the file). Real data inflates 2- to 15-fold (MNIST's images 4.9,
+ * mnist.pkl.gz 14); deflate reaches 1032 on zeros, which made a 152 KB file
+ * of "images" cost 2 GB of doubles. So what a reader keeps stays within
+ * 8 bytes per pixel of max(1 MiB, 100 x the compressed size), while a raw
+ * file -- whose size its owner sees -- has no such limit. */
+#define NN__GZ_MAX_RATIO 100
+#define NN__GZ_GRACE     ((uint64_t)1 << 20)
+
 /* Set err (NULL or NN_MNIST_ERROR_LEN bytes) to a formatted detail; returns code. */
 #if defined(__GNUC__)
 __attribute__((format(printf, 3, 4)))
@@ -46,6 +56,7 @@ typedef struct nn__src {
 	int in_eof;                    /* the file or memory holds nothing beyond raw_next */
 	int gz;                        /* 1: the input is gzip, inflated through zs */
 	int z_live;                    /* 1 when zs needs inflateEnd() */
+	uint64_t gz_in, gz_out;        /* compressed bytes read, bytes inflated (all members) */
 	int done;                      /* no more output: the clean end of the data */
 	z_stream zs;
 	const char *name;              /* for details: the path, or a label */
@@ -74,8 +85,8 @@ typedef struct nn__idx_info {
 } nn__idx_info;
 
 /* idx.c: the readers behind nn_idx_read_images/labels, on an open source.
- * Items [first, first + max) are kept (max 0: all from first on; first past
- * the end: none); the whole file is read and checked. info (may be NULL)
+ * Items [first, first + max) are kept (max NN_ALL: all from first on; max 0
+ * or first past the end: none); the whole file is read and checked. info (may be NULL)
  * receives the header. */
 int nn__idx_images(nn_matrix *X, nn__idx_info *info, nn__src *s, size_t first, size_t max,
 		   double scale, char *err);
@@ -86,6 +97,14 @@ int nn__idx_labels(nn_labels *y, nn__idx_info *info, nn__src *s, size_t first, s
  * empty; on failure it stays empty. */
 int nn__pickle_mnist(nn_mnist *out, const unsigned char *buf, size_t len, const char *name,
 		     const nn_mnist_options *opt, char *err);
+
+/* mnist.c: what an open source holds, from its first (decompressed) bytes:
+ * an IDX image or label file or a pickle; NN_ETRUNC (empty, or too short for
+ * an IDX magic) or NN_EMAGIC (neither) with a detail that says what it is. */
+int nn__src_sniff(nn_mnist_kind *kind, nn__src *s, char *err);
+
+/* mnist.c: nn_mnist_sniff() with a detail. */
+int nn__mnist_sniff(nn_mnist_kind *kind, const char *path, char *err);
 
 /* mnist.c: 0 for a usable options struct (finite scale > 0), else NN_EINVAL. */
 int nn__mnist_check_options(const nn_mnist_options *opt, char *err);

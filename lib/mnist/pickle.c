@@ -11,7 +11,14 @@
  * Every length is checked against the bytes that remain before it is used;
  * strings are views into the input, so the only allocations are small
  * objects (bounded in number) and decoded strings no longer than twice the
- * text they come from. The stack, marks, memo and object count are bounded.
+ * text they come from. The stack, marks, memo and object count are bounded,
+ * and so is memory: every allocation is counted against a budget of
+ * PK_BUDGET_PER_BYTE bytes per input byte plus PK_BUDGET_BASE. Objects are
+ * never mutated once built and all live until the end, so they are shared
+ * rather than copied: _codecs.encode of a text gives the same bytes object
+ * every time (a view of the text itself when it is ASCII), and memo, GET and
+ * tuples hold references. No opcode stream can then make memory grow faster
+ * than the input.
  */
 #include <stdarg.h>
 #include <stdlib.h>
@@ -34,13 +41,29 @@ int nn__pk_fail(pk_vm *vm, int code, const char *fmt, ...)
 
 /* ---- objects, stack, memo ------------------------------------------------ */
 
+int nn__pk_alloc(pk_vm *vm, void **p, size_t n, int zero)
+{
+	*p = NULL;
+	if (n > vm->budget - vm->used)
+		return PK_FAIL(vm, NN_ESIZE,
+			       "reading it would take more than %zu bytes of memory (%d per "
+			       "pickle byte + 1 MiB): not a pickle of arrays",
+			       vm->budget, PK_BUDGET_PER_BYTE);
+	*p = zero ? calloc(1, n ? n : 1) : malloc(n ? n : 1);
+	if (!*p)
+		return PK_FAIL(vm, NN_ENOMEM, "out of memory");
+	vm->used += n;
+	return 0;
+}
+
 int nn__pk_new(pk_vm *vm, pk_obj **o, enum pk_kind kind)
 {
 	if (vm->n_objs >= PK_MAX_OBJS)
 		return PK_FAIL(vm, NN_ESIZE, "more than %d objects", PK_MAX_OBJS);
-	pk_obj *x = calloc(1, sizeof *x);
-	if (!x)
-		return PK_FAIL(vm, NN_ENOMEM, "out of memory");
+	pk_obj *x = NULL;
+	int rc = nn__pk_alloc(vm, (void **)&x, sizeof *x, 1);
+	if (rc < 0)
+		return rc;
 	x->kind = kind;
 	x->all = vm->all;
 	vm->all = x;
@@ -127,9 +150,8 @@ static int make_tuple(pk_vm *vm, size_t n)
 	if (rc < 0)
 		return rc;
 	if (n) {
-		t->u.t.items = malloc(n * sizeof(pk_obj *));
-		if (!t->u.t.items)
-			return PK_FAIL(vm, NN_ENOMEM, "out of memory");
+		if ((rc = nn__pk_alloc(vm, (void **)&t->u.t.items, n * sizeof(pk_obj *), 0)) < 0)
+			return rc;
 		memcpy(t->u.t.items, vm->stack + vm->sp - n, n * sizeof(pk_obj *));
 	}
 	t->u.t.n = n;
@@ -148,10 +170,13 @@ static int memo_put(pk_vm *vm, uint64_t idx)
 		size_t n = vm->memo_cap ? vm->memo_cap : 64;
 		while (n <= idx)
 			n *= 2;
-		pk_obj **m = realloc(vm->memo, n * sizeof *m);
-		if (!m)
-			return PK_FAIL(vm, NN_ENOMEM, "out of memory");
-		memset(m + vm->memo_cap, 0, (n - vm->memo_cap) * sizeof *m);
+		pk_obj **m = NULL;
+		int rc = nn__pk_alloc(vm, (void **)&m, n * sizeof *m, 1);
+		if (rc < 0)
+			return rc;
+		if (vm->memo_cap)
+			memcpy(m, vm->memo, vm->memo_cap * sizeof *m);
+		free(vm->memo); /* (its bytes stay counted: the budget only grows) */
 		vm->memo = m;
 		vm->memo_cap = n;
 	}
@@ -247,9 +272,10 @@ static int load_string(pk_vm *vm)
 		return PK_FAIL(vm, NN_EFORMAT, "STRING argument is not quoted");
 	s++;
 	n -= 2;
-	unsigned char *out = malloc(n ? n : 1), *o = out;
-	if (!out)
-		return PK_FAIL(vm, NN_ENOMEM, "out of memory");
+	unsigned char *out = NULL;
+	if ((rc = nn__pk_alloc(vm, (void **)&out, n, 0)) < 0)
+		return rc;
+	unsigned char *o = out;
 	for (size_t i = 0; i < n;) {
 		if (s[i] != '\\' || i + 1 == n) {
 			*o++ = s[i++];
@@ -354,9 +380,10 @@ static int load_unicode(pk_vm *vm)
 		return rc;
 	if (n > SIZE_MAX / 2)
 		return PK_FAIL(vm, NN_ESIZE, "UNICODE argument too long");
-	unsigned char *out = malloc(n ? 2 * n : 1), *o = out;
-	if (!out)
-		return PK_FAIL(vm, NN_ENOMEM, "out of memory");
+	unsigned char *out = NULL;
+	if ((rc = nn__pk_alloc(vm, (void **)&out, 2 * n, 0)) < 0)
+		return rc;
+	unsigned char *o = out;
 	for (size_t i = 0; i < n;) {
 		size_t digits = 0; /* \uXXXX or \UXXXXXXXX */
 		if (s[i] == '\\' && i + 1 < n)
@@ -406,14 +433,35 @@ static int load_counted(pk_vm *vm, size_t len_bytes, int is_signed, enum pk_kind
 	return push_str(vm, kind, s, (size_t)n, NULL);
 }
 
-/* _codecs.encode(text, 'latin1'): UTF-8 back to bytes, each code point < 256. */
-int nn__pk_push_latin1(pk_vm *vm, const pk_obj *text)
+/*
+ * _codecs.encode(text, 'latin1'): UTF-8 back to bytes, each code point < 256.
+ * Made once per text object and shared by every later encode of it, as
+ * Python's unpickler would share one object: a memoized text encoded again
+ * and again costs nothing more. ASCII text is its own Latin-1 encoding: the
+ * bytes are then a view of the text, not a copy.
+ */
+int nn__pk_push_latin1(pk_vm *vm, pk_obj *text)
 {
+	if (text->u.s.latin1)
+		return nn__pk_push(vm, text->u.s.latin1);
 	const unsigned char *s = text->u.s.p;
-	size_t n = text->u.s.n;
-	unsigned char *out = malloc(n ? n : 1), *o = out;
-	if (!out)
-		return PK_FAIL(vm, NN_ENOMEM, "out of memory");
+	size_t n = text->u.s.n, ascii = 0;
+	while (ascii < n && s[ascii] < 0x80)
+		ascii++;
+	pk_obj *b = NULL;
+	int rc;
+	if (ascii == n) {
+		if ((rc = nn__pk_new(vm, &b, PK_BYTES)) < 0)
+			return rc;
+		b->u.s.p = s;
+		b->u.s.n = n;
+		text->u.s.latin1 = b;
+		return nn__pk_push(vm, b);
+	}
+	unsigned char *out = NULL;
+	if ((rc = nn__pk_alloc(vm, (void **)&out, n, 0)) < 0)
+		return rc;
+	unsigned char *o = out;
 	for (size_t i = 0; i < n;) {
 		uint32_t c = 0;
 		size_t k = get_utf8(s + i, n - i, &c);
@@ -424,7 +472,10 @@ int nn__pk_push_latin1(pk_vm *vm, const pk_obj *text)
 		*o++ = (unsigned char)c;
 		i += k;
 	}
-	return push_str(vm, PK_BYTES, out, (size_t)(o - out), out);
+	if ((rc = push_str(vm, PK_BYTES, out, (size_t)(o - out), out)) < 0)
+		return rc;
+	text->u.s.latin1 = vm->stack[vm->sp - 1];
+	return 0;
 }
 
 /* ---- the opcode loop ---------------------------------------------------- */
@@ -574,6 +625,9 @@ int nn__pickle_mnist(nn_mnist *out, const unsigned char *buf, size_t len, const 
 		return nn__fail(err, NN_ENOMEM, "%s: out of memory", name);
 	vm->start = vm->p = buf;
 	vm->end = buf + len;
+	vm->budget = len > (SIZE_MAX - PK_BUDGET_BASE) / PK_BUDGET_PER_BYTE
+			     ? SIZE_MAX
+			     : PK_BUDGET_PER_BYTE * len + PK_BUDGET_BASE;
 	vm->name = name ? name : "<memory>";
 	vm->err = err;
 	pk_obj *root = NULL;

@@ -19,6 +19,13 @@
 #define PK_MAX_OBJS  (1 << 16) /* objects in one pickle; MNIST needs about 150 */
 #define PK_MAX_MEMO  (1 << 12) /* memo slots */
 #define PK_MAX_PROTO 5
+/* The reader's own memory (objects, tuples, memo, decoded strings) is at most
+ * PK_BUDGET_PER_BYTE bytes per input byte plus PK_BUDGET_BASE: a pickle of
+ * arrays needs at most 3 per byte (a protocol 0 text decoded to UTF-8, twice
+ * its length, then encoded to its bytes), and an MNIST pickle about 150
+ * objects. NN_ESIZE beyond, whatever the opcode stream does. */
+#define PK_BUDGET_PER_BYTE 4
+#define PK_BUDGET_BASE     ((size_t)1 << 20)
 
 enum pk_kind {
 	PK_NONE,
@@ -55,6 +62,8 @@ struct pk_obj {
 			const unsigned char *p;
 			size_t n;
 			unsigned char *own; /* p when the string was decoded, else NULL */
+			pk_obj *latin1;     /* TEXT: its Latin-1 bytes once encoded, shared
+					       by every later encode of it */
 		} s;                        /* BYTES, TEXT (as UTF-8) */
 		struct {
 			pk_obj **items;
@@ -82,6 +91,7 @@ typedef struct pk_vm {
 	size_t n_marks;
 	pk_obj **memo;
 	size_t memo_cap, memo_len;
+	size_t used, budget; /* bytes allocated so far, and the most allowed */
 } pk_vm;
 
 /* pickle.c */
@@ -93,12 +103,15 @@ __attribute__((format(printf, 3, 4)))
 int nn__pk_fail(pk_vm *vm, int code, const char *fmt, ...);
 #define PK_FAIL(vm, code, ...) nn__pk_fail(vm, code, __VA_ARGS__)
 
+/* malloc (zero: calloc) of n bytes counted against the budget: NN_ESIZE
+ * beyond it, NN_ENOMEM; the detail is set either way. */
+int nn__pk_alloc(pk_vm *vm, void **p, size_t n, int zero);
 int nn__pk_new(pk_vm *vm, pk_obj **o, enum pk_kind kind); /* a new object, not pushed */
 int nn__pk_push(pk_vm *vm, pk_obj *o);
 int nn__pk_pop(pk_vm *vm, pk_obj **o); /* never below the current mark */
 int nn__pk_push_new(pk_vm *vm, pk_obj **o, enum pk_kind kind);
 size_t nn__pk_floor(const pk_vm *vm);                  /* the current mark's stack depth */
-int nn__pk_push_latin1(pk_vm *vm, const pk_obj *text); /* bytes of text's Latin-1 encoding */
+int nn__pk_push_latin1(pk_vm *vm, pk_obj *text); /* bytes of text's Latin-1 encoding */
 
 /* pickle_numpy.c */
 

@@ -267,8 +267,8 @@ static int convert(pk_vm *vm, nn_matrix *X, nn_labels *Y, const pk_obj *pair, si
 	const pk_array *x = &pair->u.t.items[0]->u.a, *y = &pair->u.t.items[1]->u.a;
 	size_t N = x->shape[0], F = x->shape[1];
 	size_t avail = first < N ? N - first : 0;
-	size_t n = (max && max < avail) ? max : avail;
-	if (n == 0) { /* a shard past the end */
+	size_t n = max < avail ? max : avail;
+	if (n == 0) { /* an empty shard: past the end, or max 0 */
 		*X = (nn_matrix){ .rows = F, .cols = 0, .ld = F };
 		*Y = (nn_labels){ 0 };
 		return 0;
