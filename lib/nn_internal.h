@@ -65,6 +65,14 @@ struct nn_net {
 void nn__scale_input(double *dst, size_t ld_dst, const nn_net *net, const nn_matrix *X,
 		     size_t j0, size_t nb);
 
+/* The network of `layers` on inputs of shape `in`, its parameters zero (not
+ * initialised): nn_net_new_layers() without the initialisation. */
+int nn__net_build(nn_net **out, nn_shape in, size_t n, const nn_layer *layers);
+
+/* The parameter count of that network, without allocating it: 0, or the
+ * error nn__net_build would give for a sequence that is not a network. */
+int nn__net_count(size_t *n_params, nn_shape in, size_t n, const nn_layer *layers);
+
 /* Copy src's task, scaling and names into dst (of the same input width). */
 int nn__net_copy_meta(nn_net *dst, const nn_net *src);
 

@@ -102,13 +102,14 @@ START_TEST(test_round_trip)
 	ck_assert_int_eq(nn_model_load(&back, NULL, path), 0);
 	nn_net_free(back);
 
-	/* the layout is little-endian with the magic first and the size known */
+	/* the layout is little-endian with the magic first and the size known:
+	 * a 32-byte header, the input shape, a 40-byte record per layer */
 	size_t len;
 	unsigned char *buf = slurp(path, &len);
-	ck_assert_uint_eq(len, 8 + 16 + 3 * 8 + 2 * 4 + 8 + nn_net_param_count(net) * 8 + 4);
+	ck_assert_uint_eq(len, 32 + 3 * 8 + 2 * 40 + 8 + nn_net_param_count(net) * 8 + 4);
 	ck_assert_int_eq(buf[0], 0x89);
-	ck_assert_int_eq(buf[8], 1); /* version 1, little-endian */
-	ck_assert_int_eq(buf[24], 5); /* sizes[0] */
+	ck_assert_int_eq(buf[8], 2); /* version 2, little-endian */
+	ck_assert_int_eq(buf[32], 5); /* the input's channels: 5 x 1 x 1 */
 	free(buf);
 	nn_net_free(net);
 	rm_tmp();
@@ -182,6 +183,56 @@ static int load_bytes(const unsigned char *buf, size_t len)
 	return rc;
 }
 
+/*
+ * A version 1 file of a dense network, written here from doc/model-format.md
+ * (nn writes version 2 now, and must still read version 1).
+ */
+static unsigned char *v1_bytes(const nn_net *net, const nn_model_state *st, size_t *len)
+{
+	size_t L = nn_net_layers(net), P = nn_net_param_count(net);
+	size_t n = 24 + 8 * (L + 1) + 4 * L + 8 + 8 * P + (st ? 24 + 8 * st->n : 0) + 4, at = 0;
+	unsigned char *b = malloc(n);
+	ck_assert_ptr_nonnull(b);
+#define PUT(v, w)                                                   \
+	do {                                                        \
+		uint64_t v_ = (uint64_t)(v);                        \
+		for (int i_ = 0; i_ < (w); i_++)                    \
+			b[at++] = (unsigned char)(v_ >> (8 * i_)); \
+	} while (0)
+	memcpy(b, "\x89NNMODL\n", 8);
+	at = 8;
+	PUT(1, 4);
+	PUT(L, 4);
+	PUT(nn_net_cost(net), 4);
+	PUT(st ? 1 : 0, 4);
+	for (size_t l = 0; l <= L; l++)
+		PUT(nn_net_width(net, l), 8);
+	for (size_t l = 1; l <= L; l++)
+		PUT(nn_net_activation(net, l), 4);
+	PUT(P, 8);
+	for (size_t i = 0; i < P; i++) {
+		uint64_t v;
+		memcpy(&v, &nn_net_params_const(net)[i], 8);
+		PUT(v, 8);
+	}
+	if (st) {
+		PUT(st->kind, 4);
+		PUT(0, 4);
+		PUT(st->step, 8);
+		PUT(st->n, 8);
+		for (size_t i = 0; i < st->n; i++) {
+			uint64_t v;
+			memcpy(&v, &st->data[i], 8);
+			PUT(v, 8);
+		}
+	}
+	PUT(crc32(0L, b, (uInt)at), 4);
+#undef PUT
+	ck_assert_uint_eq(at, n);
+	*len = n;
+	return b;
+}
+
 /* Overwrite 4 or 8 little-endian bytes at off, then fix the crc, so the
  * error seen is the structural one, not the checksum. */
 static void poke(unsigned char *buf, size_t len, size_t off, uint64_t v, int width)
@@ -199,9 +250,9 @@ START_TEST(test_errors)
 	char path[128];
 	snprintf(path, sizeof(path), "%s/m.nn", dir);
 	nn_net *net = make_net(), *out = (nn_net *)1;
-	ck_assert_int_eq(nn_model_save(path, net, NULL), 0);
+	/* version 1's layout: still read, with all its checks */
 	size_t len;
-	unsigned char *good = slurp(path, &len), *buf = malloc(len + 8);
+	unsigned char *good = v1_bytes(net, NULL, &len), *buf = malloc(len + 8);
 
 	ck_assert_int_eq(load_bytes(good, len), 0);
 	/* every truncation */
@@ -215,7 +266,7 @@ START_TEST(test_errors)
 	ck_assert_int_eq(load_bytes((const unsigned char *)"hello", 5), NN_EMAGIC);
 	/* unknown version */
 	memcpy(buf, good, len);
-	poke(buf, len, 8, 2, 4);
+	poke(buf, len, 8, 3, 4);
 	ck_assert_int_eq(load_bytes(buf, len), NN_EVERSION);
 	/* impossible sizes: no layers, a zero width, an absurd width */
 	memcpy(buf, good, len);
@@ -303,6 +354,164 @@ END_TEST
 /* A FIFO, a device or a directory is refused before any read: a FIFO
  * without a writer once blocked the loader for ever (issue 12); the alarm
  * turns such a hang into a failed test. */
+/* Version 2's own fields, each bad in turn (the CRC fixed so that the
+ * structural error shows), every truncation, trailing bytes. */
+START_TEST(test_errors_v2)
+{
+	mkdir_tmp();
+	char path[128];
+	snprintf(path, sizeof(path), "%s/m.nn", dir);
+	nn_net *net = make_net();
+	ck_assert_int_eq(nn_model_save(path, net, NULL), 0);
+	size_t len;
+	unsigned char *good = slurp(path, &len), *buf = malloc(len + 8);
+	ck_assert_int_eq(load_bytes(good, len), 0);
+	for (size_t n = 8; n < len; n++)
+		ck_assert_int_eq(load_bytes(good, n), NN_ETRUNC);
+	static const struct {
+		size_t off;
+		uint64_t v;
+		int width, code;
+	} bad[] = {
+		{ 12, 8, 4, NN_EFORMAT },            /* unknown flags */
+		{ 16, 7, 4, NN_EFORMAT },            /* unknown precision */
+		{ 20, 9, 4, NN_EFORMAT },            /* unknown cost */
+		{ 20, NN_COST_CE, 4, NN_EFORMAT },   /* CE on an identity output */
+		{ 24, 7, 4, NN_EFORMAT },            /* unknown task */
+		{ 28, 0, 4, NN_ESIZE },              /* no layers */
+		{ 28, 5000, 4, NN_ESIZE },           /* too many */
+		{ 32, 0, 8, NN_ESIZE },              /* an input side of 0 */
+		{ 40, (uint64_t)1 << 40, 8, NN_ESIZE }, /* an absurd one */
+		{ 56, 99, 4, NN_EFORMAT },           /* layer 1: unknown type */
+		{ 60, 99, 4, NN_EFORMAT },           /* unknown activation */
+		{ 60, NN_ACT_SOFTMAX, 4, NN_EFORMAT }, /* softmax on a hidden layer */
+		{ 64, 0, 8, NN_EFORMAT },            /* 0 units: not a network */
+		{ 64, (uint64_t)1 << 30, 8, NN_ESIZE }, /* too many units */
+		{ 84, 1, 4, NN_EFORMAT },            /* the reserved field */
+		{ 96, 1, 4, NN_EFORMAT },            /* layer 2 made a convolution: not last */
+		{ 136, 7, 8, NN_ESIZE },             /* a parameter count the layers disagree with */
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memcpy(buf, good, len);
+		poke(buf, len, bad[i].off, bad[i].v, bad[i].width);
+		ck_assert_msg(load_bytes(buf, len) == bad[i].code, "case %zu: %d", i,
+			      load_bytes(buf, len));
+	}
+	memcpy(buf, good, len);
+	poke(buf, len, 8, 1, 4); /* read as version 1: the layout disagrees */
+	ck_assert_int_ne(load_bytes(buf, len), 0);
+	memcpy(buf, good, len);
+	memcpy(buf + len, "garbage!", 8);
+	ck_assert_int_eq(load_bytes(buf, len + 8), NN_EFORMAT);
+	free(good);
+	free(buf);
+	nn_net_free(net);
+	rm_tmp();
+}
+END_TEST
+
+/* Files written by version 1 (nn 0.1.0) load as they did: the same network,
+ * its parameters from the same seed, its cost and training state. */
+START_TEST(test_version1_files)
+{
+	nn_net *a, *b, *ref;
+	nn_model_state st;
+	nn_rng *rng;
+	ck_assert_int_eq(nn_model_load(&a, NULL, NN_SOURCE_ROOT "/tests/data/model/v1-3-4-2-ce.nn"),
+			 0);
+	ck_assert_int_eq(nn_model_load(&b, &st,
+				       NN_SOURCE_ROOT "/tests/data/model/v1-5-6-4-1-state.nn"), 0);
+	/* what tests/data/model/README says wrote them */
+	const size_t s1[] = { 3, 4, 2 }, s2[] = { 5, 6, 4, 1 };
+	const nn_activation acts[] = { NN_ACT_TANH, NN_ACT_SOFTMAX };
+	ck_assert_int_eq(nn_rng_new(&rng, 5), 0);
+	ck_assert_int_eq(nn_net_new(&ref, 2, s1, acts), 0);
+	ck_assert_int_eq(nn_net_init_randn(ref, rng), 0);
+	ck_assert_int_eq(nn__net_same_shape(a, ref), 0);
+	ck_assert_mem_eq(nn_net_params(a), nn_net_params(ref), nn_net_param_count(a) * 8);
+	ck_assert_int_eq(nn_net_cost(a), NN_COST_CE);
+	ck_assert_int_eq(nn_net_task(a), NN_TASK_AUTO);
+	nn_net_free(ref);
+	ck_assert_int_eq(nn_net_new(&ref, 3, s2, NULL), 0);
+	ck_assert_int_eq(nn_net_init_randn(ref, rng), 0);
+	ck_assert_int_eq(nn__net_same_shape(b, ref), 0);
+	ck_assert_mem_eq(nn_net_params(b), nn_net_params(ref), nn_net_param_count(b) * 8);
+	ck_assert_int_eq(nn_net_cost(b), NN_COST_QUADRATIC);
+	ck_assert_uint_eq(st.kind, 4);
+	ck_assert_uint_eq(st.step, 17);
+	ck_assert_uint_eq(st.n, 3);
+	ck_assert(st.data[0] == 0.5 && st.data[1] == -1.25 && st.data[2] == 3.0);
+	nn_model_state_free(&st);
+	ck_assert_ptr_null(st.data);
+	/* saved again, it is version 2 and loads back the same */
+	mkdir_tmp();
+	char path[128];
+	snprintf(path, sizeof(path), "%s/v2.nn", dir);
+	ck_assert_int_eq(nn_model_save(path, a, NULL), 0);
+	nn_net_free(ref);
+	ck_assert_int_eq(nn_model_load(&ref, NULL, path), 0);
+	ck_assert_mem_eq(nn_net_params(a), nn_net_params(ref), nn_net_param_count(a) * 8);
+	rm_tmp();
+	nn_net_free(a);
+	nn_net_free(b);
+	nn_net_free(ref);
+	nn_rng_free(rng);
+}
+END_TEST
+
+/* Version 2 keeps what version 1 could not: layer types, the input scaling,
+ * names and the task; a loaded model predicts raw input as the saved one. */
+START_TEST(test_round_trip_v2)
+{
+	mkdir_tmp();
+	char path[128];
+	snprintf(path, sizeof(path), "%s/cnn.nn", dir);
+	nn_net *net, *back;
+	nn_rng *rng;
+	ck_assert_int_eq(nn_rng_new(&rng, 8), 0);
+	ck_assert_int_eq(nn_net_parse(&net, "6x5x2, conv:3:3:s2:same:relu, maxpool:2, dropout:0.25, "
+				      "flatten, avgpool:1, 4:tanh, 3:softmax", NN_ACT_RELU,
+				      NN_ACT_SOFTMAX), 0);
+	nn_matrix X;
+	ck_assert_int_eq(nn_matrix_new(&X, 60, 9), 0);
+	tu_fill_uniform(&X, rng, -3, 7);
+	ck_assert_int_eq(nn_net_fit_scaling(net, NN_SCALING_STANDARD, &X), 0);
+	const char *classes[] = { "setosa", "versicolor", "virginica" };
+	ck_assert_int_eq(nn_net_set_names(net, NN_NAMES_CLASSES, 3, classes), 0);
+	ck_assert_int_eq(nn_net_set_task(net, NN_TASK_CLASSIFY), 0);
+	ck_assert_int_eq(nn_model_save(path, net, NULL), 0);
+	ck_assert_int_eq(nn_model_load(&back, NULL, path), 0);
+	char a[256], b[256];
+	nn_net_describe(a, sizeof(a), net);
+	nn_net_describe(b, sizeof(b), back);
+	ck_assert_str_eq(a, b);
+	ck_assert_int_eq(nn__net_same_shape(net, back), 0);
+	ck_assert_mem_eq(nn_net_params(net), nn_net_params(back), nn_net_param_count(net) * 8);
+	ck_assert_int_eq(nn_net_task(back), NN_TASK_CLASSIFY);
+	ck_assert_str_eq(nn_net_name(back, NN_NAMES_CLASSES, 1), "versicolor");
+	const double *s1, *s2, *c1, *c2;
+	ck_assert_int_eq(nn_net_scaling(back, &s2, &c2), NN_SCALING_STANDARD);
+	nn_net_scaling(net, &s1, &c1);
+	ck_assert_mem_eq(s1, s2, 60 * 8);
+	ck_assert_mem_eq(c1, c2, 60 * 8);
+	int p1[9], p2[9];
+	ck_assert_int_eq(nn_predict(p1, NULL, net, &X), 0);
+	ck_assert_int_eq(nn_predict(p2, NULL, back, &X), 0);
+	ck_assert_mem_eq(p1, p2, sizeof(p1));
+	/* every truncation of this richer file, too */
+	size_t len;
+	unsigned char *good = slurp(path, &len);
+	for (size_t n = 8; n < len; n++)
+		ck_assert_int_eq(load_bytes(good, n), NN_ETRUNC);
+	free(good);
+	nn_matrix_free(&X);
+	nn_net_free(net);
+	nn_net_free(back);
+	nn_rng_free(rng);
+	rm_tmp();
+}
+END_TEST
+
 START_TEST(test_not_regular)
 {
 	mkdir_tmp();
@@ -329,7 +538,7 @@ static void poke_param(unsigned char *buf, size_t len, size_t L, size_t k, doubl
 {
 	uint64_t bits;
 	memcpy(&bits, &v, 8);
-	poke(buf, len, 8 + 16 + 8 * (L + 1) + 4 * L + 8 + 8 * k, bits, 8);
+	poke(buf, len, 56 + 40 * L + 8 + 8 * k, bits, 8); /* version 2's layout */
 }
 
 /* NaN or Inf parameters: never written, never loaded (issue 12). The CRC
@@ -409,6 +618,7 @@ START_TEST(test_header_first)
 	ck_assert_ptr_nonnull(hdr);
 	memcpy(hdr, good, len);
 	uint32_t one = 1;
+	memcpy(hdr + 8, &one, 4);                        /* version 1's layout */
 	memcpy(hdr + 12, &one, 4);                       /* L = 1 (a little-endian host) */
 	uint64_t w = (uint64_t)1 << 24, np = w * (w + 1);
 	memcpy(hdr + 24, &w, 8);                         /* sizes 2^24, 2^24 */
@@ -416,6 +626,23 @@ START_TEST(test_header_first)
 	memset(hdr + 40, 0, 4);                          /* identity */
 	memcpy(hdr + 44, &np, 8);
 	const char *claim = write_bytes("claim.nn", hdr, 52);
+	ck_assert_int_eq(truncate(claim, big), 0);
+	before = tu_alloc_bytes;
+	/* more parameters than nn can hold at all (BLAS takes int): refused as an
+	 * absurd size before the file is even measured against them */
+	ck_assert_int_eq(nn_model_load(&out, NULL, claim), NN_ESIZE);
+	ck_assert_uint_lt(tu_alloc_bytes - before, 1 << 20);
+	ck_assert_ptr_null(out);
+
+	/* and version 2's: a dense layer of 2^15 x 2^15 weights (8 GiB) */
+	memcpy(hdr, good, len);
+	uint64_t side = 1 << 15, np2 = side * (side + 1);
+	memcpy(hdr + 28, &one, 4);                       /* L = 1 */
+	memcpy(hdr + 32, &side, 8);                      /* input 2^15 x 1 x 1 */
+	memset(hdr + 56, 0, 40);                         /* dense, sigmoid, */
+	memcpy(hdr + 64, &side, 8);                      /* 2^15 units */
+	memcpy(hdr + 96, &np2, 8);
+	claim = write_bytes("claim2.nn", hdr, 104);
 	ck_assert_int_eq(truncate(claim, big), 0);
 	before = tu_alloc_bytes;
 	ck_assert_int_eq(nn_model_load(&out, NULL, claim), NN_ETRUNC);
@@ -492,10 +719,14 @@ Suite *model_suite(void)
 	Suite *s = suite_create("model");
 	TCase *tc = tcase_create("round_trip");
 	tcase_add_test(tc, test_round_trip);
+	tcase_add_test(tc, test_round_trip_v2);
+	tcase_add_test(tc, test_version1_files);
 	tcase_add_test(tc, test_atomic);
+	tcase_set_timeout(tc, 60); /* every truncation, from memory and from a file */
 	suite_add_tcase(s, tc);
 	tc = tcase_create("errors");
 	tcase_add_test(tc, test_errors);
+	tcase_add_test(tc, test_errors_v2);
 	tcase_add_test(tc, test_not_regular);
 	tcase_add_test(tc, test_nonfinite);
 	tcase_add_test(tc, test_header_first);

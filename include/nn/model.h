@@ -23,7 +23,7 @@ extern "C" {
 #endif
 
 /** The current format version written by nn_model_save(). */
-#define NN_MODEL_VERSION 1u
+#define NN_MODEL_VERSION 2u
 
 /**
  * Optional training state saved beside the parameters, so that training
@@ -57,8 +57,8 @@ NN_EXPORT int nn_model_save(const char *path, const nn_net *net, const nn_model_
  * are read. A FIFO, device or directory is refused without blocking.
  *
  * @param net       out: a new network; free with nn_net_free().
- * @param state     out (may be NULL): the saved training state; its data is
- *                  malloc'ed and must be freed with free(); kind 0 when none.
+ * @param state     out (may be NULL): the saved training state; free its data
+ *                  with nn_model_state_free(); kind 0 when none.
  *                  The state is kept as stored (NaN included).
  * @param path      the file read.
  * @return 0, NN_ENULL, NN_ENOENT, NN_ENOTFILE (not a regular file), NN_EIO,
@@ -68,6 +68,12 @@ NN_EXPORT int nn_model_save(const char *path, const nn_net *net, const nn_model_
  *         biases; checked after the checksum) or NN_ENOMEM.
  */
 NN_EXPORT int nn_model_load(nn_net **net, nn_model_state *state, const char *path);
+
+/**
+ * Free the data of a state that nn_model_load() handed out and reset it to
+ * no state; NULL, or a state without data, is a no-op.
+ */
+NN_EXPORT void nn_model_state_free(nn_model_state *state);
 
 /**
  * nn_model_load() from a buffer in memory (what the fuzz target drives).

@@ -129,8 +129,25 @@ static int resolve(nn__layer *L, const nn_layer *spec, nn_shape in, size_t i, si
 	return 0;
 }
 
+int nn__net_count(size_t *n_params, nn_shape in, size_t n, const nn_layer *layers)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < n; i++) {
+		nn__layer L;
+		int rc = resolve(&L, &layers[i], in, i, n);
+		if (rc)
+			return rc;
+		if (L.n_w + L.n_b > (size_t)INT_MAX - total)
+			return nn__errorf(NN_ESIZE, "more than INT_MAX parameters");
+		total += L.n_w + L.n_b;
+		in = L.out;
+	}
+	*n_params = total;
+	return 0;
+}
+
 /* The network of `layers` on inputs of shape `in`, parameters zero. */
-static int net_build(nn_net **out, nn_shape in, size_t n, const nn_layer *layers)
+int nn__net_build(nn_net **out, nn_shape in, size_t n, const nn_layer *layers)
 {
 	*out = NULL;
 	if (n == 0 || n > SIZE_MAX / sizeof(nn__layer) - 1)
@@ -195,7 +212,7 @@ NN_EXPORT int nn_net_new_layers(nn_net **out, nn_shape input, size_t n, const nn
 	*out = NULL;
 	if (!layers)
 		return NN_ENULL;
-	int rc = net_build(out, input, n, layers);
+	int rc = nn__net_build(out, input, n, layers);
 	if (!rc && (rc = init_default(*out))) {
 		nn_net_free(*out);
 		*out = NULL;
@@ -273,7 +290,7 @@ int nn__net_clone_shape(nn_net **dst, const nn_net *src)
 		return NN_ENOMEM;
 	for (size_t l = 0; l < src->n_layers; l++)
 		spec[l] = spec_of(&src->layer[l]);
-	int rc = net_build(dst, src->layer[0].in, src->n_layers, spec);
+	int rc = nn__net_build(dst, src->layer[0].in, src->n_layers, spec);
 	free(spec);
 	if (!rc)
 		(*dst)->cost = src->cost;

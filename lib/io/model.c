@@ -1,18 +1,27 @@
 /*
- * Model files. Layout (all little-endian; see doc/model-format.md):
+ * Model files. Layout of version 2 (all little-endian; doc/model-format.md):
  *
  *   magic     8 bytes  "\x89NNMODL\n" (a high byte and a newline catch
  *                      7-bit and text-mode transfers, as PNG's magic does)
- *   version   u32      NN_MODEL_VERSION
+ *   version   u32      2
+ *   flags     u32      bit 0: a training-state block; bit 1: an input scaling;
+ *                      bit 2: names
+ *   precision u32      0: the parameters are binary64
+ *   cost      u32      nn_cost
+ *   task      u32      nn_task
  *   layers    u32      L, 1..NN_MODEL_MAX_LAYERS
- *   cost      u32      nn_cost (0: the lecture's quadratic cost)
- *   flags     u32      bit 0: a training-state block follows the parameters
- *   sizes     u64 x (L + 1)
- *   acts      u32 x L
- *   nparams   u64      must equal sum (sizes[l-1] + 1) * sizes[l]
+ *   input     u64 x 3  C, H, W of one sample
+ *   layer     L x (type u32, act u32, units u64, kernel u32, stride u32,
+ *                  padding u32, 0 u32, rate f64)
+ *   nparams   u64      must equal what the layers imply
  *   params    f64 x nparams, nn's layout: W_1 (column-major), b_1, W_2, ...
+ *   [scaling  u32 kind, u32 0, f64 shift x n_0, f64 scale x n_0]
+ *   [names    for features, classes, targets: u32 count, count x (u32 len, bytes)]
  *   [state    u32 kind, u32 0, u64 step, u64 n, f64 x n]
  *   crc       u32      zlib crc32 of every byte before it
+ *
+ * Version 1 (dense networks: L, cost, flags, the widths as u64 and the
+ * activations, then nparams, params, [state], crc) is still read.
  *
  * One reader parses a buffer or a file, field by field, checking each size
  * against the bytes that remain (a file's size, from fstat) before reading or
@@ -38,6 +47,9 @@ static const unsigned char magic[8] = { 0x89, 'N', 'N', 'M', 'O', 'D', 'L', '\n'
 
 #define NN_MODEL_MAX_LAYERS 1024u
 #define NN_MODEL_MAX_WIDTH (1u << 24)
+#define NN_MODEL_MAX_NAME 4096u     /* bytes of one name */
+
+enum { F_STATE = 1u, F_SCALING = 2u, F_NAMES = 4u };
 
 /* A growing little-endian byte buffer. */
 struct out {
@@ -113,33 +125,77 @@ static int all_finite(const double *v, size_t n)
 
 NN_EXPORT int nn_model_save(const char *path, const nn_net *net, const nn_model_state *state)
 {
+	nn__clear_error();
 	if (!path || !net)
 		return NN_ENULL;
 	if (state && state->kind && state->n && !state->data)
 		return NN_ENULL;
-	int with_state = state && state->kind;
+	int with_state = state && state->kind, with_names = 0;
+	for (int k = 0; k < NN_NAMES_COUNT_; k++)
+		with_names |= net->n_names[k] > 0;
 	/* never write weights that no load would accept */
 	if (all_finite(net->params, net->n_params))
-		return NN_ENONFINITE;
+		return nn__errorf(NN_ENONFINITE, "the network has NaN or Inf parameters");
 	/* never write a file the reader would refuse */
+	nn_shape in = net->layer[0].in;
 	if (net->n_layers > NN_MODEL_MAX_LAYERS)
-		return NN_ESIZE;
-	for (size_t l = 0; l <= net->n_layers; l++)
-		if (net->sizes[l] > NN_MODEL_MAX_WIDTH)
-			return NN_ESIZE;
+		return nn__errorf(NN_ESIZE, "more than %u layers", NN_MODEL_MAX_LAYERS);
+	if (in.channels > NN_MODEL_MAX_WIDTH || in.height > NN_MODEL_MAX_WIDTH ||
+	    in.width > NN_MODEL_MAX_WIDTH)
+		return nn__errorf(NN_ESIZE, "an input side above %u", NN_MODEL_MAX_WIDTH);
+	for (size_t l = 0; l < net->n_layers; l++)
+		if (net->layer[l].out.channels > NN_MODEL_MAX_WIDTH)
+			return nn__errorf(NN_ESIZE, "layer %zu: more than %u units", l + 1,
+					  NN_MODEL_MAX_WIDTH);
+	for (int k = 0; k < NN_NAMES_COUNT_; k++)
+		for (size_t i = 0; i < net->n_names[k]; i++)
+			if (strlen(net->names[k][i]) > NN_MODEL_MAX_NAME)
+				return nn__errorf(NN_ESIZE, "a name longer than %u bytes",
+						  NN_MODEL_MAX_NAME);
 	struct out o = { 0 };
 	put(&o, magic, sizeof(magic));
 	put_u32(&o, NN_MODEL_VERSION);
-	put_u32(&o, (uint32_t)net->n_layers);
+	put_u32(&o, (with_state ? F_STATE : 0u) | (net->scaling ? F_SCALING : 0u) |
+		    (with_names ? F_NAMES : 0u));
+	put_u32(&o, 0); /* binary64 */
 	put_u32(&o, (uint32_t)net->cost);
-	put_u32(&o, with_state ? 1u : 0u);
-	for (size_t l = 0; l <= net->n_layers; l++)
-		put_u64(&o, net->sizes[l]);
-	for (size_t l = 0; l < net->n_layers; l++)
-		put_u32(&o, (uint32_t)net->acts[l]);
+	put_u32(&o, (uint32_t)net->task);
+	put_u32(&o, (uint32_t)net->n_layers);
+	put_u64(&o, in.channels);
+	put_u64(&o, in.height);
+	put_u64(&o, in.width);
+	for (size_t l = 1; l <= net->n_layers; l++) {
+		nn_layer ly;
+		nn_net_layer(&ly, NULL, net, l);
+		put_u32(&o, (uint32_t)ly.type);
+		put_u32(&o, (uint32_t)ly.act);
+		put_u64(&o, ly.units);
+		put_u32(&o, (uint32_t)ly.kernel);
+		put_u32(&o, (uint32_t)ly.stride);
+		put_u32(&o, (uint32_t)ly.padding);
+		put_u32(&o, 0);
+		put_f64(&o, ly.rate);
+	}
 	put_u64(&o, net->n_params);
 	for (size_t i = 0; i < net->n_params; i++)
 		put_f64(&o, net->params[i]);
+	if (net->scaling) {
+		put_u32(&o, (uint32_t)net->scaling);
+		put_u32(&o, 0);
+		for (size_t i = 0; i < net->sizes[0]; i++)
+			put_f64(&o, net->shift[i]);
+		for (size_t i = 0; i < net->sizes[0]; i++)
+			put_f64(&o, net->scale[i]);
+	}
+	if (with_names)
+		for (int k = 0; k < NN_NAMES_COUNT_; k++) {
+			put_u32(&o, (uint32_t)net->n_names[k]);
+			for (size_t i = 0; i < net->n_names[k]; i++) {
+				size_t len = strlen(net->names[k][i]);
+				put_u32(&o, (uint32_t)len);
+				put(&o, net->names[k][i], len);
+			}
+		}
 	if (with_state) {
 		put_u32(&o, state->kind);
 		put_u32(&o, 0);
@@ -166,7 +222,11 @@ struct in {
 	int fd;                 /* the file, read in order from its start */
 	uint64_t left;          /* bytes not yet read */
 	uLong crc;              /* CRC-32 of every byte read so far */
+	unsigned char *buf;     /* a file's read-ahead (at most `left` bytes of it) */
+	size_t have, pos;       /* bytes in buf, and how many of them are used */
 };
+
+#define READ_AHEAD 65536
 
 /* n bytes of a file; a file that ends early (it shrank since fstat) is
  * truncated, a failed read an I/O error. */
@@ -194,9 +254,26 @@ static int get(struct in *in, void *dst, size_t n)
 		memcpy(dst, in->p, n);
 		in->p += n;
 	} else {
-		int rc = read_fd(in->fd, dst, n);
-		if (rc)
-			return rc;
+		/* through the read-ahead, which never reads past what the header
+		 * has been checked to hold (`left` bytes) */
+		unsigned char *d = dst;
+		size_t want = n;
+		while (want) {
+			if (in->pos == in->have) {
+				size_t k = in->left - (n - want) < READ_AHEAD
+					   ? (size_t)(in->left - (n - want)) : READ_AHEAD;
+				int rc = read_fd(in->fd, in->buf, k);
+				if (rc)
+					return rc;
+				in->have = k;
+				in->pos = 0;
+			}
+			size_t k = in->have - in->pos < want ? in->have - in->pos : want;
+			memcpy(d, in->buf + in->pos, k);
+			in->pos += k;
+			d += k;
+			want -= k;
+		}
 	}
 	in->left -= n;
 	in->crc = crc_add(in->crc, dst, n);
@@ -244,19 +321,174 @@ static int get_f64s(struct in *in, double *dst, size_t n)
 	return 0;
 }
 
+/* What a header says: the network's shape, cost, task and which blocks follow. */
+struct head {
+	uint32_t flags, cost, task, n;
+	nn_shape in;
+	nn_layer *spec;  /* n layers */
+};
+
+/* The header of a version 1 file: the widths and activations of a dense
+ * network, its cost and flags (bit 0 only). */
+static int head_v1(struct head *h, struct in *in)
+{
+	uint32_t L;
+	int rc;
+	if ((rc = get_u32(in, &L)) || (rc = get_u32(in, &h->cost)) || (rc = get_u32(in, &h->flags)))
+		return rc;
+	if (L == 0 || L > NN_MODEL_MAX_LAYERS)
+		return NN_ESIZE;
+	if (h->cost >= NN_COST_COUNT_ || h->flags > F_STATE)
+		return NN_EFORMAT;
+	if (!(h->spec = calloc(L, sizeof(*h->spec))))
+		return NN_ENOMEM;
+	h->n = L;
+	for (uint32_t l = 0; l <= L; l++) {
+		uint64_t w;
+		if ((rc = get_u64(in, &w)))
+			return rc;
+		if (w == 0 || w > NN_MODEL_MAX_WIDTH)
+			return NN_ESIZE;
+		if (l == 0)
+			h->in = (nn_shape){ (size_t)w, 1, 1 };
+		else
+			h->spec[l - 1] = (nn_layer){ .type = NN_LAYER_DENSE, .units = (size_t)w };
+	}
+	for (uint32_t l = 0; l < L; l++) {
+		uint32_t v;
+		if ((rc = get_u32(in, &v)))
+			return rc;
+		if (v >= NN_ACT_COUNT_)
+			return NN_EFORMAT;
+		h->spec[l].act = (nn_activation)v;
+	}
+	return 0;
+}
+
+/* The header of a version 2 file: the layer sequence, cost, task, flags. */
+static int head_v2(struct head *h, struct in *in)
+{
+	uint32_t precision, L;
+	uint64_t c, hh, w;
+	int rc;
+	if ((rc = get_u32(in, &h->flags)) || (rc = get_u32(in, &precision)) ||
+	    (rc = get_u32(in, &h->cost)) || (rc = get_u32(in, &h->task)) ||
+	    (rc = get_u32(in, &L)) || (rc = get_u64(in, &c)) || (rc = get_u64(in, &hh)) ||
+	    (rc = get_u64(in, &w)))
+		return rc;
+	if (h->flags > (F_STATE | F_SCALING | F_NAMES) || precision != 0 ||
+	    h->cost >= NN_COST_COUNT_ || h->task >= NN_TASK_COUNT_ || h->task == NN_TASK_NONE)
+		return NN_EFORMAT;
+	if (L == 0 || L > NN_MODEL_MAX_LAYERS || !c || !hh || !w || c > NN_MODEL_MAX_WIDTH ||
+	    hh > NN_MODEL_MAX_WIDTH || w > NN_MODEL_MAX_WIDTH)
+		return NN_ESIZE;
+	/* the layer records must all be there before they are allocated */
+	if ((uint64_t)L * 40 > in->left)
+		return NN_ETRUNC;
+	if (!(h->spec = calloc(L, sizeof(*h->spec))))
+		return NN_ENOMEM;
+	h->n = L;
+	h->in = (nn_shape){ (size_t)c, (size_t)hh, (size_t)w };
+	for (uint32_t l = 0; l < L; l++) {
+		uint32_t type, act, kernel, stride, padding, zero;
+		uint64_t units;
+		double rate;
+		if ((rc = get_u32(in, &type)) || (rc = get_u32(in, &act)) ||
+		    (rc = get_u64(in, &units)) || (rc = get_u32(in, &kernel)) ||
+		    (rc = get_u32(in, &stride)) || (rc = get_u32(in, &padding)) ||
+		    (rc = get_u32(in, &zero)) || (rc = get_f64s(in, &rate, 1)))
+			return rc;
+		if (type >= NN_LAYER_COUNT_ || act >= NN_ACT_COUNT_ || padding > NN_PADDING_SAME ||
+		    zero || !isfinite(rate))
+			return NN_EFORMAT;
+		if (units > NN_MODEL_MAX_WIDTH || kernel > NN_MODEL_MAX_WIDTH || stride > 2)
+			return NN_ESIZE;
+		h->spec[l] = (nn_layer){ .type = (nn_layer_type)type, .act = (nn_activation)act,
+					 .units = (size_t)units, .kernel = kernel, .stride = stride,
+					 .padding = (nn_padding)padding, .rate = rate };
+	}
+	return 0;
+}
+
+/* The scaling block: kind, then n_0 shifts and n_0 scales (sizes checked). */
+static int read_scaling(nn_net *net, struct in *in)
+{
+	uint32_t kind, zero;
+	size_t n = net->sizes[0];
+	int rc;
+	if ((rc = get_u32(in, &kind)) || (rc = get_u32(in, &zero)))
+		return rc;
+	if (kind == NN_SCALING_NONE || kind >= NN_SCALING_COUNT_ || zero)
+		return NN_EFORMAT;
+	if (n > in->left / 16)
+		return NN_ETRUNC;
+	double *v = malloc(2 * n * sizeof(double));
+	if (!v)
+		return NN_ENOMEM;
+	if (!(rc = get_f64s(in, v, 2 * n))) {
+		rc = nn_net_set_scaling(net, (nn_scaling)kind, v, v + n);
+		if (rc == NN_EINVAL) /* a shift or scale that is not finite */
+			rc = NN_EFORMAT;
+	}
+	free(v);
+	return rc;
+}
+
+/* The names block: features, classes and targets, each a count of names
+ * and the names as length + bytes; every size is checked against what
+ * remains before it is allocated. */
+static int read_names(nn_net *net, struct in *in)
+{
+	int rc = 0;
+	for (int k = 0; !rc && k < NN_NAMES_COUNT_; k++) {
+		uint32_t count;
+		if ((rc = get_u32(in, &count)))
+			return rc;
+		if (count > in->left / 4)
+			return NN_ETRUNC; /* each name takes at least its length */
+		char **names = calloc(count ? count : 1, sizeof(*names));
+		if (!names)
+			return NN_ENOMEM;
+		for (uint32_t i = 0; !rc && i < count; i++) {
+			uint32_t len;
+			if ((rc = get_u32(in, &len)))
+				break;
+			if (len > NN_MODEL_MAX_NAME) {
+				rc = NN_ESIZE;
+			} else if (len > in->left) {
+				rc = NN_ETRUNC;
+			} else if (!(names[i] = malloc((size_t)len + 1))) {
+				rc = NN_ENOMEM;
+			} else if (!(rc = get(in, names[i], len))) {
+				names[i][len] = '\0';
+				if (strlen(names[i]) != len)
+					rc = NN_EFORMAT; /* a NUL inside a name */
+			}
+		}
+		if (!rc && count) {
+			rc = nn_net_set_names(net, (nn_names)k, count, (const char *const *)names);
+			if (rc == NN_EINVAL) /* too many or too few for what they name */
+				rc = NN_EFORMAT;
+		}
+		for (uint32_t i = 0; i < count; i++)
+			free(names[i]);
+		free(names);
+	}
+	return rc;
+}
+
 /*
  * The whole reader. Each size is checked against the bytes that remain
  * before anything is allocated for it: the header is read first (a junk
  * file fails on its magic), then the parameters only when the file is long
- * enough to hold them (and, without a state block, exactly that long), the
- * state likewise, and the CRC last, over a structure known to be whole.
+ * enough to hold them (and, with no block of variable size after them,
+ * exactly that long), the blocks likewise, and the CRC last, over a
+ * structure known to be whole.
  */
 static int load(nn_net **out, nn_model_state *state, struct in *in)
 {
 	unsigned char m[8];
-	uint32_t version, L, cost, flags;
-	size_t *sizes = NULL;
-	nn_activation *acts = NULL;
+	uint32_t version, flags;
 	double *sdata = NULL;
 	nn_net *net = NULL;
 	nn_model_state st = { 0 };
@@ -276,72 +508,49 @@ static int load(nn_net **out, nn_model_state *state, struct in *in)
 		return NN_EMAGIC;
 	if ((rc = get_u32(in, &version)))
 		return rc;
-	if (version != NN_MODEL_VERSION)
+	if (version != 1 && version != NN_MODEL_VERSION)
 		return NN_EVERSION;
-	if ((rc = get_u32(in, &L)) || (rc = get_u32(in, &cost)) || (rc = get_u32(in, &flags)))
-		return rc;
-	if (L == 0 || L > NN_MODEL_MAX_LAYERS)
-		return NN_ESIZE;
-	if (cost >= NN_COST_COUNT_ || flags > 1)
-		return NN_EFORMAT;
-	sizes = malloc((L + 1) * sizeof(*sizes));
-	acts = malloc(L * sizeof(*acts));
-	rc = NN_ENOMEM;
-	if (!sizes || !acts)
+	struct head h = { 0 };
+	if ((rc = version == 1 ? head_v1(&h, in) : head_v2(&h, in)))
 		goto out;
-	for (uint32_t l = 0; l <= L; l++) {
-		uint64_t s;
-		if ((rc = get_u64(in, &s)))
-			goto out;
-		rc = NN_ESIZE;
-		if (s == 0 || s > NN_MODEL_MAX_WIDTH)
-			goto out;
-		sizes[l] = (size_t)s;
-	}
-	for (uint32_t l = 0; l < L; l++) {
-		uint32_t a;
-		if ((rc = get_u32(in, &a)))
-			goto out;
-		rc = NN_EFORMAT;
-		if (a >= NN_ACT_COUNT_)
-			goto out;
-		acts[l] = (nn_activation)a;
+	flags = h.flags;
+	/* the parameters the layers imply, counted before anything is allocated */
+	size_t want;
+	if ((rc = nn__net_count(&want, h.in, h.n, h.spec))) {
+		if (rc == NN_EINVAL) /* a sequence nn would not build */
+			rc = NN_EFORMAT;
+		goto out;
 	}
 	uint64_t nparams;
 	if ((rc = get_u64(in, &nparams)))
 		goto out;
-	/* the parameter count the sizes imply, computed without overflow */
-	uint64_t want = 0;
 	rc = NN_ESIZE;
-	for (uint32_t l = 1; l <= L; l++) {
-		uint64_t layer = (uint64_t)sizes[l] * ((uint64_t)sizes[l - 1] + 1);
-		if (layer > UINT64_MAX / 2 - want)
-			goto out;
-		want += layer;
-	}
 	if (nparams != want)
 		goto out;
-	/* what remains: the parameters and the CRC (no state) or at least them,
-	 * a state block's 24 bytes and the CRC */
-	uint64_t rest = (flags & 1u) ? 24 + 4 : 4;
+	/* what follows the parameters, at the least: the CRC and each block's
+	 * fixed part (a names block: three counts) */
+	uint64_t rest = 4 + ((flags & F_STATE) ? 24 : 0) + ((flags & F_NAMES) ? 12 : 0) +
+			((flags & F_SCALING) ? 8 + 16 * (uint64_t)nn__shape_size(h.in) : 0);
 	rc = NN_ETRUNC;
 	if (in->left < rest || nparams > (in->left - rest) / 8)
 		goto out;
 	rc = NN_EFORMAT;
-	if (!(flags & 1u) && in->left != 8 * nparams + rest)
+	if (!(flags & (F_STATE | F_NAMES)) && in->left != 8 * nparams + rest)
 		goto out; /* trailing bytes */
-	if ((rc = nn_net_new(&net, L, sizes, acts))) {
-		if (rc == NN_EINVAL) /* softmax where it cannot be */
-			rc = NN_EFORMAT;
+	/* the file holds them: now the network */
+	if ((rc = nn__net_build(&net, h.in, h.n, h.spec)))
 		goto out;
-	}
 	rc = NN_EFORMAT;
-	if (nn_net_set_cost(net, (nn_cost)cost)) /* a cost its output layer cannot carry */
+	if (nn_net_set_cost(net, (nn_cost)h.cost)) /* a cost its output cannot carry */
 		goto out;
+	net->task = (nn_task)h.task;
 	if ((rc = get_f64s(in, net->params, net->n_params)))
 		goto out;
-
-	if (flags & 1u) {
+	if ((flags & F_SCALING) && (rc = read_scaling(net, in)))
+		goto out;
+	if ((flags & F_NAMES) && (rc = read_names(net, in)))
+		goto out;
+	if (flags & F_STATE) {
 		uint32_t kind, pad;
 		uint64_t step, n;
 		if ((rc = get_u32(in, &kind)) || (rc = get_u32(in, &pad)) ||
@@ -351,7 +560,7 @@ static int load(nn_net **out, nn_model_state *state, struct in *in)
 		if (kind == 0 || pad != 0)
 			goto out;
 		rc = NN_ETRUNC;
-		if (n > (in->left - 4) / 8)
+		if (in->left < 4 || n > (in->left - 4) / 8)
 			goto out;
 		rc = NN_EFORMAT;
 		if (in->left != 8 * n + 4)
@@ -366,6 +575,9 @@ static int load(nn_net **out, nn_model_state *state, struct in *in)
 		st = (nn_model_state){ .kind = kind, .step = step, .n = (size_t)n };
 	}
 	/* what remains is exactly the crc, of every byte before it */
+	rc = in->left < 4 ? NN_ETRUNC : NN_EFORMAT;
+	if (in->left != 4)
+		goto out;
 	uLong crc = in->crc;
 	uint32_t stored;
 	if ((rc = get_u32(in, &stored)))
@@ -387,8 +599,7 @@ static int load(nn_net **out, nn_model_state *state, struct in *in)
 	rc = 0;
 out:
 	nn_net_free(net);
-	free(sizes);
-	free(acts);
+	free(h.spec);
 	free(sdata);
 	return rc;
 }
@@ -422,8 +633,17 @@ NN_EXPORT int nn_model_load(nn_net **out, nn_model_state *state, const char *pat
 	if (rc)
 		return rc;
 	struct in in = { .p = NULL, .fd = fd, .left = (uint64_t)st.st_size,
-			 .crc = crc32(0L, Z_NULL, 0) };
-	rc = load(out, state, &in);
+			 .crc = crc32(0L, Z_NULL, 0), .buf = malloc(READ_AHEAD) };
+	rc = in.buf ? load(out, state, &in) : NN_ENOMEM;
+	free(in.buf);
 	close(fd);
 	return rc;
+}
+
+NN_EXPORT void nn_model_state_free(nn_model_state *state)
+{
+	if (!state)
+		return;
+	free((void *)state->data);
+	*state = (nn_model_state){ 0 };
 }
