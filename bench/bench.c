@@ -564,7 +564,7 @@ static int run_sparsity(const struct options *o, uint32_t seed)
 					NN_AT(&X, i, j) = v < dens[di] ? 1.0 - v / dens[di] * 0.999 : 0.0;
 				}
 			nn_sparse *sp = NULL;
-			if ((rc = nn__sparse_new(&sp, &X, h, threads)))
+			if ((rc = nn__sparse_new(&sp, &X, h, threads, 0)))
 				goto out;
 			int rounds = o->quick ? 3 : 7;
 			double v[3][MAX_ROUNDS];
@@ -576,12 +576,12 @@ static int run_sparsity(const struct options *o, uint32_t seed)
 					    1.0, D, (int)h, X.data, (int)P, 0.0, G, (int)h);
 				double t1 = now();
 				if (simd == NN__SIMD_AVX2) {
-					nn__sparse_wx(NN__SIMD_AVX2, Z, h, W, h, sp, -1, NULL);
-					nn__sparse_dxt(NN__SIMD_AVX2, G, h, D, h, sp);
+					nn__sparse_wx_f64(NN__SIMD_AVX2, Z, h, W, h, sp, -1, NULL);
+					nn__sparse_dxt_f64(NN__SIMD_AVX2, G, h, D, h, sp);
 				}
 				double t2 = now();
-				nn__sparse_wx(NN__SIMD_NONE, Z, h, W, h, sp, -1, NULL);
-				nn__sparse_dxt(NN__SIMD_NONE, G, h, D, h, sp);
+				nn__sparse_wx_f64(NN__SIMD_NONE, Z, h, W, h, sp, -1, NULL);
+				nn__sparse_dxt_f64(NN__SIMD_NONE, G, h, D, h, sp);
 				double t3 = now();
 				v[0][r] = (t1 - t0) * 1e3;
 				v[1][r] = simd == NN__SIMD_AVX2 ? (t2 - t1) * 1e3 : NAN;
@@ -659,7 +659,7 @@ static int run_sigmoid(const struct options *o)
 			for (int k = 0; k < 2; k++) {
 				memcpy(A, Z, n * sizeof(double));
 				double t0 = now();
-				nn__act_forward(k ? NN__SIMD_AVX2 : NN__SIMD_NONE, NN_ACT_SIGMOID, A, rows,
+				nn__act_forward_f64(k ? NN__SIMD_AVX2 : NN__SIMD_NONE, NN_ACT_SIGMOID, A, rows,
 						cols, rows, b, NULL);
 				v[k][r] = (now() - t0) * 1e3;
 			}

@@ -25,6 +25,8 @@ Suite *lecture_suite(void);
 Suite *layers_suite(void);
 /* values, scaling, names (issue 14) */
 Suite *values_suite(void);
+/* float32 networks (issue 16) */
+Suite *precision_suite(void);
 /* nn_version (issue 13) */
 Suite *version_suite(void);
 

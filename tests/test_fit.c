@@ -532,18 +532,18 @@ START_TEST(test_dropout_gradcheck)
 		m2[i] = nn_rng_random(rng) < 0.3 ? 0.0 : 1.0 / 0.7;
 	nn_workspace *ws;
 	ck_assert_int_eq(nn_workspace_new(&ws, net, 7), 0);
-	nn__forward(ws, net, &X, NULL, masks);
+	nn__forward(ws, net, &X, NULL, (void *const *)masks);
 	nn__output_pass(NULL, ws, net, &(nn__target){ .labels = y.data }, nn_net_params(grad), NULL);
-	nn__backward(nn_net_params(grad), ws, net, &X, NULL, masks);
+	nn__backward(nn_net_params(grad), ws, net, NULL, (void *const *)masks);
 	double *p = nn_net_params(net), *g = nn_net_params(grad), worst = 0;
 	for (size_t i = 0; i < nn_net_param_count(net); i++) {
 		double keep = p[i];
 		nn__score sp, sm;
 		p[i] = keep + 1e-5;
-		nn__forward(ws, net, &X, NULL, masks);
+		nn__forward(ws, net, &X, NULL, (void *const *)masks);
 		nn__output_pass(&sp, ws, net, &(nn__target){ .labels = y.data }, NULL, NULL);
 		p[i] = keep - 1e-5;
-		nn__forward(ws, net, &X, NULL, masks);
+		nn__forward(ws, net, &X, NULL, (void *const *)masks);
 		nn__output_pass(&sm, ws, net, &(nn__target){ .labels = y.data }, NULL, NULL);
 		p[i] = keep;
 		double fd = (sp.cost - sm.cost) / 2e-5;

@@ -170,11 +170,12 @@ START_TEST(test_pool_ties)
 	nn__score s;
 	nn__forward(ws, net, &X1, NULL, NULL);
 	nn__output_pass(&s, ws, net, &(nn__target){ .labels = y1.data }, nn_net_params(g1), NULL);
-	nn__backward(nn_net_params(g1), ws, net, &X1, NULL, NULL);
+	nn__backward(nn_net_params(g1), ws, net, NULL, NULL);
 	/* the pool is layer 1: scatter a unit delta by hand through its indices */
+	double *d1 = ws->D[1];
 	for (size_t o = 0; o < 18; o++)
-		ws->D[1][o] = 1.0;
-	nn__pool_backward(d, 72, ws->D[1], ws->idx[1], &net->layer[0], 1);
+		d1[o] = 1.0;
+	nn__pool_backward_f64(d, 72, d1, ws->idx[1], &net->layer[0], 1);
 	for (size_t p = 0; p < 72; p++) {
 		size_t c = p % 2, xx = (p / 2) % 6, yy = p / 12;
 		/* every window's first position (top left) gets the delta */
@@ -243,18 +244,18 @@ START_TEST(test_dropout_gradcheck)
 	double *masks[5] = { NULL, m1, m2, NULL, NULL };
 	nn_workspace *ws;
 	ck_assert_int_eq(nn_workspace_new(&ws, net, N), 0);
-	nn__forward(ws, net, &X, NULL, masks);
+	nn__forward(ws, net, &X, NULL, (void *const *)masks);
 	nn__output_pass(NULL, ws, net, &(nn__target){ .labels = y.data }, grad, NULL);
-	nn__backward(grad, ws, net, &X, NULL, masks);
+	nn__backward(grad, ws, net, NULL, (void *const *)masks);
 	double *p = nn_net_params(net), worst = 0;
 	for (size_t i = 0; i < nn_net_param_count(net); i++) {
 		double keep = p[i];
 		nn__score sp, sm;
 		p[i] = keep + 1e-5;
-		nn__forward(ws, net, &X, NULL, masks);
+		nn__forward(ws, net, &X, NULL, (void *const *)masks);
 		nn__output_pass(&sp, ws, net, &(nn__target){ .labels = y.data }, NULL, NULL);
 		p[i] = keep - 1e-5;
-		nn__forward(ws, net, &X, NULL, masks);
+		nn__forward(ws, net, &X, NULL, (void *const *)masks);
 		nn__output_pass(&sm, ws, net, &(nn__target){ .labels = y.data }, NULL, NULL);
 		p[i] = keep;
 		double fd = (sp.cost - sm.cost) / 2e-5;

@@ -34,6 +34,8 @@ static const struct {
 	{ "layers", layers_suite },
 	/* values, scaling, names (issue 14) */
 	{ "values", values_suite },
+	/* float32 networks (issue 16) */
+	{ "precision", precision_suite },
 	/* nn_version (issue 13) */
 	{ "version", version_suite },
 };

@@ -93,14 +93,14 @@ START_TEST(test_products)
 		naive(Gr, ld, D, ld, h, &Xt);
 		for (size_t threads = 1; threads <= 3; threads++) {
 			nn_sparse *sp;
-			ck_assert_int_eq(nn__sparse_new(&sp, &X, h, threads), 0);
+			ck_assert_int_eq(nn__sparse_new(&sp, &X, h, threads, 0), 0);
 			for (int s = 0; s < n_simd(); s++) {
 				for (size_t i = 0; i < ld * cols; i++)
 					Z[i] = 7.0; /* sentinel in the rows h..ld-1 */
 				for (size_t i = 0; i < ld * rows; i++)
 					G[i] = 7.0;
-				nn__sparse_wx(simd_of[s], Z, ld, W, ld, sp, -1, NULL);
-				nn__sparse_dxt(simd_of[s], G, ld, D, ld, sp);
+				nn__sparse_wx_f64(simd_of[s], Z, ld, W, ld, sp, -1, NULL);
+				nn__sparse_dxt_f64(simd_of[s], G, ld, D, ld, sp);
 				for (size_t c = 0; c < cols; c++) {
 					ck_assert_double_le(tu_max_rel_err(Z + c * ld, Zr + c * ld, h, 1.0),
 							    1e-13);
@@ -149,9 +149,9 @@ START_TEST(test_threads_same_bits)
 			nn_sparse *sp;
 			Z[t] = malloc(h * cols * sizeof(double));
 			G[t] = malloc(h * rows * sizeof(double));
-			ck_assert_int_eq(nn__sparse_new(&sp, &X, h, t + 1), 0);
-			nn__sparse_wx(simd_of[s], Z[t], h, W, h, sp, -1, NULL);
-			nn__sparse_dxt(simd_of[s], G[t], h, D, h, sp);
+			ck_assert_int_eq(nn__sparse_new(&sp, &X, h, t + 1, 0), 0);
+			nn__sparse_wx_f64(simd_of[s], Z[t], h, W, h, sp, -1, NULL);
+			nn__sparse_dxt_f64(simd_of[s], G[t], h, D, h, sp);
 			nn__sparse_free(sp);
 		}
 		for (size_t t = 1; t < 3; t++) {
@@ -175,7 +175,7 @@ START_TEST(test_build)
 	nn_matrix Xbuf, X;
 	sparse_fill(&Xbuf, &X, 37, 11, 0.3, rng);
 	nn_sparse *sp;
-	ck_assert_int_eq(nn__sparse_new(&sp, &X, 5, 2), 0);
+	ck_assert_int_eq(nn__sparse_new(&sp, &X, 5, 2, 0), 0);
 	ck_assert_uint_eq(sp->nnz, nn__count_nonzero(&X));
 	ck_assert_uint_eq(sp->col_ptr[11], sp->nnz);
 	ck_assert_uint_eq(sp->row_ptr[37], sp->nnz);
@@ -184,7 +184,7 @@ START_TEST(test_build)
 		for (size_t i = 0; i < 37; i++)
 			if (NN_AT(&X, i, j) != 0) {
 				ck_assert_uint_eq(sp->col_idx[t], i);
-				ck_assert_double_eq(sp->col_val[t], NN_AT(&X, i, j));
+				ck_assert_double_eq(((double *)sp->col_val)[t], NN_AT(&X, i, j));
 				t++;
 			}
 	t = 0;
@@ -192,7 +192,7 @@ START_TEST(test_build)
 		for (size_t j = 0; j < 11; j++)
 			if (NN_AT(&X, i, j) != 0) {
 				ck_assert_uint_eq(sp->row_idx[t], j);
-				ck_assert_double_eq(sp->row_val[t], NN_AT(&X, i, j));
+				ck_assert_double_eq(((double *)sp->row_val)[t], NN_AT(&X, i, j));
 				t++;
 			}
 	/* the split points cover every column once */
@@ -207,7 +207,7 @@ START_TEST(test_build)
 
 	/* an all-zero input */
 	memset(Xbuf.data, 0, Xbuf.rows * Xbuf.cols * sizeof(double));
-	ck_assert_int_eq(nn__sparse_new(&sp, &X, 40, 2), 0);
+	ck_assert_int_eq(nn__sparse_new(&sp, &X, 40, 2, 0), 0);
 	ck_assert_uint_eq(sp->nnz, 0);
 	nn__sparse_free(sp);
 	nn_matrix_free(&Xbuf);
@@ -272,14 +272,14 @@ START_TEST(test_gradcheck)
 	ck_assert_int_eq(nn_net_clone(&grad, p.net), 0);
 	ck_assert_int_eq(nn_net_clone(&fd, p.net), 0);
 	ck_assert_int_eq(nn_workspace_new(&ws, p.net, 19), 0);
-	ck_assert_int_eq(nn__sparse_new(&sp, &p.X, 37, 2), 0);
+	ck_assert_int_eq(nn__sparse_new(&sp, &p.X, 37, 2, 0), 0);
 	size_t n = nn_net_param_count(p.net);
 	double *w = nn_net_params(p.net), *g = nn_net_params(grad), *f = nn_net_params(fd);
 	for (int s = 0; s < n_simd(); s++) {
 		ws->simd = simd_of[s];
 		nn__forward(ws, p.net, &p.X, sp, NULL);
 		nn__output_pass(NULL, ws, p.net, &(nn__target){ .labels = p.y.data }, g, NULL);
-		nn__backward(g, ws, p.net, &p.X, sp, NULL);
+		nn__backward(g, ws, p.net, sp, NULL);
 		const double h = 1e-5;
 		for (size_t i = 0; i < n; i++) {
 			double keep = w[i];
@@ -300,7 +300,7 @@ START_TEST(test_gradcheck)
 		ck_assert_int_eq(nn_net_clone(&dense, p.net), 0);
 		nn__forward(ws, p.net, &p.X, NULL, NULL);
 		nn__output_pass(NULL, ws, p.net, &(nn__target){ .labels = p.y.data }, nn_net_params(dense), NULL);
-		nn__backward(nn_net_params(dense), ws, p.net, &p.X, NULL, NULL);
+		nn__backward(nn_net_params(dense), ws, p.net, NULL, NULL);
 		ck_assert_double_le(tu_max_rel_err(g, nn_net_params(dense), n, 1e-3), 1e-12);
 		nn_net_free(dense);
 	}
@@ -408,8 +408,8 @@ START_TEST(test_elementwise)
 		b[i] = nn_rng_uniform(rng, -1, 1);
 	A[5] = B[5] = -800; /* exp overflows: sigma is 0 */
 	A[6] = B[6] = 800;
-	nn__act_forward(NN__SIMD_NONE, NN_ACT_SIGMOID, A, rows, cols, ld, b, NULL);
-	nn__act_forward(NN__SIMD_AVX2, NN_ACT_SIGMOID, B, rows, cols, ld, b, NULL);
+	nn__act_forward_f64(NN__SIMD_NONE, NN_ACT_SIGMOID, A, rows, cols, ld, b, NULL);
+	nn__act_forward_f64(NN__SIMD_AVX2, NN_ACT_SIGMOID, B, rows, cols, ld, b, NULL);
 	for (size_t j = 0; j < cols; j++)
 		ck_assert_double_le(tu_max_rel_err(A + j * ld, B + j * ld, rows, 1e-300), 4e-16);
 	ck_assert_double_eq(B[5], 0.0);
@@ -417,16 +417,16 @@ START_TEST(test_elementwise)
 	for (size_t j = 0; j < cols; j++) /* the padding rows were not touched */
 		for (size_t i = rows; i < ld; i++)
 			ck_assert_mem_eq(&A[i + j * ld], &B[i + j * ld], sizeof(double));
-	nn__act_backward(NN__SIMD_NONE, NN_ACT_SIGMOID, D1, A, rows, cols, ld, db1, NULL);
-	nn__act_backward(NN__SIMD_AVX2, NN_ACT_SIGMOID, D2, A, rows, cols, ld, db2, NULL);
+	nn__act_backward_f64(NN__SIMD_NONE, NN_ACT_SIGMOID, D1, A, rows, cols, ld, db1, NULL);
+	nn__act_backward_f64(NN__SIMD_AVX2, NN_ACT_SIGMOID, D2, A, rows, cols, ld, db2, NULL);
 	ck_assert_mem_eq(D1, D2, sz * sizeof(double));
 	ck_assert_mem_eq(db1, db2, sizeof(db1));
 
 	/* the output layer: Z kept, same bits; A within the exp's error */
 	for (size_t i = 0; i < rows * cols; i++)
 		Z1[i] = Z2[i] = nn_rng_uniform(rng, -20, 20);
-	nn__act_forward_output(NN__SIMD_NONE, NN_ACT_SIGMOID, A, Z1, rows, cols, b);
-	nn__act_forward_output(NN__SIMD_AVX2, NN_ACT_SIGMOID, B, Z2, rows, cols, b);
+	nn__act_forward_output_f64(NN__SIMD_NONE, NN_ACT_SIGMOID, A, Z1, rows, cols, b);
+	nn__act_forward_output_f64(NN__SIMD_AVX2, NN_ACT_SIGMOID, B, Z2, rows, cols, b);
 	ck_assert_mem_eq(Z1, Z2, rows * cols * sizeof(double));
 	ck_assert_double_le(tu_max_rel_err(A, B, rows * cols, 1e-300), 4e-16);
 

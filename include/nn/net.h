@@ -98,6 +98,12 @@ typedef struct nn_layer {
 	double rate;         /**< DROPOUT: the probability of dropping a value, in [0, 1) */
 } nn_layer;
 
+/** The floating-point type a network computes in. */
+typedef enum nn_precision {
+	NN_F64 = 0, /**< binary64: the default, the reference, the lecture's */
+	NN_F32      /**< binary32: sgemm and float kernels, half the bytes */
+} nn_precision;
+
 /** A network (opaque). */
 typedef struct nn_net nn_net;
 
@@ -225,31 +231,66 @@ NN_EXPORT int nn_net_set_cost(nn_net *net, nn_cost cost);
 /** The network's cost. */
 NN_EXPORT nn_cost nn_net_cost(const nn_net *net);
 
+/**
+ * Make net compute in `precision` from now on: its parameters are converted
+ * (float64 to float32 rounds each to nearest; the other way is exact), and
+ * so will be everything made for it after -- workspaces, optimisers, runs --
+ * which must therefore be made after this call. Inputs and targets stay
+ * double in every function; a float32 run converts them once, or while
+ * gathering each batch. Model files keep the precision.
+ * @return 0, NN_ENULL, NN_EINVAL (not a precision) or NN_ENOMEM (net unchanged).
+ */
+NN_EXPORT int nn_net_set_precision(nn_net *net, nn_precision precision);
+
+/** The precision net computes in (NN_F64 for a new network). */
+NN_EXPORT nn_precision nn_net_precision(const nn_net *net);
+
+/**
+ * Copy the parameters, converted to double whatever the precision, into dst
+ * (nn_net_param_count() values, the layout of nn_net_params()).
+ * @return 0 or NN_ENULL.
+ */
+NN_EXPORT int nn_net_get_params(double *dst, const nn_net *net);
+
+/**
+ * Set the parameters from src (nn_net_param_count() doubles), rounded to
+ * float32 for a float32 network.
+ * @return 0 or NN_ENULL.
+ */
+NN_EXPORT int nn_net_set_params(nn_net *net, const double *src);
+
 /** Number of trainable parameters: sum over l of (sizes[l-1] + 1) * sizes[l]. */
 NN_EXPORT size_t nn_net_param_count(const nn_net *net);
 
 /**
- * All parameters, layer by layer, W_l (column-major) then b_l.
- * Valid until nn_net_free(); writable, so an optimiser can update them.
+ * All parameters of a float64 network, layer by layer, W_l (column-major)
+ * then b_l. Valid until nn_net_free() or nn_net_set_precision(); writable,
+ * so an optimiser can update them. NULL for a float32 network (see
+ * nn_net_params_f32(), nn_net_get_params()).
  */
 NN_EXPORT double *nn_net_params(nn_net *net);
 
 /** Read-only nn_net_params(). */
 NN_EXPORT const double *nn_net_params_const(const nn_net *net);
 
+/** The parameters of a float32 network, as nn_net_params(); NULL for a float64 one. */
+NN_EXPORT float *nn_net_params_f32(nn_net *net);
+
 /**
  * A view of W_l, 1 <= l <= L, valid until nn_net_free(): sizes[l] x sizes[l-1]
  * for a dense layer; C_out x (k * k * C_in) for a convolution, whose column
  * c + C_in * (dx + k * dy) holds the weight of input channel c at window
  * offset (dy, dx).
- * @return 0, NN_ENULL or NN_EINVAL (l out of range, or a layer without weights).
+ * @return 0, NN_ENULL or NN_EINVAL (l out of range, a layer without weights,
+ *         or a float32 network: see nn_net_get_params()).
  */
 NN_EXPORT int nn_net_weights(nn_matrix *w, nn_net *net, size_t l);
 
 /**
  * A view of b_l, 1 <= l <= L, valid until nn_net_free(): sizes[l] x 1 for a
  * dense layer, C_out x 1 for a convolution (one bias per channel).
- * @return 0, NN_ENULL or NN_EINVAL (l out of range, or a layer without weights).
+ * @return 0, NN_ENULL or NN_EINVAL (l out of range, a layer without weights,
+ *         or a float32 network).
  */
 NN_EXPORT int nn_net_bias(nn_matrix *b, nn_net *net, size_t l);
 
@@ -429,7 +470,9 @@ typedef struct nn_metrics {
  * @param ws  a workspace made for net's layer sizes; holds the activations.
  * @param net the network.
  * @param X   input, sizes[0] x N with 1 <= N <= the workspace's max_batch.
- * @return 0, NN_ENULL, NN_ESHAPE or NN_ENONFINITE (X holds NaN or Inf).
+ * @return 0, NN_ENULL, NN_ESHAPE, NN_ENONFINITE (X holds NaN or Inf) or
+ *         NN_EINVAL (out not NULL for a float32 network, whose outputs are
+ *         not doubles: use nn_predict_values()).
  */
 NN_EXPORT int nn_forward(nn_matrix *out, nn_workspace *ws, const nn_net *net, const nn_matrix *X);
 

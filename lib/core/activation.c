@@ -12,15 +12,18 @@
  *   softmax     a = e^z / sum e^z, per column (output layer only; its
  *               Jacobian is not diagonal, so the output pass handles it)
  *
- * On AVX2 CPUs the sigmoid passes go to activation_avx2.c: the same
- * formulas 4 lanes at a time, with glibc's vector exp.
+ * On AVX2 CPUs the float64 sigmoid passes go to activation_avx2.c: the
+ * same formulas 4 lanes at a time, with glibc's vector exp.
+ *
+ * Compiled once for each precision (real.h); the scalar forms, in double,
+ * once.
  */
-#include <math.h>
-
 #include "nn_internal.h"
+#include "real.h"
 
-#define LEAKY_SLOPE 0.01
+#define LEAKY_SLOPE ((real)0.01)
 
+#ifndef NN_REAL_F32
 double nn__act_scalar(nn_activation act, double z)
 {
 	switch (act) {
@@ -31,7 +34,7 @@ double nn__act_scalar(nn_activation act, double z)
 	case NN_ACT_RELU:
 		return z > 0 ? z : 0.0;
 	case NN_ACT_LEAKY_RELU:
-		return z > 0 ? z : LEAKY_SLOPE * z;
+		return z > 0 ? z : 0.01 * z;
 	case NN_ACT_IDENTITY:
 	default:
 		return z;
@@ -48,21 +51,57 @@ double nn__act_deriv_from_output(nn_activation act, double a)
 	case NN_ACT_RELU:
 		return a > 0 ? 1.0 : 0.0;
 	case NN_ACT_LEAKY_RELU:
-		return a > 0 ? 1.0 : LEAKY_SLOPE;
+		return a > 0 ? 1.0 : 0.01;
 	case NN_ACT_IDENTITY:
 	default:
 		return 1.0;
 	}
 }
+#endif
+
+/* act(z) and act'(z) through a = act(z), in the file's precision: the same
+ * expressions as the scalar forms above. */
+static inline real value(nn_activation act, real z)
+{
+	switch (act) {
+	case NN_ACT_SIGMOID:
+		return (real)1 / ((real)1 + exp(-z));
+	case NN_ACT_TANH:
+		return tanh(z);
+	case NN_ACT_RELU:
+		return z > 0 ? z : 0;
+	case NN_ACT_LEAKY_RELU:
+		return z > 0 ? z : LEAKY_SLOPE * z;
+	case NN_ACT_IDENTITY:
+	default:
+		return z;
+	}
+}
+
+static inline real deriv(nn_activation act, real a)
+{
+	switch (act) {
+	case NN_ACT_SIGMOID:
+		return a * ((real)1 - a);
+	case NN_ACT_TANH:
+		return (real)1 - a * a;
+	case NN_ACT_RELU:
+		return a > 0 ? 1 : 0;
+	case NN_ACT_LEAKY_RELU:
+		return a > 0 ? 1 : LEAKY_SLOPE;
+	case NN_ACT_IDENTITY:
+	default:
+		return 1;
+	}
+}
 
 /* a = act(z + b) over one column of n values, elementwise activations only. */
-static void column_forward(nn_activation act, double *a, const double *z, const double *b,
-			   size_t n)
+static void column_forward(nn_activation act, real *a, const real *z, const real *b, size_t n)
 {
 	switch (act) {
 	case NN_ACT_SIGMOID:
 		for (size_t i = 0; i < n; i++)
-			a[i] = 1.0 / (1.0 + exp(-(z[i] + b[i])));
+			a[i] = (real)1 / ((real)1 + exp(-(z[i] + b[i])));
 		break;
 	case NN_ACT_TANH:
 		for (size_t i = 0; i < n; i++)
@@ -70,13 +109,13 @@ static void column_forward(nn_activation act, double *a, const double *z, const 
 		break;
 	case NN_ACT_RELU:
 		for (size_t i = 0; i < n; i++) {
-			double v = z[i] + b[i];
-			a[i] = v > 0 ? v : 0.0;
+			real v = z[i] + b[i];
+			a[i] = v > 0 ? v : 0;
 		}
 		break;
 	case NN_ACT_LEAKY_RELU:
 		for (size_t i = 0; i < n; i++) {
-			double v = z[i] + b[i];
+			real v = z[i] + b[i];
 			a[i] = v > 0 ? v : LEAKY_SLOPE * v;
 		}
 		break;
@@ -88,10 +127,10 @@ static void column_forward(nn_activation act, double *a, const double *z, const 
 	}
 }
 
-void nn__act_forward(int simd, nn_activation act, double *A, size_t rows, size_t cols, size_t ld,
-		     const double *b, const double *mask)
+void NN_T(nn__act_forward)(int simd, nn_activation act, real *A, size_t rows, size_t cols,
+			   size_t ld, const real *b, const real *mask)
 {
-#ifdef NN_HAVE_AVX2_KERNELS
+#if defined(NN_HAVE_AVX2_KERNELS) && !defined(NN_REAL_F32)
 	if (simd == NN__SIMD_AVX2 && act == NN_ACT_SIGMOID && !mask) {
 		nn__sigmoid_forward_avx2(A, rows, cols, ld, b);
 		return;
@@ -100,20 +139,20 @@ void nn__act_forward(int simd, nn_activation act, double *A, size_t rows, size_t
 	(void)simd;
 #endif
 	for (size_t j = 0; j < cols; j++) {
-		double *a = A + j * ld;
+		real *a = A + j * ld;
 		column_forward(act, a, a, b, rows);
 		if (mask) {
-			const double *m = mask + j * ld;
+			const real *m = mask + j * ld;
 			for (size_t i = 0; i < rows; i++)
 				a[i] *= m[i];
 		}
 	}
 }
 
-void nn__act_forward_output(int simd, nn_activation act, double *A, double *Z, size_t rows,
-			    size_t cols, const double *b)
+void NN_T(nn__act_forward_output)(int simd, nn_activation act, real *A, real *Z, size_t rows,
+				  size_t cols, const real *b)
 {
-#ifdef NN_HAVE_AVX2_KERNELS
+#if defined(NN_HAVE_AVX2_KERNELS) && !defined(NN_REAL_F32)
 	if (simd == NN__SIMD_AVX2 && act == NN_ACT_SIGMOID) {
 		nn__sigmoid_output_avx2(A, Z, rows, cols, b);
 		return;
@@ -122,13 +161,13 @@ void nn__act_forward_output(int simd, nn_activation act, double *A, double *Z, s
 	(void)simd;
 #endif
 	for (size_t j = 0; j < cols; j++) {
-		double *z = Z + j * rows, *a = A + j * rows;
+		real *z = Z + j * rows, *a = A + j * rows;
 		if (act == NN_ACT_SIGMOID) {
 			/* the lecture's case, in one pass: the same expression as
 			 * nn__act_scalar, without a call and a switch per element */
 			for (size_t i = 0; i < rows; i++) {
 				z[i] += b[i];
-				a[i] = 1.0 / (1.0 + exp(-z[i]));
+				a[i] = (real)1 / ((real)1 + exp(-z[i]));
 			}
 			continue;
 		}
@@ -136,11 +175,11 @@ void nn__act_forward_output(int simd, nn_activation act, double *A, double *Z, s
 			z[i] += b[i];
 		if (act != NN_ACT_SOFTMAX) {
 			for (size_t i = 0; i < rows; i++)
-				a[i] = nn__act_scalar(act, z[i]);
+				a[i] = value(act, z[i]);
 			continue;
 		}
 		/* softmax, shifted by the column's max so exp never overflows */
-		double mx = z[0], s = 0;
+		real mx = z[0], s = 0;
 		for (size_t i = 1; i < rows; i++)
 			mx = z[i] > mx ? z[i] : mx;
 		for (size_t i = 0; i < rows; i++)
@@ -150,10 +189,10 @@ void nn__act_forward_output(int simd, nn_activation act, double *A, double *Z, s
 	}
 }
 
-void nn__act_backward(int simd, nn_activation act, double *D, const double *A, size_t rows,
-		      size_t cols, size_t ld, double *db, const double *mask)
+void NN_T(nn__act_backward)(int simd, nn_activation act, real *D, const real *A, size_t rows,
+			    size_t cols, size_t ld, real *db, const real *mask)
 {
-#ifdef NN_HAVE_AVX2_KERNELS
+#if defined(NN_HAVE_AVX2_KERNELS) && !defined(NN_REAL_F32)
 	if (simd == NN__SIMD_AVX2 && act == NN_ACT_SIGMOID && !mask) {
 		nn__sigmoid_backward_avx2(D, A, rows, cols, ld, db);
 		return;
@@ -162,16 +201,15 @@ void nn__act_backward(int simd, nn_activation act, double *D, const double *A, s
 	(void)simd;
 #endif
 	for (size_t i = 0; i < rows; i++)
-		db[i] = 0.0;
+		db[i] = 0;
 	if (mask) {
 		/* inverted dropout: A holds act(z) * m with m in {0, 1/(1-p)};
 		 * dropped units pass no gradient, kept ones act'(a / m) * m */
 		for (size_t j = 0; j < cols; j++) {
-			double *d = D + j * ld;
-			const double *a = A + j * ld, *m = mask + j * ld;
+			real *d = D + j * ld;
+			const real *a = A + j * ld, *m = mask + j * ld;
 			for (size_t i = 0; i < rows; i++) {
-				d[i] = m[i] != 0 ? d[i] * m[i] * nn__act_deriv_from_output(act, a[i] / m[i])
-						 : 0.0;
+				d[i] = m[i] != 0 ? d[i] * m[i] * deriv(act, a[i] / m[i]) : 0;
 				db[i] += d[i];
 			}
 		}
@@ -180,32 +218,32 @@ void nn__act_backward(int simd, nn_activation act, double *D, const double *A, s
 	switch (act) {
 	case NN_ACT_SIGMOID:
 		for (size_t j = 0; j < cols; j++) {
-			double *d = D + j * ld;
-			const double *a = A + j * ld;
+			real *d = D + j * ld;
+			const real *a = A + j * ld;
 			for (size_t i = 0; i < rows; i++) {
-				d[i] *= a[i] * (1.0 - a[i]);
+				d[i] *= a[i] * ((real)1 - a[i]);
 				db[i] += d[i];
 			}
 		}
 		break;
 	case NN_ACT_TANH:
 		for (size_t j = 0; j < cols; j++) {
-			double *d = D + j * ld;
-			const double *a = A + j * ld;
+			real *d = D + j * ld;
+			const real *a = A + j * ld;
 			for (size_t i = 0; i < rows; i++) {
-				d[i] *= 1.0 - a[i] * a[i];
+				d[i] *= (real)1 - a[i] * a[i];
 				db[i] += d[i];
 			}
 		}
 		break;
 	case NN_ACT_RELU:
 	case NN_ACT_LEAKY_RELU: {
-		double neg = act == NN_ACT_RELU ? 0.0 : LEAKY_SLOPE;
+		real neg = act == NN_ACT_RELU ? 0 : LEAKY_SLOPE;
 		for (size_t j = 0; j < cols; j++) {
-			double *d = D + j * ld;
-			const double *a = A + j * ld;
+			real *d = D + j * ld;
+			const real *a = A + j * ld;
 			for (size_t i = 0; i < rows; i++) {
-				d[i] *= a[i] > 0 ? 1.0 : neg;
+				d[i] *= a[i] > 0 ? (real)1 : neg;
 				db[i] += d[i];
 			}
 		}
@@ -214,7 +252,7 @@ void nn__act_backward(int simd, nn_activation act, double *D, const double *A, s
 	case NN_ACT_IDENTITY:
 	default:
 		for (size_t j = 0; j < cols; j++) {
-			const double *d = D + j * ld;
+			const real *d = D + j * ld;
 			for (size_t i = 0; i < rows; i++)
 				db[i] += d[i];
 		}

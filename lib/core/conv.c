@@ -12,10 +12,13 @@
  * the input. So each window row is C contiguous values of the input, and
  * W (C_out x K) times the im2col matrix is the layer's output, already in
  * the activations' layout (C_out x (Ho*Wo*nb)).
+ *
+ * Compiled once for each precision (real.h).
  */
 #include <string.h>
 
 #include "nn_internal.h"
+#include "real.h"
 
 /* The input row of output row oy, window row dy; SIZE_MAX when it is padding. */
 static inline size_t in_pos(size_t o, size_t d, size_t s, size_t pad, size_t n)
@@ -24,24 +27,24 @@ static inline size_t in_pos(size_t o, size_t d, size_t s, size_t pad, size_t n)
 	return p >= pad && p - pad < n ? p - pad : SIZE_MAX;
 }
 
-void nn__im2col(double *col, const double *in, size_t ld_in, const nn__layer *L, size_t nb)
+void NN_T(nn__im2col)(real *col, const real *in, size_t ld_in, const nn__layer *L, size_t nb)
 {
 	size_t C = L->in.channels, H = L->in.height, W = L->in.width, k = L->k, s = L->stride;
 	size_t Ho = L->out.height, Wo = L->out.width, K = k * k * C;
 	for (size_t j = 0; j < nb; j++) {
-		const double *x = in + j * ld_in;
+		const real *x = in + j * ld_in;
 		for (size_t oy = 0; oy < Ho; oy++)
 			for (size_t ox = 0; ox < Wo; ox++) {
-				double *c = col + K * (ox + Wo * (oy + Ho * j));
+				real *c = col + K * (ox + Wo * (oy + Ho * j));
 				size_t x0 = ox * s; /* the window's first column, padding included */
 				int inside = x0 >= L->pad_left && x0 - L->pad_left + k <= W;
 				for (size_t dy = 0; dy < k; dy++, c += k * C) {
 					size_t y = in_pos(oy, dy, s, L->pad_top, H);
 					if (y == SIZE_MAX) {
-						memset(c, 0, k * C * sizeof(double));
+						memset(c, 0, k * C * sizeof(real));
 					} else if (inside) { /* the window's row: k * C contiguous values */
 						memcpy(c, x + C * (x0 - L->pad_left + W * y),
-						       k * C * sizeof(double));
+						       k * C * sizeof(real));
 					} else {
 						for (size_t dx = 0; dx < k; dx++) {
 							size_t xx = in_pos(ox, dx, s, L->pad_left, W);
@@ -55,23 +58,23 @@ void nn__im2col(double *col, const double *in, size_t ld_in, const nn__layer *L,
 	}
 }
 
-void nn__col2im(double *din, size_t ld, const double *dcol, const nn__layer *L, size_t nb)
+void NN_T(nn__col2im)(real *din, size_t ld, const real *dcol, const nn__layer *L, size_t nb)
 {
 	size_t C = L->in.channels, H = L->in.height, W = L->in.width, k = L->k, s = L->stride;
 	size_t Ho = L->out.height, Wo = L->out.width, K = k * k * C;
 	for (size_t j = 0; j < nb; j++) {
-		double *x = din + j * ld;
-		memset(x, 0, C * H * W * sizeof(double));
+		real *x = din + j * ld;
+		memset(x, 0, C * H * W * sizeof(real));
 		for (size_t oy = 0; oy < Ho; oy++)
 			for (size_t ox = 0; ox < Wo; ox++) {
-				const double *c = dcol + K * (ox + Wo * (oy + Ho * j));
+				const real *c = dcol + K * (ox + Wo * (oy + Ho * j));
 				for (size_t dy = 0; dy < k; dy++) {
 					size_t y = in_pos(oy, dy, s, L->pad_top, H);
 					for (size_t dx = 0; dx < k; dx++, c += C) {
 						size_t xx = in_pos(ox, dx, s, L->pad_left, W);
 						if (y == SIZE_MAX || xx == SIZE_MAX)
 							continue;
-						double *t = x + C * (xx + W * y);
+						real *t = x + C * (xx + W * y);
 						for (size_t ch = 0; ch < C; ch++)
 							t[ch] += c[ch];
 					}
@@ -86,19 +89,19 @@ void nn__col2im(double *din, size_t ld, const double *dcol, const nn__layer *L, 
  * value does not replace it: the first maximum wins) or the running sum:
  * the inner loop runs over contiguous channels.
  */
-void nn__pool_forward(double *out, uint32_t *idx, const double *in, size_t ld_in,
-		      const nn__layer *L, size_t N)
+void NN_T(nn__pool_forward)(real *out, uint32_t *idx, const real *in, size_t ld_in,
+			    const nn__layer *L, size_t N)
 {
 	size_t C = L->in.channels, W = L->in.width, k = L->k;
 	size_t Ho = L->out.height, Wo = L->out.width, n_out = C * Ho * Wo;
 	int max = L->type == NN_LAYER_MAXPOOL;
-	double inv = 1.0 / (double)(k * k);
+	real inv = (real)1 / (real)(k * k);
 	for (size_t j = 0; j < N; j++) {
-		const double *x = in + j * ld_in;
+		const real *x = in + j * ld_in;
 		for (size_t oy = 0; oy < Ho; oy++)
 			for (size_t ox = 0; ox < Wo; ox++) {
 				size_t o = C * (ox + Wo * oy), first = C * (ox * k + W * oy * k);
-				double *a = out + j * n_out + o;
+				real *a = out + j * n_out + o;
 				uint32_t *ix = max ? idx + j * n_out + o : NULL;
 				for (size_t c = 0; c < C; c++) {
 					a[c] = x[first + c];
@@ -108,7 +111,7 @@ void nn__pool_forward(double *out, uint32_t *idx, const double *in, size_t ld_in
 				for (size_t dy = 0; dy < k; dy++)
 					for (size_t dx = dy ? 0 : 1; dx < k; dx++) {
 						size_t p = first + C * (dx + W * dy);
-						const double *v = x + p;
+						const real *v = x + p;
 						if (!max) {
 							for (size_t c = 0; c < C; c++)
 								a[c] += v[c];
@@ -127,16 +130,16 @@ void nn__pool_forward(double *out, uint32_t *idx, const double *in, size_t ld_in
 	}
 }
 
-void nn__pool_backward(double *din, size_t ld, const double *dout, const uint32_t *idx,
-		       const nn__layer *L, size_t N)
+void NN_T(nn__pool_backward)(real *din, size_t ld, const real *dout, const uint32_t *idx,
+			     const nn__layer *L, size_t N)
 {
 	size_t C = L->in.channels, W = L->in.width, k = L->k;
 	size_t Ho = L->out.height, Wo = L->out.width, n_out = C * Ho * Wo;
-	double inv = 1.0 / (double)(k * k);
+	real inv = (real)1 / (real)(k * k);
 	for (size_t j = 0; j < N; j++) {
-		double *x = din + j * ld;
-		const double *d = dout + j * n_out;
-		memset(x, 0, nn__shape_size(L->in) * sizeof(double));
+		real *x = din + j * ld;
+		const real *d = dout + j * n_out;
+		memset(x, 0, nn__shape_size(L->in) * sizeof(real));
 		if (L->type == NN_LAYER_MAXPOOL) {
 			const uint32_t *ix = idx + j * n_out;
 			for (size_t o = 0; o < n_out; o++)
@@ -145,11 +148,11 @@ void nn__pool_backward(double *din, size_t ld, const double *dout, const uint32_
 		}
 		for (size_t oy = 0; oy < Ho; oy++)
 			for (size_t ox = 0; ox < Wo; ox++) {
-				const double *g = d + C * (ox + Wo * oy);
+				const real *g = d + C * (ox + Wo * oy);
 				size_t first = C * (ox * k + W * oy * k);
 				for (size_t dy = 0; dy < k; dy++)
 					for (size_t dx = 0; dx < k; dx++) {
-						double *t = x + first + C * (dx + W * dy);
+						real *t = x + first + C * (dx + W * dy);
 						for (size_t c = 0; c < C; c++)
 							t[c] += g[c] * inv;
 					}

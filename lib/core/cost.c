@@ -5,14 +5,17 @@
  * function over one column; the pass around them is the same for all.
  *
  * The target of a column with label c is c itself (0 or 1) for one output
- * unit and the one-hot vector e_c for k > 1 units.
+ * unit and the one-hot vector e_c for k > 1 units. Targets are double, and
+ * so are the sums; the activations and deltas are the network's type.
+ *
+ * Compiled once for each precision (real.h).
  */
-#include <math.h>
 #include <string.h>
 
 #include "nn_internal.h"
+#include "real.h"
 
-size_t nn__predict_column(const double *a, size_t k)
+size_t NN_T(nn__predict_column)(const real *a, size_t k)
 {
 	if (k == 1)
 		return a[0] > 0.5;
@@ -23,7 +26,7 @@ size_t nn__predict_column(const double *a, size_t k)
 	return best;
 }
 
-/* log(1 + e^z) without overflow or loss for large |z| */
+/* log(1 + e^z) without overflow or loss for large |z|, in double */
 static double softplus(double z)
 {
 	return (z > 0 ? z : 0.0) + log1p(exp(-fabs(z)));
@@ -33,11 +36,11 @@ static double softplus(double z)
  * One column's cost against its target t (k entries); when d is not NULL,
  * also d = dC/dz. a = act(z); act is the output layer's activation.
  */
-typedef double (*cost_column)(double *d, const double *a, const double *z, const double *t,
+typedef double (*cost_column)(real *d, const real *a, const real *z, const double *t,
 			      size_t k, nn_activation act);
 
 /* C = 1/2 ||a - t||^2 (the lecture's cost); dC/dz = act'(z) (a - t). */
-static double quadratic(double *d, const double *a, const double *z, const double *t, size_t k,
+static double quadratic(real *d, const real *a, const real *z, const double *t, size_t k,
 			nn_activation act)
 {
 	(void)z;
@@ -52,28 +55,28 @@ static double quadratic(double *d, const double *a, const double *z, const doubl
 		}
 		if (d)
 			for (size_t i = 0; i < k; i++)
-				d[i] = a[i] * (a[i] - t[i] - s);
+				d[i] = (real)(a[i] * (a[i] - t[i] - s));
 	} else if (act == NN_ACT_SIGMOID && d) {
 		/* the lecture's case: sigma' = a (1 - a) written inline, as
 		 * nn__act_deriv_from_output computes it, not a call per element */
 		for (size_t i = 0; i < k; i++) {
 			double e = a[i] - t[i];
 			c += 0.5 * e * e;
-			d[i] = e * (a[i] * (1.0 - a[i]));
+			d[i] = (real)(e * (a[i] * (1.0 - a[i])));
 		}
 	} else {
 		for (size_t i = 0; i < k; i++) {
 			double e = a[i] - t[i];
 			c += 0.5 * e * e;
 			if (d)
-				d[i] = e * nn__act_deriv_from_output(act, a[i]);
+				d[i] = (real)(e * nn__act_deriv_from_output(act, a[i]));
 		}
 	}
 	return c;
 }
 
 /* Binary cross-entropy on a sigmoid output, from z: C = softplus(z) - t z; dC/dz = a - t. */
-static double bce(double *d, const double *a, const double *z, const double *t, size_t k,
+static double bce(real *d, const real *a, const real *z, const double *t, size_t k,
 		  nn_activation act)
 {
 	(void)act;
@@ -81,14 +84,14 @@ static double bce(double *d, const double *a, const double *z, const double *t, 
 	for (size_t i = 0; i < k; i++) {
 		c += softplus(z[i]) - t[i] * z[i];
 		if (d)
-			d[i] = a[i] - t[i];
+			d[i] = (real)(a[i] - t[i]);
 	}
 	return c;
 }
 
 /* Categorical cross-entropy on a softmax output, t a distribution:
  * C = logsumexp(z) - t . z; dC/dz = a - t. */
-static double ce(double *d, const double *a, const double *z, const double *t, size_t k,
+static double ce(real *d, const real *a, const real *z, const double *t, size_t k,
 		 nn_activation act)
 {
 	(void)act;
@@ -96,32 +99,36 @@ static double ce(double *d, const double *a, const double *z, const double *t, s
 	for (size_t i = 1; i < k; i++)
 		mx = z[i] > mx ? z[i] : mx;
 	for (size_t i = 0; i < k; i++) {
-		s += exp(z[i] - mx);
+		s += exp((double)z[i] - mx);
 		if (t[i] != 0) /* a one-hot target: exactly z[label] */
 			tz += t[i] * z[i];
 	}
 	if (d)
 		for (size_t i = 0; i < k; i++)
-			d[i] = a[i] - t[i];
+			d[i] = (real)(a[i] - t[i]);
 	return mx + log(s) - tz;
 }
 
-void nn__output_pass(nn__score *s, nn_workspace *ws, const nn_net *net, const nn__target *t,
-		     double *grad, double *sse_k)
+void NN_T(nn__output_pass_in)(nn__score *s, nn_workspace *ws, const nn_net *net,
+			       const nn__target *t, real *grad, double *sse_k)
 {
 	size_t L = net->n_layers, k = net->sizes[L], N = ws->batch;
 	nn_activation act = net->acts[L - 1];
 	cost_column cost = net->cost == NN_COST_BCE ? bce : net->cost == NN_COST_CE ? ce : quadratic;
-	double *db = grad ? nn__gb(grad, net, L) : NULL, *onehot = ws->t;
+	real *db = grad ? grad + net->offset[L - 1] + net->layer[L - 1].n_w : NULL;
+	double *onehot = ws->t;
+	const real *A = ws->A[L], *Z = ws->Z;
+	real *D = ws->D[L];
 	nn__score r = { 0 };
 
 	if (db)
-		memset(db, 0, k * sizeof(double));
+		memset(db, 0, k * sizeof(real));
 	if (t->labels)
 		memset(onehot, 0, k * sizeof(double));
 	for (size_t j = 0; j < N; j++) {
-		const double *a = ws->A[L] + j * k, *z = ws->Z + j * k, *tj;
-		double *d = db ? ws->D[L] + j * k : NULL;
+		const real *a = A + j * k, *z = Z + j * k;
+		const double *tj;
+		real *d = db ? D + j * k : NULL;
 		size_t label = 0;
 		if (t->labels) {
 			/* the 0/1 label itself for one unit, one-hot otherwise */
@@ -136,12 +143,12 @@ void nn__output_pass(nn__score *s, nn_workspace *ws, const nn_net *net, const nn
 			for (size_t i = 0; i < k; i++)
 				db[i] += d[i];
 		if (t->labels) {
-			r.correct += nn__predict_column(a, k) == label;
+			r.correct += NN_T(nn__predict_column)(a, k) == label;
 			onehot[k == 1 ? 0 : label] = 0.0;
 			continue;
 		}
 		for (size_t i = 0; i < k; i++) { /* the regression metrics' sums */
-			double e = a[i] - tj[i];
+			double e = (double)a[i] - tj[i];
 			r.sse += e * e;
 			r.sae += fabs(e);
 			if (sse_k)
@@ -151,3 +158,14 @@ void nn__output_pass(nn__score *s, nn_workspace *ws, const nn_net *net, const nn
 	if (s)
 		*s = r;
 }
+
+#ifndef NN_REAL_F32
+void nn__output_pass(nn__score *s, nn_workspace *ws, const nn_net *net, const nn__target *t,
+		     void *grad, double *sse_k)
+{
+	if (net->f32)
+		nn__output_pass_in_f32(s, ws, net, t, grad, sse_k);
+	else
+		nn__output_pass_in_f64(s, ws, net, t, grad, sse_k);
+}
+#endif

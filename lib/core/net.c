@@ -189,7 +189,7 @@ int nn__net_build(nn_net **out, nn_shape in, size_t n, const nn_layer *layers)
 		total += L->n_w + L->n_b;
 	}
 	rc = NN_ENOMEM;
-	if (!(net->params = calloc(total ? total : 1, sizeof(double))))
+	if (!(net->params = calloc(total ? total : 1, sizeof(double)))) /* float64 first */
 		goto out;
 	net->n_params = total;
 	net->cost = default_cost(net->acts[n - 1]);
@@ -307,12 +307,14 @@ NN_EXPORT int nn_net_clone(nn_net **dst, const nn_net *src)
 	int rc = nn__net_clone_shape(dst, src);
 	if (!rc)
 		rc = nn__net_copy_meta(*dst, src);
+	if (!rc && src->f32)
+		rc = nn_net_set_precision(*dst, NN_F32);
 	if (rc) {
 		nn_net_free(*dst);
 		*dst = NULL;
 		return rc;
 	}
-	memcpy((*dst)->params, src->params, src->n_params * sizeof(double));
+	memcpy((*dst)->params, src->params, src->n_params * nn__elem(src));
 	return 0;
 }
 
@@ -337,7 +339,9 @@ NN_EXPORT int nn_net_copy_params(nn_net *dst, const nn_net *src)
 	int rc = nn__net_same_shape(dst, src);
 	if (rc)
 		return rc;
-	memcpy(dst->params, src->params, src->n_params * sizeof(double));
+	if (dst->f32 != src->f32)
+		return nn__errorf(NN_ESHAPE, "the networks' precisions differ");
+	memcpy(dst->params, src->params, src->n_params * nn__elem(src));
 	return 0;
 }
 
@@ -398,12 +402,76 @@ NN_EXPORT size_t nn_net_param_count(const nn_net *net)
 
 NN_EXPORT double *nn_net_params(nn_net *net)
 {
-	return net ? net->params : NULL;
+	return net && !net->f32 ? net->params : NULL;
 }
 
 NN_EXPORT const double *nn_net_params_const(const nn_net *net)
 {
-	return net ? net->params : NULL;
+	return net && !net->f32 ? net->params : NULL;
+}
+
+NN_EXPORT float *nn_net_params_f32(nn_net *net)
+{
+	return net && net->f32 ? net->params : NULL;
+}
+
+NN_EXPORT nn_precision nn_net_precision(const nn_net *net)
+{
+	return net && net->f32 ? NN_F32 : NN_F64;
+}
+
+NN_EXPORT int nn_net_get_params(double *dst, const nn_net *net)
+{
+	if (!dst || !net)
+		return NN_ENULL;
+	if (!net->f32) {
+		memcpy(dst, net->params, net->n_params * sizeof(double));
+		return 0;
+	}
+	const float *p = net->params;
+	for (size_t i = 0; i < net->n_params; i++)
+		dst[i] = p[i];
+	return 0;
+}
+
+NN_EXPORT int nn_net_set_params(nn_net *net, const double *src)
+{
+	if (!net || !src)
+		return NN_ENULL;
+	if (!net->f32) {
+		memcpy(net->params, src, net->n_params * sizeof(double));
+		return 0;
+	}
+	float *p = net->params;
+	for (size_t i = 0; i < net->n_params; i++)
+		p[i] = (float)src[i];
+	return 0;
+}
+
+NN_EXPORT int nn_net_set_precision(nn_net *net, nn_precision precision)
+{
+	nn__clear_error();
+	if (!net)
+		return NN_ENULL;
+	if (precision != NN_F64 && precision != NN_F32)
+		return nn__errorf(NN_EINVAL, "precision %d is not an nn_precision", (int)precision);
+	int f32 = precision == NN_F32;
+	if (f32 == net->f32)
+		return 0;
+	size_t n = net->n_params ? net->n_params : 1;
+	void *p = malloc(n * (f32 ? sizeof(float) : sizeof(double)));
+	if (!p)
+		return NN_ENOMEM;
+	/* float64 -> float32 rounds each value to nearest; float32 -> float64 is exact */
+	for (size_t i = 0; i < net->n_params; i++)
+		if (f32)
+			((float *)p)[i] = (float)((const double *)net->params)[i];
+		else
+			((double *)p)[i] = ((const float *)net->params)[i];
+	free(net->params);
+	net->params = p;
+	net->f32 = f32;
+	return 0;
 }
 
 /* Rows of layer l's W: outputs of a dense layer, output channels of a convolution. */
@@ -417,7 +485,7 @@ NN_EXPORT int nn_net_weights(nn_matrix *w, nn_net *net, size_t l)
 {
 	if (!w || !net)
 		return NN_ENULL;
-	if (l < 1 || l > net->n_layers || !net->layer[l - 1].n_w)
+	if (l < 1 || l > net->n_layers || !net->layer[l - 1].n_w || net->f32)
 		return NN_EINVAL;
 	size_t rows = w_rows(net, l);
 	*w = nn_matrix_view(nn__w(net, l), rows, net->layer[l - 1].n_w / rows, rows);
@@ -428,7 +496,7 @@ NN_EXPORT int nn_net_bias(nn_matrix *b, nn_net *net, size_t l)
 {
 	if (!b || !net)
 		return NN_ENULL;
-	if (l < 1 || l > net->n_layers || !net->layer[l - 1].n_b)
+	if (l < 1 || l > net->n_layers || !net->layer[l - 1].n_b || net->f32)
 		return NN_EINVAL;
 	*b = nn_matrix_view(nn__b(net, l), net->layer[l - 1].n_b, 1, net->layer[l - 1].n_b);
 	return 0;
@@ -446,6 +514,15 @@ enum draw { DRAW_GAUSS, DRAW_RANDOM, DRAW_UNIFORM_GLOROT, DRAW_NORMAL_HE, DRAW_D
  * drawn after W_l. Glorot and He take a convolution's fans as Keras does:
  * in = k * k * C_in, out = k * k * C_out.
  */
+/* Parameter i of net, whatever its precision. */
+static void store(nn_net *net, size_t i, double v)
+{
+	if (net->f32)
+		((float *)net->params)[i] = (float)v;
+	else
+		((double *)net->params)[i] = v;
+}
+
 static int fill_weights(nn_net *net, nn_rng *rng, enum draw how)
 {
 	if (!net || !rng)
@@ -455,7 +532,7 @@ static int fill_weights(nn_net *net, nn_rng *rng, enum draw how)
 		if (!L->n_w)
 			continue;
 		size_t n = w_rows(net, l), in = L->n_w / n, window = L->k ? L->k * L->k : 1;
-		double *w = nn__w(net, l), *b = nn__b(net, l);
+		size_t w = net->offset[l - 1], b = w + L->n_w;
 		double fan_out = (double)(n * (L->type == NN_LAYER_CONV2D ? window : 1));
 		double glorot = sqrt(6.0 / ((double)in + fan_out)), he = sqrt(2.0 / (double)in);
 		enum draw d = how;
@@ -480,10 +557,10 @@ static int fill_weights(nn_net *net, nn_rng *rng, enum draw how)
 					v = nn_rng_gauss(rng);
 					break;
 				}
-				w[i + k * n] = v;
+				store(net, w + i + k * n, v);
 			}
 		for (size_t i = 0; i < L->n_b; i++)
-			b[i] = d == DRAW_RANDOM ? nn_rng_random(rng) : 0.0;
+			store(net, b + i, d == DRAW_RANDOM ? nn_rng_random(rng) : 0.0);
 	}
 	return 0;
 }
@@ -568,11 +645,12 @@ NN_EXPORT int nn_net_init_orthogonal(nn_net *net, nn_rng *rng, double gain)
 		if ((rc = orthonormal_columns(g, rows, cols, tau)))
 			goto out;
 		/* tall W: W = Q; wide W: W = Q^T, so its rows are orthonormal */
-		double *w = nn__w(net, l);
+		size_t w = net->offset[l - 1];
 		for (size_t k = 0; k < in; k++)
 			for (size_t i = 0; i < n; i++)
-				w[i + k * n] = gain * (n >= in ? g[i + k * n] : g[k + i * in]);
-		memset(nn__b(net, l), 0, net->layer[l - 1].n_b * sizeof(double));
+				store(net, w + i + k * n, gain * (n >= in ? g[i + k * n] : g[k + i * in]));
+		for (size_t i = 0; i < net->layer[l - 1].n_b; i++)
+			store(net, w + net->layer[l - 1].n_w + i, 0.0);
 	}
 	rc = 0;
 out:
@@ -581,9 +659,9 @@ out:
 	return rc;
 }
 
-double *nn__grad_new(const nn_net *net, size_t extra)
+void *nn__grad_new(const nn_net *net, size_t extra)
 {
-	return calloc(net->n_params + extra, sizeof(double));
+	return calloc(net->n_params + extra, nn__elem(net));
 }
 
 NN_EXPORT nn_task nn_net_task(const nn_net *net)
@@ -696,16 +774,30 @@ NN_EXPORT nn_scaling nn_net_scaling(const nn_net *net, const double **shift, con
 	return net ? net->scaling : NN_SCALING_NONE;
 }
 
-void nn__scale_input(double *dst, size_t ld_dst, const nn_net *net, const nn_matrix *X,
-		     size_t j0, size_t nb)
+void nn__copy_columns(void *dst, size_t ld_dst, int f32, const double *shift,
+		      const double *scale, const nn_matrix *X, size_t j0, size_t nb)
 {
-	size_t n = net->sizes[0];
+	size_t n = X->rows;
 	for (size_t j = 0; j < nb; j++) {
 		const double *x = X->data + (j0 + j) * X->ld;
-		double *d = dst + j * ld_dst;
-		for (size_t i = 0; i < n; i++)
-			d[i] = (x[i] - net->shift[i]) * net->scale[i];
+		if (f32) {
+			float *d = (float *)dst + j * ld_dst;
+			for (size_t i = 0; i < n; i++)
+				d[i] = (float)(shift ? (x[i] - shift[i]) * scale[i] : x[i]);
+		} else {
+			double *d = (double *)dst + j * ld_dst;
+			for (size_t i = 0; i < n; i++)
+				d[i] = shift ? (x[i] - shift[i]) * scale[i] : x[i];
+		}
 	}
+}
+
+void nn__input_copy(void *dst, size_t ld_dst, const nn_net *net, const nn_matrix *X, size_t j0,
+		    size_t nb)
+{
+	int scaled = net->scaling != NN_SCALING_NONE;
+	nn__copy_columns(dst, ld_dst, net->f32, scaled ? net->shift : NULL,
+			 scaled ? net->scale : NULL, X, j0, nb);
 }
 
 /* How many names of a kind net may keep: exactly `need`, or at most `most`. */

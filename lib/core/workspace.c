@@ -12,10 +12,10 @@
 #include "nn/net.h"
 #include "nn_internal.h"
 
-/* a + b * c doubles, or SIZE_MAX when it overflows a buffer's byte size */
+/* a + b * c values, or SIZE_MAX when it overflows a buffer's byte size */
 static size_t grow(size_t a, size_t b, size_t c)
 {
-	size_t lim = SIZE_MAX / sizeof(double);
+	size_t lim = SIZE_MAX / sizeof(double) - 64;
 	if (a == SIZE_MAX || (b && c > lim / b) || b * c > lim - a)
 		return SIZE_MAX;
 	return a + b * c;
@@ -26,10 +26,10 @@ static size_t grow(size_t a, size_t b, size_t c)
  * fit in NN__COL_BYTES, at least one and at most the batch, and with
  * Ho * Wo * chunk within int (one dgemm's columns).
  */
-static size_t conv_chunk(const nn__layer *L, size_t max_batch)
+static size_t conv_chunk(const nn__layer *L, size_t max_batch, size_t elem)
 {
 	size_t K = L->n_w / L->out.channels, hw = L->out.height * L->out.width;
-	size_t per = K * hw * sizeof(double), chunk = NN__COL_BYTES / (per ? per : 1);
+	size_t per = K * hw * elem, chunk = NN__COL_BYTES / (per ? per : 1);
 	if (chunk > (size_t)INT_MAX / hw)
 		chunk = (size_t)INT_MAX / hw;
 	return chunk < 1 ? 1 : chunk > max_batch ? max_batch : chunk;
@@ -42,7 +42,7 @@ int nn__workspace_new(nn_workspace **out, const nn_net *net, size_t max_batch, i
 		return nn__errorf(NN_EINVAL, "a workspace for batches of 0 samples");
 	if (max_batch > INT_MAX) /* CBLAS takes int sizes */
 		return nn__errorf(NN_ESIZE, "batches of %zu samples: more than INT_MAX", max_batch);
-	size_t L = net->n_layers, total = 0, n_idx = 0;
+	size_t L = net->n_layers, total = 0, n_idx = 0, elem = nn__elem(net);
 	for (size_t l = 1; l <= L; l++) {
 		const nn__layer *ly = &net->layer[l - 1];
 		int own = ly->type != NN_LAYER_FLATTEN && (deltas || ly->type != NN_LAYER_DROPOUT);
@@ -50,16 +50,19 @@ int nn__workspace_new(nn_workspace **out, const nn_net *net, size_t max_batch, i
 			total = grow(total, (size_t)(deltas ? 2 : 1) * net->sizes[l], max_batch);
 		if (ly->type == NN_LAYER_CONV2D)
 			total = grow(total, ly->n_w / ly->out.channels * ly->out.height *
-				     ly->out.width, conv_chunk(ly, max_batch));
+				     ly->out.width, conv_chunk(ly, max_batch, elem));
 		if (ly->type == NN_LAYER_MAXPOOL) {
 			if (net->sizes[l] > SIZE_MAX / sizeof(uint32_t) / max_batch - n_idx)
 				total = SIZE_MAX;
 			n_idx += net->sizes[l] * max_batch;
 		}
 	}
-	total = grow(total, net->sizes[L], max_batch + 1); /* Z_L, the one-hot target */
-	if (net->scaling != NN_SCALING_NONE) /* the scaled input */
+	total = grow(total, net->sizes[L], max_batch); /* Z_L */
+	if (nn__needs_input_copy(net)) /* the input as the first layer reads it */
 		total = grow(total, net->sizes[0], max_batch);
+	/* then, 8-byte aligned, the one-hot target (doubles) */
+	size_t typed = total == SIZE_MAX ? SIZE_MAX : (total * elem + 7) / 8 * 8;
+	total = typed == SIZE_MAX ? SIZE_MAX : grow(typed / sizeof(double), net->sizes[L], 1);
 	if (total == SIZE_MAX)
 		return nn__errorf(NN_ESIZE, "a workspace for %zu samples would not fit in memory",
 				  max_batch);
@@ -72,6 +75,7 @@ int nn__workspace_new(nn_workspace **out, const nn_net *net, size_t max_batch, i
 	ws->max_batch = max_batch;
 	ws->simd = nn__cpu_simd();
 	ws->deltas = deltas;
+	ws->f32 = net->f32;
 	ws->sizes = malloc((L + 1) * sizeof(*ws->sizes));
 	ws->A = calloc(L + 1, sizeof(*ws->A));
 	ws->D = calloc(L + 1, sizeof(*ws->D));
@@ -87,24 +91,24 @@ int nn__workspace_new(nn_workspace **out, const nn_net *net, size_t max_batch, i
 	    !ws->chunk || !ws->idx || !ws->buf || (n_idx && !ws->idx_buf))
 		goto out;
 	memcpy(ws->sizes, net->sizes, (L + 1) * sizeof(*ws->sizes));
-	double *p = ws->buf;
+	char *p = ws->buf; /* advanced by values of the network's type */
 	uint32_t *q = ws->idx_buf;
 	for (size_t l = 1; l <= L; l++) {
 		const nn__layer *ly = &net->layer[l - 1];
 		size_t n = net->sizes[l] * max_batch;
 		if (ly->type != NN_LAYER_FLATTEN && (deltas || ly->type != NN_LAYER_DROPOUT)) {
 			ws->A[l] = p;
-			p += n;
+			p += n * elem;
 			if (deltas) {
 				ws->D[l] = p;
-				p += n;
+				p += n * elem;
 			}
 		}
 		if (ly->type == NN_LAYER_CONV2D) {
-			ws->chunk[l] = conv_chunk(ly, max_batch);
+			ws->chunk[l] = conv_chunk(ly, max_batch, elem);
 			ws->col[l] = p;
 			p += ly->n_w / ly->out.channels * ly->out.height * ly->out.width *
-			     ws->chunk[l];
+			     ws->chunk[l] * elem;
 		}
 		if (ly->type == NN_LAYER_MAXPOOL) {
 			ws->idx[l] = q;
@@ -112,10 +116,12 @@ int nn__workspace_new(nn_workspace **out, const nn_net *net, size_t max_batch, i
 		}
 	}
 	ws->Z = p;
-	ws->t = p + net->sizes[L] * max_batch;
-	p += net->sizes[L] * (max_batch + 1);
-	if (net->scaling != NN_SCALING_NONE)
+	p += net->sizes[L] * max_batch * elem;
+	if (nn__needs_input_copy(net)) {
 		ws->xin = p;
+		p += net->sizes[0] * max_batch * elem;
+	}
+	ws->t = (double *)((char *)ws->buf + typed);
 	*out = ws;
 	ws = NULL;
 	rc = 0;
@@ -161,7 +167,10 @@ int nn__workspace_fits(const nn_workspace *ws, const nn_net *net)
 		if (ws->sizes[l] != net->sizes[l])
 			return nn__errorf(NN_ESHAPE, "the workspace was made for a network of other "
 					  "sizes");
-	if (net->scaling != NN_SCALING_NONE && !ws->xin)
+	if (ws->f32 != net->f32)
+		return nn__errorf(NN_ESHAPE, "the workspace was made for a network of another "
+				  "precision: make it again");
+	if (nn__needs_input_copy(net) && !ws->xin)
 		return nn__errorf(NN_ESHAPE, "the network's input scaling came after the workspace "
 				  "was made: make it again");
 	return 0;
@@ -250,16 +259,6 @@ nn__target nn__target_of(const nn_labels *y, const nn_matrix *Y)
 	return (nn__target){ .labels = y->data };
 }
 
-const nn_matrix *nn__prepare(nn_matrix *tmp, nn_workspace *ws, const nn_net *net,
-			     const nn_matrix *X)
-{
-	if (net->scaling == NN_SCALING_NONE)
-		return X;
-	nn__scale_input(ws->xin, net->sizes[0], net, X, 0, X->cols);
-	*tmp = nn_matrix_view(ws->xin, net->sizes[0], X->cols, net->sizes[0]);
-	return tmp;
-}
-
 size_t nn__eval_chunk(const nn_net *net, size_t n)
 {
 	size_t width = net->sizes[0];
@@ -275,10 +274,10 @@ void nn__evaluate(nn__score *s, nn_workspace *ws, const nn_net *net, const nn_ma
 	nn__score sum = { 0 };
 	for (size_t j0 = 0; j0 < X->cols; j0 += ws->max_batch) {
 		size_t n = X->cols - j0 < ws->max_batch ? X->cols - j0 : ws->max_batch;
-		nn_matrix part = nn_matrix_view(X->data + j0 * X->ld, X->rows, n, X->ld), tmp;
+		nn_matrix part = nn_matrix_view(X->data + j0 * X->ld, X->rows, n, X->ld);
 		nn__target tp = nn__target_from(t, j0);
 		nn__score one;
-		nn__forward(ws, net, nn__prepare(&tmp, ws, net, &part), NULL, NULL);
+		nn__forward(ws, net, &part, NULL, NULL);
 		nn__output_pass(&one, ws, net, &tp, NULL, sse_k);
 		sum.cost += one.cost;
 		sum.correct += one.correct;
@@ -322,8 +321,10 @@ NN_EXPORT int nn_forward(nn_matrix *out, nn_workspace *ws, const nn_net *net, co
 	int rc = begin_pass(&ws, &own, net, X, 0);
 	if (rc)
 		return rc;
-	nn_matrix tmp;
-	nn__forward(ws, net, nn__prepare(&tmp, ws, net, X), NULL, NULL);
+	if (out && net->f32)
+		return nn__errorf(NN_EINVAL, "nn_forward hands back a view of float64 outputs; for "
+				  "a float32 network use nn_predict_values");
+	nn__forward(ws, net, X, NULL, NULL);
 	if (out) {
 		size_t L = net->n_layers;
 		*out = nn_matrix_view(ws->A[L], net->sizes[L], X->cols, net->sizes[L]);
@@ -343,14 +344,17 @@ static int outputs(nn_matrix *out, int *pred, nn_workspace *ws, const nn_net *ne
 	size_t L = net->n_layers, k = net->sizes[L];
 	for (size_t j0 = 0; j0 < X->cols; j0 += ws->max_batch) {
 		size_t n = X->cols - j0 < ws->max_batch ? X->cols - j0 : ws->max_batch;
-		nn_matrix part = nn_matrix_view(X->data + j0 * X->ld, X->rows, n, X->ld), tmp;
-		nn__forward(ws, net, nn__prepare(&tmp, ws, net, &part), NULL, NULL);
+		nn_matrix part = nn_matrix_view(X->data + j0 * X->ld, X->rows, n, X->ld);
+		nn__forward(ws, net, &part, NULL, NULL);
 		for (size_t j = 0; j < n; j++) {
-			const double *a = ws->A[L] + j * k;
+			const double *a = (const double *)ws->A[L] + j * k;
+			const float *af = (const float *)ws->A[L] + j * k;
+			double *o = out ? out->data + (j0 + j) * out->ld : NULL;
 			if (pred)
-				pred[j0 + j] = (int)nn__predict_column(a, k);
-			if (out)
-				memcpy(out->data + (j0 + j) * out->ld, a, k * sizeof(double));
+				pred[j0 + j] = (int)(net->f32 ? nn__predict_column_f32(af, k)
+							      : nn__predict_column_f64(a, k));
+			for (size_t i = 0; o && i < k; i++)
+				o[i] = net->f32 ? af[i] : a[i];
 		}
 	}
 	nn_workspace_free(own);
@@ -467,13 +471,13 @@ NN_EXPORT int nn_backward(nn_net *grad, double *cost, nn_workspace *ws, const nn
 		return rc;
 	if (nn__net_same_shape(grad, net))
 		return nn__errorf(NN_ESHAPE, "grad is not a network of net's sizes");
+	if (grad->f32 != net->f32)
+		return nn__errorf(NN_ESHAPE, "grad is not a network of net's precision");
 	nn__target t = nn__target_of(y, NULL);
 	nn__score s;
-	nn_matrix tmp;
-	const nn_matrix *in = nn__prepare(&tmp, ws, net, X);
-	nn__forward(ws, net, in, NULL, NULL);
+	nn__forward(ws, net, X, NULL, NULL);
 	nn__output_pass(&s, ws, net, &t, grad->params, NULL);
-	nn__backward(grad->params, ws, net, in, NULL, NULL);
+	nn__backward(grad->params, ws, net, NULL, NULL);
 	if (cost)
 		*cost = s.cost;
 	return 0;

@@ -6,7 +6,7 @@
  *   version   u32      2
  *   flags     u32      bit 0: a training-state block; bit 1: an input scaling;
  *                      bit 2: names
- *   precision u32      0: the parameters are binary64
+ *   precision u32      0: the parameters are binary64; 1: binary32
  *   cost      u32      nn_cost
  *   task      u32      nn_task
  *   layers    u32      L, 1..NN_MODEL_MAX_LAYERS
@@ -14,7 +14,7 @@
  *   layer     L x (type u32, act u32, units u64, kernel u32, stride u32,
  *                  padding u32, 0 u32, rate f64)
  *   nparams   u64      must equal what the layers imply
- *   params    f64 x nparams, nn's layout: W_1 (column-major), b_1, W_2, ...
+ *   params    f64 (or f32) x nparams, nn's layout: W_1 (column-major), b_1, W_2, ...
  *   [scaling  u32 kind, u32 0, f64 shift x n_0, f64 scale x n_0]
  *   [names    for features, classes, targets: u32 count, count x (u32 len, bytes)]
  *   [state    u32 kind, u32 0, u64 step, u64 n, f64 x n]
@@ -114,11 +114,12 @@ static uLong crc_add(uLong crc, const unsigned char *p, size_t len)
 	return crc;
 }
 
-/* 0 when every value is finite, else NN_ENONFINITE. */
-static int all_finite(const double *v, size_t n)
+/* 0 when every parameter is finite, else NN_ENONFINITE. */
+static int all_finite(const nn_net *net)
 {
-	for (size_t i = 0; i < n; i++)
-		if (!isfinite(v[i]))
+	for (size_t i = 0; i < net->n_params; i++)
+		if (net->f32 ? !isfinite(((const float *)net->params)[i])
+			     : !isfinite(((const double *)net->params)[i]))
 			return NN_ENONFINITE;
 	return 0;
 }
@@ -134,7 +135,7 @@ NN_EXPORT int nn_model_save(const char *path, const nn_net *net, const nn_model_
 	for (int k = 0; k < NN_NAMES_COUNT_; k++)
 		with_names |= net->n_names[k] > 0;
 	/* never write weights that no load would accept */
-	if (all_finite(net->params, net->n_params))
+	if (all_finite(net))
 		return nn__errorf(NN_ENONFINITE, "the network has NaN or Inf parameters");
 	/* never write a file the reader would refuse */
 	nn_shape in = net->layer[0].in;
@@ -157,7 +158,7 @@ NN_EXPORT int nn_model_save(const char *path, const nn_net *net, const nn_model_
 	put_u32(&o, NN_MODEL_VERSION);
 	put_u32(&o, (with_state ? F_STATE : 0u) | (net->scaling ? F_SCALING : 0u) |
 		    (with_names ? F_NAMES : 0u));
-	put_u32(&o, 0); /* binary64 */
+	put_u32(&o, net->f32 ? 1u : 0u); /* binary32 or binary64 */
 	put_u32(&o, (uint32_t)net->cost);
 	put_u32(&o, (uint32_t)net->task);
 	put_u32(&o, (uint32_t)net->n_layers);
@@ -178,7 +179,13 @@ NN_EXPORT int nn_model_save(const char *path, const nn_net *net, const nn_model_
 	}
 	put_u64(&o, net->n_params);
 	for (size_t i = 0; i < net->n_params; i++)
-		put_f64(&o, net->params[i]);
+		if (net->f32) {
+			uint32_t v;
+			memcpy(&v, (const float *)net->params + i, 4);
+			put_u32(&o, v);
+		} else {
+			put_f64(&o, ((const double *)net->params)[i]);
+		}
 	if (net->scaling) {
 		put_u32(&o, (uint32_t)net->scaling);
 		put_u32(&o, 0);
@@ -321,9 +328,10 @@ static int get_f64s(struct in *in, double *dst, size_t n)
 	return 0;
 }
 
-/* What a header says: the network's shape, cost, task and which blocks follow. */
+/* What a header says: the network's shape, cost, task, precision and which
+ * blocks follow. */
 struct head {
-	uint32_t flags, cost, task, n;
+	uint32_t flags, cost, task, n, precision;
 	nn_shape in;
 	nn_layer *spec;  /* n layers */
 };
@@ -368,15 +376,15 @@ static int head_v1(struct head *h, struct in *in)
 /* The header of a version 2 file: the layer sequence, cost, task, flags. */
 static int head_v2(struct head *h, struct in *in)
 {
-	uint32_t precision, L;
+	uint32_t L;
 	uint64_t c, hh, w;
 	int rc;
-	if ((rc = get_u32(in, &h->flags)) || (rc = get_u32(in, &precision)) ||
+	if ((rc = get_u32(in, &h->flags)) || (rc = get_u32(in, &h->precision)) ||
 	    (rc = get_u32(in, &h->cost)) || (rc = get_u32(in, &h->task)) ||
 	    (rc = get_u32(in, &L)) || (rc = get_u64(in, &c)) || (rc = get_u64(in, &hh)) ||
 	    (rc = get_u64(in, &w)))
 		return rc;
-	if (h->flags > (F_STATE | F_SCALING | F_NAMES) || precision != 0 ||
+	if (h->flags > (F_STATE | F_SCALING | F_NAMES) || h->precision > 1 ||
 	    h->cost >= NN_COST_COUNT_ || h->task >= NN_TASK_COUNT_ || h->task == NN_TASK_NONE)
 		return NN_EFORMAT;
 	if (L == 0 || L > NN_MODEL_MAX_LAYERS || !c || !hh || !w || c > NN_MODEL_MAX_WIDTH ||
@@ -477,6 +485,19 @@ static int read_names(nn_net *net, struct in *in)
 	return rc;
 }
 
+/* n floats (binary32), n already checked against what remains. */
+static int get_f32s(struct in *in, float *dst, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint32_t v;
+		int rc = get_u32(in, &v);
+		if (rc)
+			return rc;
+		memcpy(&dst[i], &v, 4);
+	}
+	return 0;
+}
+
 /*
  * The whole reader. Each size is checked against the bytes that remain
  * before anything is allocated for it: the header is read first (a junk
@@ -532,10 +553,11 @@ static int load(nn_net **out, nn_model_state *state, struct in *in)
 	uint64_t rest = 4 + ((flags & F_STATE) ? 24 : 0) + ((flags & F_NAMES) ? 12 : 0) +
 			((flags & F_SCALING) ? 8 + 16 * (uint64_t)nn__shape_size(h.in) : 0);
 	rc = NN_ETRUNC;
-	if (in->left < rest || nparams > (in->left - rest) / 8)
+	uint64_t width = h.precision ? 4 : 8; /* bytes of a parameter */
+	if (in->left < rest || nparams > (in->left - rest) / width)
 		goto out;
 	rc = NN_EFORMAT;
-	if (!(flags & (F_STATE | F_NAMES)) && in->left != 8 * nparams + rest)
+	if (!(flags & (F_STATE | F_NAMES)) && in->left != width * nparams + rest)
 		goto out; /* trailing bytes */
 	/* the file holds them: now the network */
 	if ((rc = nn__net_build(&net, h.in, h.n, h.spec)))
@@ -544,7 +566,10 @@ static int load(nn_net **out, nn_model_state *state, struct in *in)
 	if (nn_net_set_cost(net, (nn_cost)h.cost)) /* a cost its output cannot carry */
 		goto out;
 	net->task = (nn_task)h.task;
-	if ((rc = get_f64s(in, net->params, net->n_params)))
+	if (h.precision && (rc = nn_net_set_precision(net, NN_F32)))
+		goto out;
+	if ((rc = h.precision ? get_f32s(in, net->params, net->n_params)
+			      : get_f64s(in, net->params, net->n_params)))
 		goto out;
 	if ((flags & F_SCALING) && (rc = read_scaling(net, in)))
 		goto out;
@@ -586,7 +611,7 @@ static int load(nn_net **out, nn_model_state *state, struct in *in)
 	if ((uint32_t)crc != stored)
 		goto out;
 	/* a whole, intact file of NaN or Inf weights would predict garbage silently */
-	if ((rc = all_finite(net->params, net->n_params)))
+	if ((rc = all_finite(net)))
 		goto out;
 	/* hand over only now that everything checked out */
 	*out = net;

@@ -22,7 +22,8 @@ uint64_t nn__net_fingerprint(const nn_net *net, uint64_t h)
 		h = nn__hash(h, &L->rate, sizeof(L->rate));
 	}
 	h = nn__hash(h, &net->cost, sizeof(net->cost));
-	return nn__hash(h, net->params, net->n_params * sizeof(double));
+	h = nn__hash(h, &net->f32, sizeof(net->f32));
+	return nn__hash(h, net->params, net->n_params * nn__elem(net));
 }
 
 int nn__dist_start(const nn_dist *d, int rc, uint64_t fingerprint)

@@ -38,17 +38,22 @@ struct nn_fitter {
 	int in_place;            /* X itself is the one batch: no gathering */
 	nn_workspace *ws;        /* batches */
 	nn_workspace *ews;       /* validation, in chunks */
-	double *grad;            /* net's layout + EXTRA slots */
+	void *grad;              /* net's layout and precision */
+	double *red;             /* a distributed run's reduction, [gradient as doubles, extras]:
+				    the gradient buffer itself for a float64 network */
+	double *extra;           /* EXTRA(k) doubles: the batch's cost, correct, sse, sae and
+				    each output's sse, after the gradient in red when distributed */
 	nn_optim *own;           /* the optimiser made here, or NULL */
 	nn_optim *optim;         /* own or opt.resume */
 	size_t *perm;            /* the epoch's order of the N samples */
-	nn_matrix Xb;            /* the gathered batch (n_0 x B), unless in place */
+	void *xb;                /* the gathered batch (n_0 x B, the network's precision, scaled
+				    as it scales its input), unless in place */
 	int *yb;                 /* its labels */
 	nn_matrix Yb;            /* or its target values (k x B) */
 	unsigned char *held;     /* held[j]: this process holds column j of the global batch */
-	double **masks;          /* dropout: masks[l], 1 <= l < L, or NULL */
-	double *mask_buf;
-	double *start;           /* the weights at the start of the epoch, restored on divergence */
+	void **masks;            /* dropout: masks[l], 1 <= l < L, of the network's type, or NULL */
+	void *mask_buf;
+	void *start;             /* the weights at the start of the epoch, restored on divergence */
 	nn_net *best;            /* the weights of the lowest validation cost (with validation) */
 	nn_epoch_stats *epochs;  /* opt.epochs entries */
 	/* the epoch in progress */
@@ -184,29 +189,38 @@ static int fitter_alloc(nn_fitter *f)
 	for (size_t l = 1; l < L; l++)
 		masked += mask_rate(net, o, l) > 0 ? net->sizes[l] : 0;
 	int rc;
-	size_t k = net->sizes[L];
+	size_t k = net->sizes[L], P = net->n_params, elem = nn__elem(net);
+	int dist = o->dist.reduce != NULL;
 	if (!(f->epochs = calloc(o->epochs, sizeof(*f->epochs))) ||
 	    !(f->perm = malloc(f->N * sizeof(*f->perm))) || !(f->yb = malloc(B * sizeof(*f->yb))) ||
-	    !(f->held = malloc(B)) || !(f->grad = nn__grad_new(net, EXTRA(k))) ||
-	    !(f->start = malloc(net->n_params * sizeof(double))) ||
+	    !(f->held = malloc(B)) || !(f->start = malloc((P ? P : 1) * elem)) ||
 	    !(f->sse_k = calloc(4 * k, sizeof(double))))
 		return NN_ENOMEM;
+	/* the reduction: a float64 gradient with the extras after it, reduced in
+	 * place; a float32 one through doubles */
+	int in_grad = dist && !net->f32;
+	if (!(f->grad = nn__grad_new(net, in_grad ? EXTRA(k) : 0)))
+		return NN_ENOMEM;
+	f->red = in_grad ? f->grad : NULL;
+	if (!in_grad && !(f->red = calloc((dist ? P : 0) + EXTRA(k), sizeof(double))))
+		return NN_ENOMEM;
+	f->extra = f->red + (dist ? P : 0);
 	f->sst_k = f->sse_k + k;
 	f->val_sse_k = f->sse_k + 2 * k; /* and the validation set's SST after it */
 	if ((rc = nn_workspace_new(&f->ws, net, B)))
 		return rc;
-	if (!f->in_place && (rc = nn_matrix_new(&f->Xb, net->sizes[0], B)))
-		return rc;
+	if (!f->in_place && !(f->xb = malloc(net->sizes[0] * B * elem)))
+		return NN_ENOMEM;
 	if (f->Y && !f->in_place && (rc = nn_matrix_new(&f->Yb, k, B)))
 		return rc;
 	if (masked) {
 		/* one scale factor per masked value and sample: 0 or 1 / (1 - p) */
 		if (!(f->masks = calloc(L, sizeof(*f->masks))) ||
-		    !(f->mask_buf = malloc(masked * B * sizeof(double))))
+		    !(f->mask_buf = malloc(masked * B * elem)))
 			return NN_ENOMEM;
 		for (size_t l = 1, off = 0; l < L; l++)
 			if (mask_rate(net, o, l) > 0) {
-				f->masks[l] = f->mask_buf + off;
+				f->masks[l] = (char *)f->mask_buf + off * elem;
 				off += net->sizes[l] * B;
 			}
 	}
@@ -297,7 +311,7 @@ static int fitter_new(nn_fitter **out, nn_net *net, const nn_matrix *X, const nn
 		f->B = opt->batch_size == 0 || opt->batch_size > f->N ? f->N : opt->batch_size;
 		/* X itself is the one batch: no shuffle, no scaling, one process */
 		f->in_place = f->B == f->N && !opt->shuffle && !d->reduce &&
-			      net->scaling == NN_SCALING_NONE;
+			      !nn__needs_input_copy(net);
 		rc = fitter_alloc(f);
 	}
 	if (opt->dist.reduce)
@@ -337,32 +351,36 @@ static void begin_epoch(nn_fitter *f)
 	f->cost_sum = f->sse = f->sae = 0;
 	f->right = 0;
 	memset(f->sse_k, 0, f->net->sizes[f->net->n_layers] * sizeof(double));
-	memcpy(f->start, f->net->params, f->net->n_params * sizeof(double));
+	memcpy(f->start, f->net->params, f->net->n_params * nn__elem(f->net));
 	if (f->opt.shuffle)
 		nn_rng_permutation(f->rng, f->perm, f->N);
 }
 
-/* The batch's samples that this process holds, gathered into Xb (all of
- * them, alone; scaled as the network scales its input) with their targets,
- * or X itself when it is the one batch. */
-static nn_matrix gather(nn_fitter *f, size_t nb, nn__target *t)
+/* The batch's samples that this process holds, gathered into xb (all of
+ * them, alone; as the first layer reads them) with their targets, or X
+ * itself when it is the one batch. *x, *ld: where the batch is; returns
+ * its columns. */
+static size_t gather(nn_fitter *f, size_t nb, nn__target *t, const void **x, size_t *ld)
 {
 	if (f->in_place) {
 		memset(f->held, 1, nb);
 		*t = nn__target_of(f->y, f->Y);
-		return *f->X;
+		*x = f->X->data;
+		*ld = f->X->ld;
+		return f->X->cols;
 	}
 	const nn_net *net = f->net;
-	size_t n0 = net->sizes[0], kk = net->sizes[net->n_layers], k = 0;
+	size_t n0 = net->sizes[0], kk = net->sizes[net->n_layers], k = 0, elem = nn__elem(net);
 	for (size_t j = 0; j < nb; j++) {
 		size_t g = f->perm[f->j0 + j], c = g - f->first;
 		f->held[j] = g >= f->first && c < f->X->cols;
 		if (!f->held[j])
 			continue;
-		if (net->scaling != NN_SCALING_NONE)
-			nn__scale_input(f->Xb.data + k * n0, n0, net, f->X, c, 1);
+		if (nn__needs_input_copy(net))
+			nn__input_copy((char *)f->xb + k * n0 * elem, n0, net, f->X, c, 1);
 		else
-			memcpy(f->Xb.data + k * n0, f->X->data + c * f->X->ld, n0 * sizeof(double));
+			memcpy((char *)f->xb + k * n0 * elem, f->X->data + c * f->X->ld,
+			       n0 * sizeof(double));
 		if (f->Y)
 			memcpy(f->Yb.data + k * kk, f->Y->data + c * f->Y->ld, kk * sizeof(double));
 		else
@@ -370,7 +388,9 @@ static nn_matrix gather(nn_fitter *f, size_t nb, nn__target *t)
 		k++;
 	}
 	*t = f->Y ? (nn__target){ .Y = f->Yb.data, .ldy = kk } : (nn__target){ .labels = f->yb };
-	return nn_matrix_view(f->Xb.data, n0, k, n0);
+	*x = f->xb;
+	*ld = n0;
+	return k;
 }
 
 /*
@@ -382,17 +402,20 @@ static void draw_masks(nn_fitter *f, size_t nb)
 {
 	for (size_t l = 1; l < f->net->n_layers; l++) {
 		double p = mask_rate(f->net, &f->opt, l), keep = 1.0 / (1.0 - p);
-		size_t n = f->net->sizes[l];
-		double *m = f->masks[l];
-		if (!m)
+		size_t n = f->net->sizes[l], at = 0;
+		if (!f->masks[l])
 			continue;
+		double *m64 = f->masks[l];
+		float *m32 = f->masks[l];
 		for (size_t j = 0; j < nb; j++) {
 			for (size_t i = 0; i < n; i++) {
 				double v = nn_rng_random(f->rng) < p ? 0.0 : keep;
-				if (f->held[j])
-					m[i] = v;
+				if (f->held[j] && f->net->f32)
+					m32[at + i] = (float)v;
+				else if (f->held[j])
+					m64[at + i] = v;
 			}
-			m += f->held[j] ? n : 0;
+			at += f->held[j] ? n : 0;
 		}
 	}
 }
@@ -409,29 +432,36 @@ NN_EXPORT int nn_fitter_batch(nn_fitter *f)
 	size_t nb = f->N - f->j0 < f->B ? f->N - f->j0 : f->B, P = net->n_params;
 	size_t k = net->sizes[net->n_layers];
 	nn__target t;
-	nn_matrix batch = gather(f, nb, &t);
-	double *sse_k = f->grad + P + EXTRA(0); /* this batch's, reduced with the gradient */
+	const void *x;
+	size_t ld, cols = gather(f, nb, &t, &x, &ld);
+	double *sse_k = f->extra + EXTRA(0); /* this batch's, reduced with the gradient */
 	memset(sse_k, 0, k * sizeof(double));
 	nn__score s = { 0 };
 	if (f->masks) /* drawn by every process, also one that holds no column */
 		draw_masks(f, nb);
-	if (batch.cols) {
-		nn__forward(f->ws, net, &batch, NULL, f->masks);
+	if (cols) {
+		nn__forward_in(f->ws, net, x, ld, cols, NULL, f->masks);
 		nn__output_pass(&s, f->ws, net, &t, f->grad, sse_k);
-		nn__backward(f->grad, f->ws, net, &batch, NULL, f->masks);
+		nn__backward(f->grad, f->ws, net, NULL, f->masks);
 	} else { /* an empty share of a distributed batch adds nothing to the sum */
-		memset(f->grad, 0, P * sizeof(double));
+		memset(f->grad, 0, P * nn__elem(net));
 	}
 	if (f->opt.dist.reduce) {
 		const nn_dist *d = &f->opt.dist;
-		double *extra = f->grad + P;
+		double *extra = f->extra;
 		extra[0] = s.cost;
 		extra[1] = (double)s.correct;
 		extra[2] = s.sse;
 		extra[3] = s.sae;
-		int rc = d->reduce(d->user, f->grad, P + EXTRA(k), NN_REDUCE_SUM);
+		if (net->f32) /* the reduction carries doubles */
+			for (size_t i = 0; i < P; i++)
+				f->red[i] = ((const float *)f->grad)[i];
+		int rc = d->reduce(d->user, f->red, P + EXTRA(k), NN_REDUCE_SUM);
 		if (rc)
 			return rc;
+		if (net->f32)
+			for (size_t i = 0; i < P; i++)
+				((float *)f->grad)[i] = (float)f->red[i];
 		s.cost = extra[0];
 		s.correct = (size_t)extra[1];
 		s.sse = extra[2];
@@ -473,7 +503,7 @@ static void validate(nn_fitter *f, nn_epoch_stats *st)
 		f->best_val = st->val_cost;
 		f->best_epoch = f->e;
 		f->since_best = 0;
-		memcpy(f->best->params, f->net->params, f->net->n_params * sizeof(double));
+		memcpy(f->best->params, f->net->params, f->net->n_params * nn__elem(f->net));
 	} else if (o->patience && ++f->since_best >= o->patience) {
 		f->stopped = 1;
 	}
@@ -502,7 +532,7 @@ NN_EXPORT int nn_fitter_epoch(nn_fitter *f, nn_epoch_stats *out)
 				.val_mse = NAN, .val_mae = NAN, .val_r2 = NAN };
 	if (!isfinite(st->train_cost)) {
 		/* back to the weights from before this epoch */
-		memcpy(f->net->params, f->start, f->net->n_params * sizeof(double));
+		memcpy(f->net->params, f->start, f->net->n_params * nn__elem(f->net));
 		f->diverged = 1;
 		rc = NN_EDIVERGED;
 	} else if (f->opt.val_x) {
@@ -537,7 +567,7 @@ NN_EXPORT int nn_fitter_finish(nn_fitter *f, nn_history *hist)
 	size_t best_epoch = f->best_epoch;
 	if (f->opt.val_x && f->opt.patience && f->best_val < INFINITY && !f->diverged) {
 		/* with early stopping, the weights of the lowest validation cost */
-		memcpy(f->net->params, f->best->params, f->net->n_params * sizeof(double));
+		memcpy(f->net->params, f->best->params, f->net->n_params * nn__elem(f->net));
 	} else {
 		/* the last epoch's weights, or those from before a diverging one */
 		best_epoch = !f->diverged ? (f->e ? f->e - 1 : 0) : f->e >= 2 ? f->e - 2 : 0;
@@ -566,8 +596,10 @@ NN_EXPORT void nn_fitter_free(nn_fitter *f)
 	free(f->sse_k);
 	nn_matrix_free(&f->Yb);
 	free(f->held);
+	if (f->red != f->grad)
+		free(f->red);
 	free(f->grad);
-	nn_matrix_free(&f->Xb);
+	free(f->xb);
 	nn_workspace_free(f->ws);
 	nn_workspace_free(f->ews);
 	nn_net_free(f->best);

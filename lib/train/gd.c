@@ -31,6 +31,9 @@ struct nn_gd {
 	nn_net *net;         /* borrowed: updated in place */
 	const nn_matrix *X;  /* borrowed, or Xs; may have 0 columns in a distributed run */
 	nn_matrix Xs;        /* X scaled as net scales its inputs, when it does */
+	const void *x;       /* what the first layer reads: X's data, or xf */
+	size_t ldx;          /* its leading dimension */
+	void *xf;            /* X (scaled) in float32, for a float32 network */
 	nn__target t;        /* X's labels or values, borrowed */
 	int values;          /* the target is values: the best model has the lowest cost */
 	double eta;
@@ -39,7 +42,9 @@ struct nn_gd {
 	nn_input_mode mode;  /* as asked (AUTO, DENSE or SPARSE) */
 	double density;      /* non-zero fraction of X */
 	size_t threads;      /* of the sparse kernels */
-	double *grad;        /* dC/dparams in net's layout (nn__grad_new), + EXTRA slots */
+	void *grad;          /* dC/dparams in net's layout and precision (nn__grad_new) */
+	double *red;         /* a distributed run's reduction: the gradient as doubles (the
+				gradient buffer itself for float64), + EXTRA slots */
 	nn_net *best;        /* deep copy of the best model so far */
 	size_t steps;
 	int has_best;
@@ -69,7 +74,7 @@ NN_EXPORT double nn_input_threshold(void)
 static void forward_score(nn_gd *gd)
 {
 	nn__score s;
-	nn__forward(gd->ws, gd->net, gd->X, gd->sp, NULL);
+	nn__forward_in(gd->ws, gd->net, gd->x, gd->ldx, gd->X->cols, gd->sp, NULL);
 	nn__output_pass(&s, gd->ws, gd->net, &gd->t, gd->grad, NULL);
 	gd->cost = s.cost;
 	gd->correct = s.correct;
@@ -84,7 +89,7 @@ static int gd_apply_input(nn_gd *gd, nn_input_mode mode)
 		     (mode == NN_INPUT_SPARSE ||
 		      (mode == NN_INPUT_AUTO && gd->density <= threshold(gd->ws->simd)));
 	if (sparse && !gd->sp) {
-		int rc = nn__sparse_new(&gd->sp, gd->X, gd->net->sizes[1], gd->threads);
+		int rc = nn__sparse_new(&gd->sp, gd->X, gd->net->sizes[1], gd->threads, gd->net->f32);
 		if (rc)
 			return rc;
 	} else if (!sparse) {
@@ -125,17 +130,32 @@ static int gd_create(nn_gd **out, nn_net *net, const nn_matrix *X, const nn_labe
 	gd->values = Y != NULL;
 	gd->eta = eta;
 	gd->n_total = X->cols;
+	gd->x = X->data;
+	gd->ldx = X->ld;
 	if (net->scaling != NN_SCALING_NONE && X->cols) { /* the scaled input, once */
 		if ((rc = nn_matrix_new(&gd->Xs, X->rows, X->cols)))
 			goto out;
-		nn__scale_input(gd->Xs.data, X->rows, net, X, 0, X->cols);
+		nn__copy_columns(gd->Xs.data, X->rows, 0, net->shift, net->scale, X, 0, X->cols);
 		gd->X = &gd->Xs;
+		gd->x = gd->Xs.data;
+		gd->ldx = X->rows;
+	}
+	rc = NN_ENOMEM;
+	if (net->f32 && X->cols) { /* the first layer's input in float32, once */
+		if (!(gd->xf = malloc(X->rows * X->cols * sizeof(float))))
+			goto out;
+		nn__copy_columns(gd->xf, X->rows, 1, NULL, NULL, gd->X, 0, X->cols);
+		gd->x = gd->xf;
+		gd->ldx = X->rows;
 	}
 	if ((rc = nn_workspace_new(&gd->ws, net, X->cols ? X->cols : 1)) ||
 	    (rc = nn_net_clone(&gd->best, net)))
 		goto out;
 	rc = NN_ENOMEM;
-	if (!(gd->grad = nn__grad_new(net, EXTRA)))
+	if (!(gd->grad = nn__grad_new(net, net->f32 ? 0 : EXTRA)))
+		goto out;
+	gd->red = net->f32 ? NULL : gd->grad;
+	if (allow_empty && net->f32 && !(gd->red = malloc((net->n_params + EXTRA) * sizeof(double))))
 		goto out;
 	gd->threads = threads ? threads : nn__blas_threads();
 	if (X->cols)
@@ -209,6 +229,9 @@ NN_EXPORT void nn_gd_free(nn_gd *gd)
 		return;
 	nn__sparse_free(gd->sp);
 	nn_matrix_free(&gd->Xs);
+	free(gd->xf);
+	if (gd->red != gd->grad)
+		free(gd->red);
 	nn_workspace_free(gd->ws);
 	free(gd->grad);
 	nn_net_free(gd->best);
@@ -219,9 +242,9 @@ NN_EXPORT void nn_gd_free(nn_gd *gd)
 static void gd_backward(nn_gd *gd)
 {
 	if (gd->X->cols)
-		nn__backward(gd->grad, gd->ws, gd->net, gd->X, gd->sp, NULL);
+		nn__backward(gd->grad, gd->ws, gd->net, gd->sp, NULL);
 	else /* an empty shard adds nothing to the sum */
-		memset(gd->grad, 0, gd->net->n_params * sizeof(double));
+		memset(gd->grad, 0, gd->net->n_params * nn__elem(gd->net));
 }
 
 /* The update, then the forward and output passes of the new parameters. */
@@ -229,7 +252,10 @@ static void gd_update_forward(nn_gd *gd)
 {
 	nn_net *net = gd->net;
 	/* params <- params - eta * grad: every W and b in one sweep */
-	cblas_daxpy((int)net->n_params, -gd->eta, gd->grad, 1, net->params, 1);
+	if (net->f32)
+		cblas_saxpy((int)net->n_params, (float)-gd->eta, gd->grad, 1, net->params, 1);
+	else
+		cblas_daxpy((int)net->n_params, -gd->eta, gd->grad, 1, net->params, 1);
 	if (gd->X->cols)
 		forward_score(gd);
 	gd->steps++;
@@ -242,7 +268,7 @@ static int gd_score(nn_gd *gd, size_t step, double cost, size_t correct)
 	if (!isfinite(cost))
 		return NN_EDIVERGED;
 	if (!gd->has_best || (gd->values ? cost < gd->best_cost : correct > gd->best_correct)) {
-		memcpy(gd->best->params, gd->net->params, gd->net->n_params * sizeof(double));
+		memcpy(gd->best->params, gd->net->params, gd->net->n_params * nn__elem(gd->net));
 		gd->has_best = 1;
 		gd->best_step = step;
 		gd->best_correct = correct;
@@ -331,16 +357,22 @@ static int train_local(nn_gd *gd, const nn_train_options *opt)
 static int train_reduced(nn_gd *gd, const nn_train_options *opt)
 {
 	size_t P = gd->net->n_params;
-	double *buf = gd->grad;
+	double *buf = gd->red;
 	const nn_dist *d = &opt->dist;
 	int rc, stop;
 	for (size_t i = 0; i < opt->steps; i++) {
 		gd_backward(gd);
+		if (gd->net->f32) /* the reduction carries doubles */
+			for (size_t k = 0; k < P; k++)
+				buf[k] = ((const float *)gd->grad)[k];
 		buf[P] = gd->cost;
 		buf[P + 1] = (double)gd->correct;
 		buf[P + 2] = (double)gd->X->cols;
 		if ((rc = d->reduce(d->user, buf, P + EXTRA, NN_REDUCE_SUM)))
 			return rc;
+		if (gd->net->f32)
+			for (size_t k = 0; k < P; k++)
+				((float *)gd->grad)[k] = (float)buf[k];
 		gd->n_total = (size_t)buf[P + 2];
 		if (gd->n_total == 0)
 			return NN_EINVAL; /* every shard is empty: nothing to train on */
@@ -390,7 +422,7 @@ static int train(nn_net *net, nn_train_result *res, const nn_matrix *X, const nn
 	rc = dist ? train_reduced(gd, opt) : train_local(gd, opt);
 	/* Hand back the best model, also after a divergence; before the first
 	 * scored step the best copy still holds the initial weights. */
-	memcpy(net->params, gd->best->params, net->n_params * sizeof(double));
+	memcpy(net->params, gd->best->params, net->n_params * nn__elem(net));
 	net->task = Y ? NN_TASK_REGRESS : NN_TASK_CLASSIFY;
 	nn_gd_result(gd, res);
 	nn_gd_free(gd);

@@ -25,8 +25,10 @@ struct nn_optim {
 	size_t *n_w;    /* each layer's weight and bias counts, as the network it was */
 	size_t *n_b;    /* made for: steps check them */
 	uint64_t t;     /* updates taken */
-	double *state;  /* MOMENTUM, NESTEROV: u (n); ADAM: m then v (2n); SGD: none */
+	int f32;        /* made for a float32 network: state and updates in float32 */
+	void *state;    /* MOMENTUM, NESTEROV: u (n); ADAM: m then v (2n); SGD: none */
 	size_t n_state;
+	double *state64; /* float32: the state as doubles, for nn_optim_state */
 };
 
 NN_EXPORT nn_optim_options nn_optim_defaults(void)
@@ -73,10 +75,12 @@ NN_EXPORT int nn_optim_new(nn_optim **out, const nn_net *net, const nn_optim_opt
 	o->n_state = opt->kind == NN_OPT_ADAM ? 2 * net->n_params
 		     : opt->kind == NN_OPT_SGD ? 0 : net->n_params;
 	o->n_layers = net->n_layers;
+	o->f32 = net->f32;
 	o->n_w = malloc(net->n_layers * sizeof(*o->n_w));
 	o->n_b = malloc(net->n_layers * sizeof(*o->n_b));
 	if (!o->n_w || !o->n_b ||
-	    (o->n_state && !(o->state = calloc(o->n_state, sizeof(double))))) {
+	    (o->n_state && !(o->state = calloc(o->n_state, nn__elem(net)))) ||
+	    (o->n_state && o->f32 && !(o->state64 = malloc(o->n_state * sizeof(double))))) {
 		nn_optim_free(o);
 		return NN_ENOMEM;
 	}
@@ -101,48 +105,15 @@ NN_EXPORT void nn_optim_free(nn_optim *o)
 	if (!o)
 		return;
 	free(o->state);
+	free(o->state64);
 	free(o->n_w);
 	free(o->n_b);
 	free(o);
 }
 
-/* The update over n parameters p with gradient gr, lam the L2 strength for this run. */
-static void update(nn_optim *o, double *p, const double *gr, double *u, double *v, size_t n,
-		   double eta, double scale, double lam, double c1, double c2)
-{
-	switch (o->kind) {
-	case NN_OPT_SGD:
-		for (size_t i = 0; i < n; i++)
-			p[i] -= eta * (scale * gr[i] + lam * p[i]);
-		break;
-	case NN_OPT_MOMENTUM:
-		for (size_t i = 0; i < n; i++) {
-			u[i] = o->mu * u[i] + (scale * gr[i] + lam * p[i]);
-			p[i] -= eta * u[i];
-		}
-		break;
-	case NN_OPT_NESTEROV:
-		for (size_t i = 0; i < n; i++) {
-			double g = scale * gr[i] + lam * p[i];
-			u[i] = o->mu * u[i] + g;
-			p[i] -= eta * (g + o->mu * u[i]);
-		}
-		break;
-	case NN_OPT_ADAM:
-	default:
-		for (size_t i = 0; i < n; i++) {
-			double g = scale * gr[i] + lam * p[i];
-			u[i] = o->beta1 * u[i] + (1 - o->beta1) * g;
-			v[i] = o->beta2 * v[i] + (1 - o->beta2) * g * g;
-			p[i] -= eta * (u[i] / c1) / (sqrt(v[i] / c2) + o->eps);
-		}
-		break;
-	}
-}
-
 int nn__optim_fits(const nn_optim *o, const nn_net *net)
 {
-	if (o->n_layers != net->n_layers)
+	if (o->n_layers != net->n_layers || o->f32 != net->f32)
 		return NN_ESHAPE;
 	for (size_t l = 0; l < net->n_layers; l++)
 		if (o->n_w[l] != net->layer[l].n_w || o->n_b[l] != net->layer[l].n_b)
@@ -150,21 +121,31 @@ int nn__optim_fits(const nn_optim *o, const nn_net *net)
 	return 0;
 }
 
-void nn__optim_update(nn_optim *o, double *params, const double *grad, double eta, double scale)
+void nn__optim_update(nn_optim *o, void *params, const void *grad, double eta, double scale)
 {
 	o->t++;
-	double c1 = 1 - pow(o->beta1, (double)o->t), c2 = 1 - pow(o->beta2, (double)o->t);
-	double *u = o->state, *v = o->kind == NN_OPT_ADAM ? o->state + o->n_params : NULL;
-	size_t off = 0;
+	nn__update_args a = { .kind = o->kind, .eta = eta, .scale = scale, .mu = o->mu,
+			      .beta1 = o->beta1, .beta2 = o->beta2, .eps = o->eps,
+			      .c1 = 1 - pow(o->beta1, (double)o->t),
+			      .c2 = 1 - pow(o->beta2, (double)o->t) };
+	size_t off = 0, elem = o->f32 ? sizeof(float) : sizeof(double), P = o->n_params;
+	char *p = params, *u = o->state, *v = o->kind == NN_OPT_ADAM ? u + P * elem : NULL;
+	const char *g = grad;
 	for (size_t l = 0; l < o->n_layers; l++) {
-		size_t nw = o->n_w[l], nb = o->n_b[l];
 		/* weights with L2, then biases without */
-		update(o, params + off, grad + off, u ? u + off : NULL, v ? v + off : NULL, nw, eta,
-		       scale, o->l2, c1, c2);
-		off += nw;
-		update(o, params + off, grad + off, u ? u + off : NULL, v ? v + off : NULL, nb, eta,
-		       scale, 0.0, c1, c2);
-		off += nb;
+		for (int part = 0; part < 2; part++) {
+			size_t n = part ? o->n_b[l] : o->n_w[l], at = off * elem;
+			double lam = part ? 0.0 : o->l2;
+			if (o->f32)
+				nn__update_f32(&a, (float *)(p + at), (const float *)(g + at),
+					       u ? (float *)(u + at) : NULL, v ? (float *)(v + at) : NULL,
+					       n, lam);
+			else
+				nn__update_f64(&a, (double *)(p + at), (const double *)(g + at),
+					       u ? (double *)(u + at) : NULL,
+					       v ? (double *)(v + at) : NULL, n, lam);
+			off += n;
+		}
 	}
 }
 
@@ -183,8 +164,11 @@ NN_EXPORT int nn_optim_state(nn_model_state *state, const nn_optim *o)
 {
 	if (!state || !o)
 		return NN_ENULL;
+	if (o->f32) /* the model file keeps doubles: float32 to float64 is exact */
+		for (size_t i = 0; i < o->n_state; i++)
+			o->state64[i] = ((const float *)o->state)[i];
 	*state = (nn_model_state){ .kind = (uint32_t)o->kind, .step = o->t, .n = o->n_state,
-				   .data = o->state };
+				   .data = o->f32 ? o->state64 : o->state };
 	return 0;
 }
 
@@ -196,8 +180,11 @@ NN_EXPORT int nn_optim_set_state(nn_optim *o, const nn_model_state *state)
 		return NN_EMISMATCH;
 	if (state->n && !state->data)
 		return NN_ENULL;
-	if (state->n)
-		memcpy(o->state, state->data, state->n * sizeof(double));
+	for (size_t i = 0; i < state->n; i++)
+		if (o->f32)
+			((float *)o->state)[i] = (float)state->data[i];
+		else
+			((double *)o->state)[i] = state->data[i];
 	o->t = state->step;
 	return 0;
 }
