@@ -27,5 +27,7 @@ Suite *layers_suite(void);
 Suite *values_suite(void);
 /* nn_version (issue 13) */
 Suite *version_suite(void);
+/* the one atomic writer (issue 12) */
+Suite *fileio_suite(void);
 
 #endif

@@ -36,6 +36,8 @@ static const struct {
 	{ "values", values_suite },
 	/* nn_version (issue 13) */
 	{ "version", version_suite },
+	/* the one atomic writer (issue 12) */
+	{ "fileio", fileio_suite },
 };
 
 int main(int argc, char **argv)

@@ -65,10 +65,25 @@ void tool_run_finish(tool_ctx *ctx)
  * rank. Packed into one integer so that one MPI_MIN finds both the outcome
  * and the process whose message is printed.
  */
-static long long outcome_key(const tool_ctx *ctx, int status)
+static unsigned long long outcome_key(const tool_ctx *ctx, int status)
 {
-	long long klass = status == TOOL_OK ? 3 : status == TOOL_DONE ? 2 : ctx->peer ? 1 : 0;
-	return (klass << 40) | ((long long)ctx->rank << 8) | status;
+	unsigned long long klass = status == TOOL_OK ? 3 : status == TOOL_DONE ? 2 : ctx->peer ? 1 : 0;
+	return klass << 40 | (unsigned long long)ctx->rank << 8 | (unsigned long long)status;
+}
+#endif
+
+#ifdef TOOL_MPI
+/* FNV-1a over the command line after the program's name. */
+static unsigned long long argv_hash(const tool_ctx *ctx)
+{
+	unsigned long long h = 14695981039346656037ull;
+	for (int i = 1; i < ctx->argc; i++)
+		for (const unsigned char *p = (const unsigned char *)ctx->argv[i];; p++) {
+			h = (h ^ *p) * 1099511628211ull; /* the terminating 0 separates arguments */
+			if (!*p)
+				break;
+		}
+	return h;
 }
 #endif
 
@@ -77,12 +92,16 @@ int tool_agree(tool_ctx *ctx, int status)
 	if (ctx->size == 1)
 		return status;
 #ifdef TOOL_MPI
-	long long mine = outcome_key(ctx, status), all;
-	if (MPI_Allreduce(&mine, &all, 1, MPI_LONG_LONG, MPI_MIN, MPI_COMM_WORLD) != MPI_SUCCESS) {
+	/* the outcome, and at the first agreement the command line: its smallest
+	 * and (as ~ of the smallest ~) largest hash over the processes */
+	unsigned long long h = ctx->argv_agreed ? 0 : argv_hash(ctx);
+	unsigned long long mine[3] = { outcome_key(ctx, status), h, ~h }, all[3];
+	if (MPI_Allreduce(mine, all, 3, MPI_UNSIGNED_LONG_LONG, MPI_MIN, MPI_COMM_WORLD) !=
+	    MPI_SUCCESS) {
 		fprintf(stderr, "%s: rank %d: MPI_Allreduce failed\n", ctx->prog, ctx->rank);
 		return TOOL_RUNTIME;
 	}
-	int agreed = (int)(all & 0xff), winner = (int)((all >> 8) & 0xffffffff);
+	int agreed = (int)(all[0] & 0xff), winner = (int)((all[0] >> 8) & 0xffffffff);
 	if (agreed != TOOL_OK && agreed != TOOL_DONE && winner == ctx->rank) {
 		if (ctx->rank)
 			fprintf(stderr, "%s: rank %d: %s\n", ctx->prog, ctx->rank,
@@ -90,6 +109,14 @@ int tool_agree(tool_ctx *ctx, int status)
 		else
 			fprintf(stderr, "%s: %s\n", ctx->prog, ctx->msg[0] ? ctx->msg : "failed");
 	}
+	if (!ctx->argv_agreed && agreed == TOOL_OK && all[1] != ~all[2]) {
+		/* MPMD launches with other flags per process would train other runs */
+		if (ctx->rank == 0)
+			fprintf(stderr, "%s: the processes were started with different arguments; "
+				"under mpirun every process runs the same command\n", ctx->prog);
+		agreed = TOOL_USAGE;
+	}
+	ctx->argv_agreed = 1;
 	ctx->msg[0] = '\0';
 	ctx->peer = 0;
 	return agreed;

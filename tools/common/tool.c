@@ -132,15 +132,10 @@ static int check_stdout(tool_ctx *ctx, int status)
 	errno = 0;
 	if (fflush(stdout) != 0)
 		failed = 1;
-	if (!failed)
+	/* a run that failed has said why (perhaps this very write) */
+	if (!failed || (status != TOOL_OK && status != TOOL_DONE))
 		return status;
-	const char *why = errno ? strerror(errno) : "write error";
-	if (status != TOOL_OK && status != TOOL_DONE) {
-		/* the run has failed and said why: this is a second message */
-		fprintf(stderr, "%s: standard output: %s\n", ctx->prog, why);
-		return status;
-	}
-	tool_error(ctx, "standard output: %s", why);
+	tool_error(ctx, "standard output: %s", errno ? strerror(errno) : "write error");
 	return TOOL_RUNTIME;
 }
 

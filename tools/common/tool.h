@@ -48,6 +48,7 @@ typedef struct tool_ctx {
 	char msg[512];      /**< under mpirun: this process's first error since the last
 			         agreement, printed by tool_agree() (one message for all) */
 	int peer;           /**< that error only reports another process's failure (NN_EPEER) */
+	int argv_agreed;    /**< the processes found they run the same command line */
 } tool_ctx;
 
 /** One phase of a program: 0 to go on, or an exit status (TOOL_*). */
@@ -265,8 +266,10 @@ void tool_run_finish(tool_ctx *ctx);
  * Agree on a phase's outcome: every process passes its status and gets the
  * same answer -- a failure of any process (its own before one that only
  * reports a peer's), else TOOL_DONE if any process finished early, else 0.
- * The failing process prints its message (one message for the run).
- * One process: status as it is.
+ * The failing process prints its message (one message for the run). The
+ * first agreement also compares the command lines: processes started with
+ * different arguments are a usage error (every process runs the same
+ * command). One process: status as it is.
  */
 int tool_agree(tool_ctx *ctx, int status);
 
