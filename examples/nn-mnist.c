@@ -63,13 +63,19 @@ static int print_best(void *user, const nn_progress *p)
 }
 
 /* After a divergence the model kept may be the initial one, which training
- * never scored: score it on every process's shard. */
+ * never scored: score it on every process's shard and add up. A process
+ * whose scoring failed still takes part in the sum, so that none waits. */
 static int score_kept(tool_ctx *ctx, digits *d)
 {
 	int rc = tool_evaluate(NULL, &d->train_ok, d->net, &d->m.train_x, &d->m.train_y);
-	if (rc == 0)
-		rc = tool_sum(ctx, &d->train_ok);
-	return rc ? tool_nn_error(ctx, rc, "scoring the model") : 0;
+	size_t sum[2] = { d->train_ok, rc != 0 };
+	int src = tool_sum(ctx, sum, 2);
+	if (!rc && !src && sum[1])
+		rc = NN_EPEER;
+	if (rc || src)
+		return tool_nn_error(ctx, rc ? rc : src, "scoring the model");
+	d->train_ok = sum[0];
+	return 0;
 }
 
 /* train: full-batch gradient descent, the best step's model kept (nn_train_gd). */

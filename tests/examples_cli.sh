@@ -7,39 +7,7 @@
 # usage: examples_cli.sh NN-EXAMPLE1 NN-EXAMPLE2 NN-MNIST SOURCE-ROOT
 set -u
 ex1=$1 ex2=$2 mnist=$3 src=$4
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/nn-examples-XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-
-fail() {
-	echo "FAIL: $*" >&2
-	failures=$((failures + 1))
-}
-
-# run PROGRAM ARGS...: status in $rc, stdout in $tmp/out, stderr in $tmp/err
-run() {
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-}
-
-# usage_error WANT-STATUS WORD PROGRAM ARGS...: exits WANT-STATUS with one
-# line on stderr that contains WORD, nothing on stdout, and no file left in
-# $tmp/outdir.
-expect_error() {
-	local want=$1 word=$2
-	shift 2
-	rm -rf "$tmp/outdir"
-	mkdir "$tmp/outdir"
-	run "$@"
-	local what="$(basename "$1") ${*:2}"
-	[ "$rc" -eq "$want" ] || fail "$what: exit status $rc, want $want"
-	[ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "$what: stderr is not one line: $(cat "$tmp/err")"
-	grep -qF -- "$word" "$tmp/err" || fail "$what: error does not name '$word': $(cat "$tmp/err")"
-	[ -z "$(ls -A "$tmp/outdir")" ] || fail "$what: left files: $(ls -A "$tmp/outdir")"
-	if [ "$want" -eq 2 ] && [ -s "$tmp/out" ]; then
-		fail "$what: printed to stdout on a usage error"
-	fi
-}
+. "$(dirname "$0")/cli_lib.sh" examples
 
 for p in "$ex1" "$ex2" "$mnist"; do
 	run "$p" --help
@@ -123,7 +91,6 @@ for fx in "$src"/tests/data/lecture/example*_seed*.txt; do
 done
 
 # Pictures and data.
-png_ok() { [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; }
 run "$ex1" --seed 5 --steps 50 --plot "$tmp/r.png" --plot-dots "$tmp/d.png" --plot-curve "$tmp/c.png" --save-data "$tmp/d.csv"
 [ "$rc" -eq 0 ] || fail "nn-example1 pictures: exit $rc $(cat "$tmp/err")"
 for f in r d c; do png_ok "$tmp/$f.png" || fail "nn-example1: $f.png is not a PNG"; done
@@ -194,8 +161,4 @@ else
 	echo "skip: no real MNIST at $real" >&2
 fi
 
-if [ "$failures" -ne 0 ]; then
-	echo "$failures failures" >&2
-	exit 1
-fi
-echo "all passed"
+finish

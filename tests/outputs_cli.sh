@@ -15,31 +15,7 @@
 # usage: outputs_cli.sh NN-DATA NN-EXAMPLE1 NN-EXAMPLE2 NN-MNIST
 set -u
 nn_data=$1 ex1=$2 ex2=$3 mnist=$4
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/nn-outputs-XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-
-fail() {
-	echo "FAIL: $*" >&2
-	failures=$((failures + 1))
-}
-
-# run PROGRAM ARGS...: status in $rc, stdout in $tmp/out, stderr in $tmp/err
-run() {
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-}
-
-# refused WANT-STATUS WORD PROGRAM ARGS...: that status, one line on stderr naming WORD
-refused() {
-	local want=$1 word=$2
-	shift 2
-	run "$@"
-	local what="$(basename "$1") ${*:2}"
-	[ "$rc" -eq "$want" ] || fail "$what: exit status $rc, want $want"
-	[ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "$what: stderr is not one line: $(cat "$tmp/err")"
-	grep -qF -- "$word" "$tmp/err" || fail "$what: error does not say '$word': $(cat "$tmp/err")"
-}
+. "$(dirname "$0")/cli_lib.sh" outputs
 
 # ---- item 4: FIFOs and devices are written in place, never replaced ----
 d=$tmp/dev
@@ -63,6 +39,14 @@ wait "$reader"
 [ "$rc" -eq 0 ] && [ -p "$d/fifo" ] || { fail "--save-model FIFO: exit $rc, FIFO kept: $([ -p "$d/fifo" ] && echo yes)"; fifo_ok=0; }
 run "$ex1" --seed 1 --load-model "$d/model"
 [ "$rc" -eq 0 ] || { fail "the model written through a FIFO does not load: $(cat "$tmp/err")"; fifo_ok=0; }
+# a FIFO nobody reads: the writer waits for a reader, and SIGTERM still ends it
+"$nn_data" moons --seed 1 -o "$d/fifo" 2>/dev/null &
+writer=$!
+sleep 0.3
+kill -TERM "$writer"
+timeout 10 tail --pid="$writer" -f /dev/null || { fail "a writer waiting on a FIFO ignores SIGTERM"; kill -KILL "$writer"; }
+wait "$writer" 2>/dev/null
+[ -p "$d/fifo" ] || fail "a writer waiting on a FIFO replaced it"
 # a private device node (root only): the null device, made in the temporary directory
 node_ok=0
 if mknod "$d/null" c 1 3 2>/dev/null; then
@@ -72,7 +56,7 @@ if mknod "$d/null" c 1 3 2>/dev/null; then
 	run "$ex2" --seed 1 --steps 2 --save-model "$d/null" --save-data "$d/null.csv"
 	[ "$rc" -eq 0 ] && [ -c "$d/null" ] || { fail "--save-model device: exit $rc, still a device: $([ -c "$d/null" ] && echo yes)"; node_ok=0; }
 	if mknod "$d/blk" b 7 200 2>/dev/null; then
-		refused 1 "block device" "$nn_data" moons -o "$d/blk"
+		expect_error 1 "block device" "$nn_data" moons -o "$d/blk"
 		[ -b "$d/blk" ] || fail "nn-data -o block device: the node was replaced"
 	fi
 else
@@ -91,10 +75,10 @@ fi
 # a socket: refused, left as it is
 if command -v python3 >/dev/null &&
 	python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$d/sock"; then
-	refused 1 socket "$nn_data" moons -o "$d/sock"
+	expect_error 1 socket "$nn_data" moons -o "$d/sock"
 	[ -S "$d/sock" ] || fail "nn-data -o socket: the socket was replaced"
 fi
-refused 1 directory "$nn_data" moons -o "$d"
+expect_error 1 directory "$nn_data" moons -o "$d"
 [ -z "$(ls "$d" | grep '\.tmp\.')" ] || fail "temporary files left: $(ls "$d")"
 
 # ---- item 9: a signal during a save leaves no temporary file ----
@@ -133,7 +117,7 @@ else
 	echo "skip: env --default-signal is missing; SIGINT is left out" >&2
 fi
 
-# ---- item 12: an output that is an input, or another output, is refused ----
+# ---- item 12: an output that is an input, or another output, is expect_error ----
 m=$tmp/same
 mkdir "$m"
 run "$ex2" --seed 2 --steps 5 --save-model "$m/m.nn"
@@ -141,15 +125,15 @@ run "$ex2" --seed 2 --steps 5 --save-model "$m/m.nn"
 cp "$m/m.nn" "$m/keep.nn"
 ln "$m/m.nn" "$m/hard.nn"
 ln -s m.nn "$m/soft.nn"
-refused 1 "the same file" "$ex2" --load-model "$m/m.nn" --save-data "$m/m.nn"
-refused 1 "--load-model" "$ex2" --load-model "$m/m.nn" --plot "$m/hard.nn"
-refused 1 "--save-data" "$ex1" --load-model "$m/soft.nn" --save-data "$m/./m.nn"
-cmp -s "$m/m.nn" "$m/keep.nn" || fail "a refused run changed the model it reads"
-refused 1 "--plot-curve" "$ex1" --steps 1 --plot "$m/a.png" --plot-curve "$m/../same/a.png"
-[ ! -e "$m/a.png" ] || fail "a refused run wrote $m/a.png"
+expect_error 1 "the same file" "$ex2" --load-model "$m/m.nn" --save-data "$m/m.nn"
+expect_error 1 "--load-model" "$ex2" --load-model "$m/m.nn" --plot "$m/hard.nn"
+expect_error 1 "--save-data" "$ex1" --load-model "$m/soft.nn" --save-data "$m/./m.nn"
+cmp -s "$m/m.nn" "$m/keep.nn" || fail "a expect_error run changed the model it reads"
+expect_error 1 "--plot-curve" "$ex1" --steps 1 --plot "$m/a.png" --plot-curve "$m/../same/a.png"
+[ ! -e "$m/a.png" ] || fail "a expect_error run wrote $m/a.png"
 run "$mnist" --seed 1 --steps 2 --hidden 3 --save-model "$m/mn.nn"
-refused 1 "the same file" "$mnist" --load-model "$m/mn.nn" --plot-confusion "$m/mn.nn"
-refused 1 "the same file" "$mnist" --epochs 1 --history "$m/h.csv" --save-data "$m/h.csv"
+expect_error 1 "the same file" "$mnist" --load-model "$m/mn.nn" --plot-confusion "$m/mn.nn"
+expect_error 1 "the same file" "$mnist" --epochs 1 --history "$m/h.csv" --save-data "$m/h.csv"
 
 # ---- item 13: a failed write to standard output says so ----
 if [ -w /dev/full ]; then
@@ -189,12 +173,8 @@ want=$(awk '/^train accuracy/ { n = $3 * 400; printf "%.1f", int(n + 0.5) * (100
 [ -n "$want" ] && [ "$step" = "$want" ] && [ "$best" = "$want" ] ||
 	fail "nn-example1 --seed 678 --steps 1: 'Best by step' $step, 'Our best' $best, lecture $want"
 
-# ---- item 17: a refused parameter is named with its value ----
-refused 2 "test_size 0.5 of 1 sample leaves no training sample" "$nn_data" blobs --samples 1 --test-size 0.5 --seed 1
-refused 2 "test_size 0.9 of 3 samples leaves no training sample" "$nn_data" classification --samples 3 --test-size 0.9 --seed 1
+# ---- item 17: a expect_error parameter is named with its value ----
+expect_error 2 "test_size 0.5 of 1 sample leaves no training sample" "$nn_data" blobs --samples 1 --test-size 0.5 --seed 1
+expect_error 2 "test_size 0.9 of 3 samples leaves no training sample" "$nn_data" classification --samples 3 --test-size 0.9 --seed 1
 
-if [ "$failures" -ne 0 ]; then
-	echo "$failures failures" >&2
-	exit 1
-fi
-echo "all passed"
+finish

@@ -3,6 +3,7 @@
  * through lib/io/fileio.c's writer (the library's own, compiled in here
  * too), and model files.
  */
+#define _XOPEN_SOURCE 700 /* realpath() */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,11 +74,13 @@ static const char *kind_of(mode_t m)
 	       : "not a regular file";
 }
 
-/* One output: a regular file (or a new one) in a writable directory, or a
- * FIFO or character device written in place. */
+/* One output: a regular file (or a new one) in a writable directory -- the
+ * directory of the file a symbolic link names, where its temporary goes --
+ * or a FIFO or character device written in place. */
 static int check_output(tool_ctx *ctx, const tool_path *p)
 {
 	struct stat st;
+	char *real = NULL;
 	if (stat(p->path, &st) == 0) {
 		if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)) {
 			if (access(p->path, W_OK) != 0) {
@@ -91,8 +94,10 @@ static int check_output(tool_ctx *ctx, const tool_path *p)
 				   "device", p->flag, p->path, kind_of(st.st_mode));
 			return TOOL_RUNTIME;
 		}
+		real = realpath(p->path, NULL);
 	}
-	char *dir = dir_of(p->path);
+	char *dir = dir_of(real ? real : p->path);
+	free(real);
 	if (!dir) {
 		tool_error(ctx, "%s", strerror(ENOMEM));
 		return TOOL_RUNTIME;
@@ -145,6 +150,20 @@ const char *tool_path_name(const char *path)
 	return strcmp(path, "-") == 0 ? "standard output" : path;
 }
 
+/*
+ * Hold the termination signals for a write to path, unless it goes in place
+ * (a FIFO or a character device: no temporary file, and opening a FIFO may
+ * wait for a reader, which Ctrl-C must be able to end). 1 when held.
+ */
+static int hold_for(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)))
+		return 0;
+	tool__hold_signals();
+	return 1;
+}
+
 int tool_out_open(tool_ctx *ctx, tool_out *o, const char *path)
 {
 	*o = (tool_out){ .path = path };
@@ -156,13 +175,14 @@ int tool_out_open(tool_ctx *ctx, tool_out *o, const char *path)
 	if (!o->file)
 		return tool_nn_error(ctx, NN_ENOMEM, "%s", path);
 	/* from the temporary file's creation to its rename or removal */
-	tool__hold_signals();
+	o->held = hold_for(path);
 	int rc = nn__out_open(o->file, path);
 	if (rc) {
 		int e = errno;
 		free(o->file);
+		if (o->held)
+			tool__release_signals();
 		*o = (tool_out){ 0 };
-		tool__release_signals();
 		errno = e;
 		return tool_nn_error(ctx, rc, "%s", path);
 	}
@@ -183,10 +203,9 @@ int tool_out_close(tool_ctx *ctx, tool_out *o)
 	}
 	int e = errno;
 	const char *path = o->path;
-	if (o->file) {
-		free(o->file);
+	free(o->file);
+	if (o->held)
 		tool__release_signals();
-	}
 	*o = (tool_out){ 0 };
 	if (rc) {
 		errno = e;
@@ -200,8 +219,9 @@ void tool_out_abort(tool_out *o)
 	if (o->file) {
 		nn__out_abort(o->file);
 		free(o->file);
-		tool__release_signals();
 	}
+	if (o->held)
+		tool__release_signals();
 	*o = (tool_out){ 0 };
 }
 
@@ -214,20 +234,22 @@ int tool_out_sink(void *user, const void *buf, size_t len)
 int tool_save_model(tool_ctx *ctx, const char *path, const nn_net *net,
 		    const nn_model_state *state)
 {
-	tool__hold_signals();
+	int held = hold_for(path);
 	int rc = nn_model_save(path, net, state && state->kind ? state : NULL);
 	int e = errno;
-	tool__release_signals();
+	if (held)
+		tool__release_signals();
 	errno = e;
 	return rc ? tool_nn_error(ctx, rc, "%s", path) : 0;
 }
 
 int tool_save_history(tool_ctx *ctx, const char *path, const nn_history *hist)
 {
-	tool__hold_signals();
+	int held = hold_for(path);
 	int rc = nn_history_write_csv(path, hist);
 	int e = errno;
-	tool__release_signals();
+	if (held)
+		tool__release_signals();
 	errno = e;
 	return rc ? tool_nn_error(ctx, rc, "%s", path) : 0;
 }

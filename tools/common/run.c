@@ -172,17 +172,23 @@ int tool_train_gd(tool_ctx *ctx, nn_net *net, nn_train_result *res, const nn_mat
 	return nn_train_gd(net, res, X, y, opt);
 }
 
-int tool_sum(tool_ctx *ctx, size_t *count)
+int tool_sum(tool_ctx *ctx, size_t *v, size_t n)
 {
 #ifdef TOOL_MPI
+	enum { MAX = 8 };
 	if (ctx->mpi) {
-		unsigned long long v = *count, all;
-		if (MPI_Allreduce(&v, &all, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, MPI_COMM_WORLD) !=
+		unsigned long long mine[MAX] = { 0 }, all[MAX];
+		if (n > MAX)
+			return NN_EINVAL;
+		for (size_t i = 0; i < n; i++)
+			mine[i] = v[i];
+		if (MPI_Allreduce(mine, all, (int)n, MPI_UNSIGNED_LONG_LONG, MPI_SUM, MPI_COMM_WORLD) !=
 		    MPI_SUCCESS)
 			return NN_EIO;
-		*count = (size_t)all;
+		for (size_t i = 0; i < n; i++)
+			v[i] = (size_t)all[i];
 	}
 #endif
-	(void)ctx, (void)count;
+	(void)ctx, (void)v, (void)n;
 	return 0;
 }

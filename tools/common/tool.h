@@ -192,13 +192,15 @@ typedef struct tool_out {
 	FILE *fp;             /**< write here */
 	const char *path;     /**< as given, for messages */
 	struct nn__out *file; /**< the atomic file (lib/io/fileio.c); NULL for standard output */
+	int held;             /**< the termination signals wait for the file (a temporary exists) */
 } tool_out;
 
 /**
  * Open path for writing ("-": standard output): a regular file appears
  * only complete, through a temporary file renamed over it when closed;
  * until then SIGINT, SIGTERM and SIGHUP wait, so that no temporary file is
- * left behind.
+ * left behind. A FIFO or character device is written in place (opening a
+ * FIFO waits for a reader; the signals do not wait).
  * @return 0 or TOOL_RUNTIME (after the message).
  */
 int tool_out_open(tool_ctx *ctx, tool_out *o, const char *path);
@@ -287,7 +289,7 @@ int tool_shard(tool_ctx *ctx, size_t n, size_t *first, size_t *count);
 int tool_train_gd(tool_ctx *ctx, nn_net *net, nn_train_result *res, const nn_matrix *X,
 		  const nn_labels *y, const nn_train_options *opt);
 
-/** Sum *count over every process (one process: as it is). @return 0 or NN_EIO. */
-int tool_sum(tool_ctx *ctx, size_t *count);
+/** Sum v[0..n) over every process, in place (one process: as it is). @return 0 or NN_EIO. */
+int tool_sum(tool_ctx *ctx, size_t *v, size_t n);
 
 #endif /* TOOL_H */
