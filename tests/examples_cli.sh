@@ -12,6 +12,11 @@ ex1=$1 ex2=$2 mnist=$3 src=$4
 for p in "$ex1" "$ex2" "$mnist"; do
 	run "$p" --help
 	[ "$rc" -eq 0 ] && grep -q '^usage:' "$tmp/out" || fail "$p --help"
+	# the version built with, then the library's at run time: here the same
+	run "$p" --version
+	built=$(sed -n "1s/^$(basename "$p") (nn) \([0-9]*\.[0-9]*\.[0-9]*\)$/\1/p" "$tmp/out")
+	[ "$rc" -eq 0 ] && [ -n "$built" ] && [ "$(sed -n 2p "$tmp/out")" = "libnn $built" ] ||
+		fail "$p --version: exit $rc: $(cat "$tmp/out")"
 	expect_error 2 --bogus "$p" --bogus
 	expect_error 2 stray "$p" stray
 	expect_error 2 --eta "$p" --eta

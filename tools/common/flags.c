@@ -208,8 +208,9 @@ int tool_parse(tool_ctx *ctx, tool_cli *cli)
 			return TOOL_DONE;
 		}
 		if (strcmp(arg, "--version") == 0) {
-			printf("%s (nn) %d.%d.%d\n", ctx->prog, NN_VERSION_MAJOR, NN_VERSION_MINOR,
-			       NN_VERSION_PATCH);
+			/* the headers it was built with, then the library it runs with */
+			printf("%s (nn) %d.%d.%d\nlibnn %s\n", ctx->prog, NN_VERSION_MAJOR,
+			       NN_VERSION_MINOR, NN_VERSION_PATCH, nn_version());
 			return TOOL_DONE;
 		}
 		if (arg[0] != '-' || !arg[1] || (arg[1] == '-' && !arg[2])) {

@@ -159,7 +159,8 @@ typedef struct tool_cli {
 /**
  * Parse ctx's command line: "--flag value", "--flag=value", "-o value";
  * "--help" (or "-h") prints the usage and "--version" the version, to
- * stdout. A flag given twice, an unknown flag, a bad value: one line
+ * stdout: "prog (nn) X.Y.Z" (the headers it was built with), then "libnn
+ * X.Y.Z" (nn_version(): the library it runs with). A flag given twice, an unknown flag, a bad value: one line
  * naming the flag.
  * @return TOOL_OK, TOOL_DONE (after --help or --version) or TOOL_USAGE.
  */
