@@ -1,7 +1,8 @@
 /*
  * nn-bench-chart: a bar chart of one column of nn-bench's CSV for one
  * workload, one bar per backend x threads, drawn with the project's plot
- * library and written with its PNG writer.
+ * library and written through the program toolkit (tools/common): PNG
+ * streamed into a temporary file renamed into place.
  *
  *   nn-bench-chart RESULTS.csv WORKLOAD COLUMN OUT.png [TITLE]
  *
