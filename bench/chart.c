@@ -1,7 +1,8 @@
 /*
  * nn-bench-chart: a bar chart of one column of nn-bench's CSV for one
  * workload, one bar per backend x threads, drawn with the project's plot
- * library and written with its PNG writer.
+ * library and written through the program toolkit (tools/common): PNG
+ * streamed into a temporary file renamed into place.
  *
  *   nn-bench-chart RESULTS.csv WORKLOAD COLUMN OUT.png [TITLE]
  *
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #include "plot.h"
+#include "tool-plot.h"
 
 #define MAX_BARS 64
 #define MAX_FIELDS 32
@@ -111,15 +113,12 @@ int main(int argc, char **argv)
 	char title[160];
 	snprintf(title, sizeof(title), "%s", argc > 5 ? argv[5] : workload);
 	const char *fmt = strstr(column, "ms") ? "%.3g" : "%.1f";
-	nn_canvas c;
-	int rc = nn_figure_bars(&c, value, label, n, fmt, title, column);
-	if (rc == 0) {
-		rc = nn_canvas_write_png(&c, out);
-		nn_canvas_free(&c);
-	}
+	plot_canvas c;
+	int rc = plot_figure_bars(&c, value, label, n, fmt, title, column);
 	if (rc) {
-		fprintf(stderr, "%s: cannot draw or write the chart (%d)\n", out, rc);
+		fprintf(stderr, "%s: cannot draw the chart: %s\n", out, nn_strerror(rc));
 		return 1;
 	}
-	return 0;
+	tool_ctx ctx = { .prog = "nn-bench-chart", .size = 1 };
+	return tool_write_png(&ctx, out, &c); /* the toolkit's atomic PNG file */
 }

@@ -1,23 +1,14 @@
 /*
- * nn-example1 and nn-example2: data, model and training as the lecture's
- * Python does them (lecture.c), the lecture's report, and the pictures.
+ * The command line, data, pictures and report of nn-example1 and
+ * nn-example2 (toy.h); the lecture's steps are in their own files.
  */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
-#ifdef NN_HAVE_LAPACKE
-#include <lapacke.h>
-#endif
-
-#include "cli.h"
-#include "lecture.h"
 #include "plot.h"
-#include "toolkit.h"
 #include "toy.h"
-#include "dist.h"
+#include "tool-train.h"
 
 static const char usage1[] =
 	"usage: nn-example1 [options]\n"
@@ -43,16 +34,99 @@ static const char usage_common[] =
 	"  --plot FILE.png     the training points over the model's decision regions\n"
 	"  --plot-dots FILE.png  the training points alone\n"
 	"  --plot-curve FILE.png cost and best accuracy against the step\n"
-	"  --save-data FILE.csv  the data used: split, label, x1, x2\n"
+	"  --save-data FILE.csv  the data used: x1, x2, label, split (train or test)\n"
 	"  --save-model FILE   write the trained network (nn's model file)\n"
 	"  --load-model FILE   score a saved network on the data instead of training one\n"
 	"%s"
-	"  --help              this text\n";
+	"  --help              this text\n"
+	"  --version           the version of nn\n";
+
+/* The flags, by index into the given[] of toy_parse(). */
+enum { F_SEED, F_DATASET, F_SAMPLES, F_STD, F_BOX, F_NOISE, F_ETA, F_STEPS, F_EVERY, F_PLOT,
+       F_DOTS, F_CURVE, F_SAVE_DATA, F_SAVE_MODEL, F_LOAD_MODEL, F_HIDDEN, F_COUNT };
+
+/* Flags that contradict each other or the data set: a usage error. */
+static int check_flags(tool_ctx *ctx, const toy *t, const int *g)
+{
+	if ((g[F_STD] || g[F_BOX]) && t->data.kind != EX_BLOBS) {
+		tool_error(ctx, "%s applies only to --dataset blobs",
+			   g[F_STD] ? "--cluster-std" : "--center-box");
+		return TOOL_USAGE;
+	}
+	if (g[F_NOISE] && t->data.kind != EX_CIRCLES && t->data.kind != EX_MOONS) {
+		tool_error(ctx, "--noise applies only to --dataset circles or moons");
+		return TOOL_USAGE;
+	}
+	/* a loaded network is scored, not trained: the training flags would be ignored */
+	static const int training[] = { F_ETA, F_STEPS, F_EVERY, F_CURVE, F_HIDDEN, F_SAVE_MODEL };
+	static const char *const names[] = { "--eta", "--steps", "--every", "--plot-curve",
+					     "--hidden", "--save-model" };
+	for (size_t i = 0; t->load_model && i < sizeof(training) / sizeof(training[0]); i++)
+		if (g[training[i]]) {
+			tool_error(ctx, "%s: not with --load-model (the network comes from the file "
+				   "and is not trained)", names[i]);
+			return TOOL_USAGE;
+		}
+	return 0;
+}
+
+int toy_parse(tool_ctx *ctx, toy *t, int example)
+{
+	int dataset = example == 1 ? EX_BLOBS : EX_CIRCLES, g[F_COUNT] = { 0 };
+	size_t samples = 500;
+	double noise = 0, cluster_std = 1.0, box[2] = { -3, 3 };
+	*t = (toy){ .example = example, .eta = example == 1 ? EX1_ETA : EX2_ETA, .steps = EX_STEPS,
+		    .every = 1000, .hidden = 10 };
+	const tool_flag flags[F_COUNT] = {
+		{ "--seed", TOOL_U32, &t->seed, &g[F_SEED], 0, 0, NULL },
+		{ "--dataset", TOOL_CHOICE, &dataset, &g[F_DATASET], 0, 0, ex_dataset_names },
+		{ "--samples", TOOL_SIZE, &samples, &g[F_SAMPLES], 2, 1000000, NULL },
+		{ "--cluster-std", TOOL_NONNEG, &cluster_std, &g[F_STD], 0, 0, NULL },
+		{ "--center-box", TOOL_RANGE, box, &g[F_BOX], 0, 0, NULL },
+		{ "--noise", TOOL_NONNEG, &noise, &g[F_NOISE], 0, 0, NULL },
+		{ "--eta", TOOL_POS, &t->eta, &g[F_ETA], 0, 0, NULL },
+		{ "--steps", TOOL_SIZE, &t->steps, &g[F_STEPS], 1, 1000000000, NULL },
+		{ "--every", TOOL_SIZE, &t->every, &g[F_EVERY], 1, 0, NULL },
+		{ "--plot", TOOL_STRING, &t->plot, &g[F_PLOT], 0, 0, NULL },
+		{ "--plot-dots", TOOL_STRING, &t->plot_dots, &g[F_DOTS], 0, 0, NULL },
+		{ "--plot-curve", TOOL_STRING, &t->plot_curve, &g[F_CURVE], 0, 0, NULL },
+		{ "--save-data", TOOL_STRING, &t->save_data, &g[F_SAVE_DATA], 0, 0, NULL },
+		{ "--save-model", TOOL_STRING, &t->save_model, &g[F_SAVE_MODEL], 0, 0, NULL },
+		{ "--load-model", TOOL_STRING, &t->load_model, &g[F_LOAD_MODEL], 0, 0, NULL },
+		{ "--hidden", TOOL_SIZE, &t->hidden, &g[F_HIDDEN], 1, 100000, NULL },
+	};
+	char usage[4096];
+	snprintf(usage, sizeof(usage), usage_common, example == 1 ? usage1 : usage2, t->eta,
+		 example == 1 ? "" : "  --hidden N          neurons in the hidden layer (default 10)\n");
+	/* --hidden is the second network's; the first is one neuron */
+	tool_cli cli = { flags, F_COUNT - (example == 1), usage, NULL, 0, 0 };
+	int rc = tool_parse(ctx, &cli);
+	if (rc)
+		return rc;
+	t->seed_given = g[F_SEED];
+	t->data = ex_data_defaults((enum ex_dataset)dataset);
+	t->data.samples = samples;
+	t->data.cluster_std = cluster_std;
+	t->data.center_box[0] = box[0];
+	t->data.center_box[1] = box[1];
+	if (g[F_NOISE]) {
+		t->data.has_noise = 1;
+		t->data.noise = noise;
+	}
+	if ((rc = check_flags(ctx, t, g)) != 0)
+		return rc;
+	tool_curve_init(&t->curve, t->steps, t->plot_curve != NULL);
+	const tool_path in = { "--load-model", t->load_model };
+	const tool_path out[] = { { "--plot", t->plot }, { "--plot-dots", t->plot_dots },
+				  { "--plot-curve", t->plot_curve }, { "--save-data", t->save_data },
+				  { "--save-model", t->save_model } };
+	return tool_check_paths(ctx, &in, 1, out, sizeof(out) / sizeof(out[0]));
+}
 
 /* Decision regions of net over the training data's range padded by 0.5, like
  * the lecture's plot_decision_boundary: a grid of step 0.01 (coarser only
  * when it would exceed 3000 points a side). */
-static int region_grid(nn_region_grid *g, int **cls_out, const nn_net *net, const nn_matrix *X)
+static int region_grid(plot_region_grid *g, int **cls_out, const nn_net *net, const nn_matrix *X)
 {
 	double lo[2], hi[2];
 	for (size_t f = 0; f < 2; f++) {
@@ -90,237 +164,119 @@ static int region_grid(nn_region_grid *g, int **cls_out, const nn_net *net, cons
 		free(cls);
 		return rc;
 	}
-	*g = (nn_region_grid){ cls, nx, ny, lo[0], lo[1], h };
+	*g = (plot_region_grid){ cls, nx, ny, lo[0], lo[1], h };
 	*cls_out = cls;
 	return 0;
 }
 
-static int plot_classes(const char *prog, const char *path, const nn_matrix *X, const nn_labels *y,
-			const nn_net *net, const char *title)
+/* The training points (the lecture's plot_dots), over net's decision regions
+ * when net is not NULL (its plot_decision_boundary). */
+static int plot_classes(tool_ctx *ctx, const char *path, const toy *t, const nn_net *net,
+			const char *what)
 {
-	nn_region_grid grid;
+	const nn_matrix *X = &t->d.train_x;
+	char title[128];
+	snprintf(title, sizeof(title), "%s %s (seed %u)", ctx->prog, what, (unsigned)t->seed);
+	plot_region_grid grid;
 	int *cls = NULL, rc = 0;
-	if (net && (rc = region_grid(&grid, &cls, net, X)) != 0) {
-		ex_error(prog, "%s: decision regions: %s", path, nn_strerror(rc));
-		return EX_RUNTIME;
-	}
-	nn_canvas c;
-	rc = nn_figure_classes(&c, X->data, X->data + 1, X->ld, X->cols, y->data, net ? &grid : NULL,
-			       title);
+	if (net && (rc = region_grid(&grid, &cls, net, X)) != 0)
+		return tool_nn_error(ctx, rc, "%s: decision regions", path);
+	plot_canvas c;
+	rc = plot_figure_classes(&c, X->data, X->data + 1, X->ld, X->cols, t->d.train_y.data,
+				 net ? &grid : NULL, title);
 	free(cls);
-	if (rc) {
-		ex_error(prog, "%s: %s", path, nn_strerror(rc));
-		return EX_RUNTIME;
-	}
-	return ex_write_png(prog, &c, path);
+	return rc ? tool_nn_error(ctx, rc, "%s", path) : tool_write_png(ctx, path, &c);
 }
 
-#ifdef NN_HAVE_LAPACKE
-/* Correct predictions of the linear fit f = w1 x1 + w2 x2 + b, rounded at 0.5. */
-static size_t lsq_correct(const double w[3], const nn_matrix *X, const nn_labels *y)
+int toy_get_data(tool_ctx *ctx, toy *t)
 {
-	size_t ok = 0;
-	for (size_t j = 0; j < X->cols; j++) {
-		double f = w[0] * NN_AT(X, 0, j) + w[1] * NN_AT(X, 1, j) + w[2];
-		ok += (f > 0.5) == (y->data[j] == 1);
-	}
-	return ok;
-}
-
-/*
- * The least-squares fit the lecture says would solve example 1 directly:
- * minimise ||A w - y||, A = [x1 x2 1] (n x 3), by LAPACK's QR-based dgels.
- */
-static int least_squares(const char *prog, const ex_data *d)
-{
-	const nn_matrix *X = &d->train_x;
-	lapack_int n = (lapack_int)X->cols;
-	if ((size_t)n != X->cols || n < 3) {
-		printf("least squares: skipped (%zu training samples)\n", X->cols);
+	t->seed = tool_seed(ctx, t->seed_given, t->seed); /* the first process's clock seed */
+	printf("seed: %u\n", (unsigned)t->seed);
+	char desc[256];
+	ex_data_describe(desc, sizeof(desc), &t->data);
+	int rc = nn_rng_new(&t->rng, t->seed);
+	if (rc == 0)
+		rc = ex_data_make(&t->d, &t->data, t->rng);
+	if (rc)
+		return tool_nn_error(ctx, rc, "%s", desc);
+	printf("data: %s, split %zu train / %zu test\n", desc, t->d.train_x.cols, t->d.test_x.cols);
+	/* under mpirun every process makes the same (small) data from the seed, as
+	 * the lecture's stream demands, and trains on its shard only */
+	size_t first, count;
+	const nn_matrix *X = &t->d.train_x;
+	if ((rc = tool_shard(ctx, X->cols, &first, &count)) != 0)
+		return rc;
+	t->shard_x = nn_matrix_view(count ? X->data + first * X->ld : NULL, X->rows, count, X->ld);
+	t->shard_y = (nn_labels){ .n = count, .data = t->d.train_y.data + first };
+	if (!tool_root(ctx)) /* the first process alone writes files */
 		return 0;
-	}
-	double *A = malloc(3 * X->cols * sizeof(double)), *b = malloc(X->cols * sizeof(double));
-	if (!A || !b) {
-		free(A);
-		free(b);
-		ex_error(prog, "least squares: %s", nn_strerror(NN_ENOMEM));
-		return EX_RUNTIME;
-	}
-	for (size_t j = 0; j < X->cols; j++) {
-		A[j] = NN_AT(X, 0, j);
-		A[X->cols + j] = NN_AT(X, 1, j);
-		A[2 * X->cols + j] = 1.0;
-		b[j] = d->train_y.data[j];
-	}
-	/* On return b[0..2] holds the solution (w1, w2, b). */
-	lapack_int info = LAPACKE_dgels(LAPACK_COL_MAJOR, 'N', n, 3, 1, A, n, b, n);
-	if (info == 0) {
-		double w[3] = { b[0], b[1], b[2] };
-		printf("least squares (LAPACKE_dgels): f = %.6g x1 + %.6g x2 + %.6g; "
-		       "train accuracy %.4f, test accuracy %.4f\n",
-		       w[0], w[1], w[2], (double)lsq_correct(w, X, &d->train_y) / (double)X->cols,
-		       (double)lsq_correct(w, &d->test_x, &d->test_y) / (double)d->test_x.cols);
-	} else {
-		printf("least squares (LAPACKE_dgels): no fit (info %d: the data are rank deficient)\n",
-		       (int)info);
-	}
-	free(A);
-	free(b);
+	const tool_csv_part parts[2] = { { &t->d.train_x, &t->d.train_y, "train" },
+					 { &t->d.test_x, &t->d.test_y, "test" } };
+	if (t->save_data && tool_save_csv(ctx, t->save_data, parts, 2))
+		return TOOL_RUNTIME;
+	return t->plot_dots ? plot_classes(ctx, t->plot_dots, t, NULL, "training data") : 0;
+}
+
+int toy_load_model(tool_ctx *ctx, toy *t)
+{
+	if (tool_load_model(ctx, &t->net, t->load_model, 2, 2))
+		return TOOL_RUNTIME;
+	char desc[256];
+	tool_net_describe(desc, sizeof(desc), t->net);
+	printf("model: loaded from %s: %s\n", t->load_model, desc);
 	return 0;
 }
-#endif
 
-int ex_toy_main(int argc, char **argv, int example)
+int toy_correct(tool_ctx *ctx, size_t *correct, const toy *t, const nn_matrix *X,
+		const nn_labels *y)
 {
-	const char *prog = example == 1 ? "nn-example1" : "nn-example2";
-	uint32_t seed = 0;
-	size_t steps = EX_STEPS, every = 1000, samples = 500, hidden = 10;
-	double eta = example == 1 ? EX1_ETA : EX2_ETA, noise = 0, cluster_std = 1.0, box[2] = { -3, 3 };
-	int dataset = example == 1 ? EX_BLOBS : EX_CIRCLES;
-	const char *plot = NULL, *plot_dots = NULL, *plot_curve = NULL, *save_data = NULL;
-	const char *save_model = NULL, *load_model = NULL;
-	int seed_given = 0, noise_given = 0, std_given = 0, box_given = 0, hidden_given = 0, dummy[11] = { 0 };
-	const ex_flag flags[] = {
-		{ "--seed", EX_U32, &seed, &seed_given, 0, 0, NULL, 0 },
-		{ "--dataset", EX_CHOICE, &dataset, &dummy[0], 0, 0, ex_dataset_names, 0 },
-		{ "--samples", EX_SIZE, &samples, &dummy[1], 2, 1000000, NULL, 0 },
-		{ "--cluster-std", EX_NONNEG, &cluster_std, &std_given, 0, 0, NULL, 0 },
-		{ "--center-box", EX_RANGE, box, &box_given, 0, 0, NULL, 0 },
-		{ "--noise", EX_NONNEG, &noise, &noise_given, 0, 0, NULL, 0 },
-		{ "--eta", EX_POS, &eta, &dummy[2], 0, 0, NULL, 0 },
-		{ "--steps", EX_SIZE, &steps, &dummy[3], 1, 1000000000, NULL, 0 },
-		{ "--every", EX_SIZE, &every, &dummy[4], 1, 0, NULL, 0 },
-		{ "--plot", EX_STRING, &plot, &dummy[5], 0, 0, NULL, 0 },
-		{ "--plot-dots", EX_STRING, &plot_dots, &dummy[6], 0, 0, NULL, 0 },
-		{ "--plot-curve", EX_STRING, &plot_curve, &dummy[7], 0, 0, NULL, 0 },
-		{ "--save-data", EX_STRING, &save_data, &dummy[8], 0, 0, NULL, 0 },
-		{ "--save-model", EX_STRING, &save_model, &dummy[9], 0, 0, NULL, 0 },
-		{ "--load-model", EX_STRING, &load_model, &dummy[10], 0, 0, NULL, 0 },
-		{ "--hidden", EX_SIZE, &hidden, &hidden_given, 1, 100000, NULL, 0 },
-	};
-	/* --hidden is the second network's; the first is one neuron. */
-	size_t nflags = sizeof(flags) / sizeof(flags[0]) - (example == 1);
-	char usage[4096];
-	snprintf(usage, sizeof(usage), usage_common, example == 1 ? usage1 : usage2, eta,
-		 example == 1 ? "" : "  --hidden N          neurons in the hidden layer (default 10)\n");
-	int rc = ex_parse(argc, argv, prog, flags, nflags, usage);
-	if (rc >= 0)
-		return rc;
-	if ((std_given || box_given) && dataset != EX_BLOBS) {
-		ex_error(prog, "%s applies only to --dataset blobs", std_given ? "--cluster-std" : "--center-box");
-		return EX_USAGE;
-	}
-	if (noise_given && dataset != EX_CIRCLES && dataset != EX_MOONS) {
-		ex_error(prog, "--noise applies only to --dataset circles or moons");
-		return EX_USAGE;
-	}
-	/* a loaded network is scored, not trained: the training flags would be ignored */
-	const struct {
-		int given;
-		const char *name;
-	} training[] = { { dummy[2], "--eta" }, { dummy[3], "--steps" }, { dummy[4], "--every" },
-			 { dummy[7], "--plot-curve" }, { hidden_given, "--hidden" },
-			 { dummy[9], "--save-model" } };
-	for (size_t i = 0; load_model && i < sizeof(training) / sizeof(training[0]); i++)
-		if (training[i].given) {
-			ex_error(prog, "%s: not with --load-model (the network comes from the file and "
-				 "is not trained)", training[i].name);
-			return EX_USAGE;
-		}
-	const char *outputs[5] = { plot, plot_dots, plot_curve, save_data, save_model };
-	for (int i = 0; i < 5; i++)
-		if (outputs[i] && ex_check_output(prog, outputs[i]))
-			return EX_RUNTIME;
-	if (!ex_dist_root()) /* under mpirun, rank 0 alone writes files */
-		plot = plot_dots = plot_curve = save_data = save_model = NULL;
+	nn_workspace *ws = NULL;
+	/* whole data sets here are small (at most a few thousand samples) */
+	int rc = nn_workspace_new(&ws, t->net, X->cols);
+	if (rc == 0)
+		rc = nn_evaluate(NULL, correct, ws, t->net, X, y);
+	nn_workspace_free(ws);
+	return rc ? tool_nn_error(ctx, rc, "scoring the model") : 0;
+}
 
-	seed = ex_dist_seed(ex_seed(seed_given, seed)); /* rank 0's clock seed, on every rank */
-	printf("seed: %u\n", (unsigned)seed);
-	ex_data_options dopt = ex_data_defaults((enum ex_dataset)dataset);
-	dopt.samples = samples;
-	dopt.cluster_std = cluster_std;
-	dopt.center_box[0] = box[0];
-	dopt.center_box[1] = box[1];
-	if (noise_given) {
-		dopt.has_noise = 1;
-		dopt.noise = noise;
-	}
-	nn_rng *rng = NULL;
-	nn_net *net = NULL;
-	ex_data d = { 0 };
-	ex_report rep = { 0 };
-	int status = EX_RUNTIME;
-	char desc[256], title[128];
-	ex_data_describe(desc, sizeof(desc), &dopt);
-	if ((rc = nn_rng_new(&rng, seed)) != 0 || (rc = ex_data_make(&d, &dopt, rng)) != 0) {
-		ex_error(prog, "%s: %s", desc, nn_strerror(rc));
-		goto out;
-	}
-	printf("data: %s, split %zu train / %zu test\n", desc, d.train_x.cols, d.test_x.cols);
-	if (load_model) {
-		if (ex_model_load(&net, prog, load_model, 2, 2))
-			goto out;
-		ex_net_describe(desc, sizeof(desc), net);
-		printf("model: loaded from %s: %s\n", load_model, desc);
-	} else if ((rc = example == 1 ? ex_model1(&net, rng) : ex_model2(&net, 2, hidden, 2, rng))) {
-		ex_error(prog, "model: %s", nn_strerror(rc));
-		goto out;
-	} else if (example == 1) {
-		printf("model: one sigmoid neuron, w1 w2 b from npr.random(); eta %g, %zu steps\n", eta,
-		       steps);
-	} else {
-		printf("model: 2-%zu-2 sigmoid network, weights from npr.randn, biases 0; eta %g, %zu "
-		       "steps\n", hidden, eta, steps);
-	}
+int toy_trained(tool_ctx *ctx, toy *t, int rc)
+{
 	fflush(stdout);
-	if (save_data && ex_save_csv(prog, save_data, &d.train_x, &d.train_y, &d.test_x, &d.test_y))
-		goto out;
-	snprintf(title, sizeof(title), "%s training data (seed %u)", prog, (unsigned)seed);
-	if (plot_dots && plot_classes(prog, plot_dots, &d.train_x, &d.train_y, NULL, title))
-		goto out;
+	t->train_ok = t->res.best_correct;
+	if (rc == NN_EDIVERGED) {
+		tool_warn(ctx, "training diverged at step %zu (the cost is no longer finite; try a "
+			  "smaller --eta); keeping the best model before it", t->res.steps_run - 1);
+		/* the model kept may be the initial one, which training never scored */
+		if (toy_correct(ctx, &t->train_ok, t, &t->d.train_x, &t->d.train_y))
+			return TOOL_RUNTIME;
+	} else if (rc) {
+		return tool_nn_error(ctx, rc, "training");
+	}
+	printf("Our best model gets %.1f percent correct!\n",
+	       tool_percent(t->train_ok, t->d.train_x.cols));
+	if (t->save_model && tool_root(ctx))
+		return tool_save_model(ctx, t->save_model, t->net, NULL);
+	return 0;
+}
 
-	nn_train_result res = { 0 };
-	if (load_model) {
-		if ((rc = ex_correct(&res.best_correct, net, &d.train_x, &d.train_y)) != 0) {
-			ex_error(prog, "train: %s", nn_strerror(rc));
-			goto out;
-		}
-	} else {
-		ex_report_init(&rep, every, d.train_x.cols, steps, plot_curve != NULL);
-		/* under mpirun every rank makes the same (small) data from the seed,
-		 * as the lecture's stream demands, and trains on its shard only */
-		size_t first, count;
-		ex_dist_shard(d.train_x.cols, &first, &count);
-		nn_matrix shard = nn_matrix_view(count ? d.train_x.data + first * d.train_x.ld : NULL,
-						 d.train_x.rows, count, d.train_x.ld);
-		nn_labels shard_y = { .n = count, .data = d.train_y.data + first };
-		if (ex_train(prog, net, &shard, &shard_y, eta, steps, &rep, &res))
-			goto out;
-		if (save_model && ex_model_save(prog, save_model, net, NULL))
-			goto out;
-	}
-#ifdef NN_HAVE_LAPACKE
-	if (example == 1 && least_squares(prog, &d))
-		goto out;
-#endif
-	size_t test_ok = 0;
-	if ((rc = ex_correct(&test_ok, net, &d.test_x, &d.test_y)) != 0) {
-		ex_error(prog, "test: %s", nn_strerror(rc));
-		goto out;
-	}
-	snprintf(title, sizeof(title), "%s best model (seed %u)", prog, (unsigned)seed);
-	if (plot && plot_classes(prog, plot, &d.train_x, &d.train_y, net, title))
-		goto out;
-	snprintf(title, sizeof(title), "%s training (seed %u)", prog, (unsigned)seed);
-	if (plot_curve && ex_plot_curve(prog, &rep, title, plot_curve))
-		goto out;
-	printf("train accuracy: %.4f\n", (double)res.best_correct / (double)d.train_x.cols);
-	printf("test accuracy: %.4f\n", (double)test_ok / (double)d.test_x.cols);
-	status = fflush(stdout) == 0 ? EX_OK : EX_RUNTIME;
-out:
-	ex_report_free(&rep);
-	ex_data_free(&d);
-	nn_net_free(net);
-	nn_rng_free(rng);
-	return status;
+int toy_report(tool_ctx *ctx, toy *t, size_t test_ok)
+{
+	char title[128];
+	if (tool_root(ctx) && t->plot && plot_classes(ctx, t->plot, t, t->net, "best model"))
+		return TOOL_RUNTIME;
+	snprintf(title, sizeof(title), "%s training (seed %u)", ctx->prog, (unsigned)t->seed);
+	if (tool_root(ctx) && t->plot_curve && tool_plot_curve(ctx, t->plot_curve, &t->curve, title))
+		return TOOL_RUNTIME;
+	printf("train accuracy: %.4f\n", (double)t->train_ok / (double)t->d.train_x.cols);
+	printf("test accuracy: %.4f\n", (double)test_ok / (double)t->d.test_x.cols);
+	return 0;
+}
+
+void toy_free(void *state)
+{
+	toy *t = state;
+	tool_curve_free(&t->curve);
+	ex_data_free(&t->d);
+	nn_net_free(t->net);
+	nn_rng_free(t->rng);
 }

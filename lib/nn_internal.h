@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "nn/matrix.h"
 #include "nn/fit.h"
@@ -498,8 +499,30 @@ void nn__pack_panels_f32(float *P, const float *In, size_t ld_in, size_t h, size
 struct nn_gd;
 void nn__gd_set_simd(struct nn_gd *gd, int simd);
 
-/* fileio.c: write buf to path through a temporary file in the same
- * directory, flushed and renamed into place; 0, NN_EIO or NN_ENOMEM. */
+/*
+ * fileio.c: an output file that never shows a partial write. A regular
+ * file (or a new path) is written to a temporary name beside it and renamed
+ * over it by nn__out_commit(); a FIFO or a character device is written in
+ * place; a directory, socket or block device is refused (NN_EIO, errno
+ * EISDIR, ENXIO, EINVAL). Also compiled into the programs' toolkit.
+ */
+typedef struct nn__out {
+	FILE *fp;   /* write here */
+	char *path; /* the file written: the target, symbolic links resolved (owned) */
+	char *tmp;  /* the temporary name beside it (owned); NULL when written in place */
+} nn__out;
+
+/* 0, NN_ENULL, NN_ENOMEM or NN_EIO (errno set); finish with commit or abort. */
+int nn__out_open(nn__out *o, const char *path);
+
+/* Flush, sync and rename into place (in place: flush and close); on any
+ * failure the temporary file is removed. Resets o. 0 or NN_EIO (errno set). */
+int nn__out_commit(nn__out *o);
+
+/* Close and remove the temporary file; resets o. A no-op on a reset o. */
+void nn__out_abort(nn__out *o);
+
+/* buf to path through nn__out; 0, NN_ENULL, NN_EIO or NN_ENOMEM. */
 int nn__write_atomic(const char *path, const void *buf, size_t len);
 
 /* fileio.c: open path for reading when it is a regular file, never blocking

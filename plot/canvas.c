@@ -12,11 +12,11 @@
 #include "canvas.h"
 #include "png.h"
 
-int nn_canvas_new(nn_canvas *c, int w, int h, nn_rgb bg)
+int plot_canvas_new(plot_canvas *c, int w, int h, plot_rgb bg)
 {
 	if (!c)
 		return NN_ENULL;
-	*c = (nn_canvas){ 0 };
+	*c = (plot_canvas){ 0 };
 	if (w < 1 || h < 1 || w > 16384 || h > 16384)
 		return NN_EINVAL;
 	c->px = malloc((size_t)w * (size_t)h * 3);
@@ -24,34 +24,34 @@ int nn_canvas_new(nn_canvas *c, int w, int h, nn_rgb bg)
 		return NN_ENOMEM;
 	c->w = w;
 	c->h = h;
-	nn_canvas_fill(c, 0, 0, w, h, bg);
+	plot_canvas_fill(c, 0, 0, w, h, bg);
 	return 0;
 }
 
-void nn_canvas_free(nn_canvas *c)
+void plot_canvas_free(plot_canvas *c)
 {
 	if (!c)
 		return;
 	free(c->px);
-	*c = (nn_canvas){ 0 };
+	*c = (plot_canvas){ 0 };
 }
 
-int nn_canvas_write_png(const nn_canvas *c, const char *path)
+int plot_canvas_png(const plot_canvas *c, plot_sink sink, void *user)
 {
 	if (!c || !c->px)
 		return NN_ENULL;
-	return nn_png_write(path, c->px, (size_t)c->w, (size_t)c->h);
+	return plot_png_write(sink, user, c->px, (size_t)c->w, (size_t)c->h);
 }
 
-nn_rgb nn_canvas_get(const nn_canvas *c, int x, int y)
+plot_rgb plot_canvas_get(const plot_canvas *c, int x, int y)
 {
 	if (x < 0 || y < 0 || x >= c->w || y >= c->h)
-		return (nn_rgb){ 0, 0, 0 };
+		return (plot_rgb){ 0, 0, 0 };
 	const unsigned char *p = c->px + ((size_t)y * (size_t)c->w + (size_t)x) * 3;
-	return (nn_rgb){ p[0], p[1], p[2] };
+	return (plot_rgb){ p[0], p[1], p[2] };
 }
 
-void nn_canvas_set(nn_canvas *c, int x, int y, nn_rgb col)
+void plot_canvas_set(plot_canvas *c, int x, int y, plot_rgb col)
 {
 	if (x < 0 || y < 0 || x >= c->w || y >= c->h)
 		return;
@@ -67,23 +67,23 @@ static unsigned char mix1(unsigned char a, unsigned char b, double t)
 	return (unsigned char)lround(v < 0 ? 0 : v > 255 ? 255 : v);
 }
 
-nn_rgb nn_rgb_mix(nn_rgb a, nn_rgb b, double t)
+plot_rgb plot_rgb_mix(plot_rgb a, plot_rgb b, double t)
 {
-	return (nn_rgb){ mix1(a.r, b.r, t), mix1(a.g, b.g, t), mix1(a.b, b.b, t) };
+	return (plot_rgb){ mix1(a.r, b.r, t), mix1(a.g, b.g, t), mix1(a.b, b.b, t) };
 }
 
-void nn_canvas_blend(nn_canvas *c, int x, int y, nn_rgb col, double alpha)
+void plot_canvas_blend(plot_canvas *c, int x, int y, plot_rgb col, double alpha)
 {
 	if (x < 0 || y < 0 || x >= c->w || y >= c->h || !(alpha > 0))
 		return;
 	if (alpha >= 1) {
-		nn_canvas_set(c, x, y, col);
+		plot_canvas_set(c, x, y, col);
 		return;
 	}
-	nn_canvas_set(c, x, y, nn_rgb_mix(nn_canvas_get(c, x, y), col, alpha));
+	plot_canvas_set(c, x, y, plot_rgb_mix(plot_canvas_get(c, x, y), col, alpha));
 }
 
-void nn_canvas_fill(nn_canvas *c, int x0, int y0, int x1, int y1, nn_rgb col)
+void plot_canvas_fill(plot_canvas *c, int x0, int y0, int x1, int y1, plot_rgb col)
 {
 	if (x0 < 0)
 		x0 = 0;
@@ -95,15 +95,15 @@ void nn_canvas_fill(nn_canvas *c, int x0, int y0, int x1, int y1, nn_rgb col)
 		y1 = c->h;
 	for (int y = y0; y < y1; y++)
 		for (int x = x0; x < x1; x++)
-			nn_canvas_set(c, x, y, col);
+			plot_canvas_set(c, x, y, col);
 }
 
-void nn_canvas_frame(nn_canvas *c, int x0, int y0, int x1, int y1, int t, nn_rgb col)
+void plot_canvas_frame(plot_canvas *c, int x0, int y0, int x1, int y1, int t, plot_rgb col)
 {
-	nn_canvas_fill(c, x0, y0, x1, y0 + t, col);
-	nn_canvas_fill(c, x0, y1 - t, x1, y1, col);
-	nn_canvas_fill(c, x0, y0, x0 + t, y1, col);
-	nn_canvas_fill(c, x1 - t, y0, x1, y1, col);
+	plot_canvas_fill(c, x0, y0, x1, y0 + t, col);
+	plot_canvas_fill(c, x0, y1 - t, x1, y1, col);
+	plot_canvas_fill(c, x0, y0, x0 + t, y1, col);
+	plot_canvas_fill(c, x1 - t, y0, x1, y1, col);
 }
 
 static double clamp01(double v)
@@ -111,8 +111,8 @@ static double clamp01(double v)
 	return v < 0 ? 0 : v > 1 ? 1 : v;
 }
 
-void nn_canvas_line(nn_canvas *c, double x0, double y0, double x1, double y1, double width,
-		    nn_rgb col)
+void plot_canvas_line(plot_canvas *c, double x0, double y0, double x1, double y1, double width,
+		    plot_rgb col)
 {
 	if (!isfinite(x0) || !isfinite(y0) || !isfinite(x1) || !isfinite(y1))
 		return;
@@ -127,12 +127,12 @@ void nn_canvas_line(nn_canvas *c, double x0, double y0, double x1, double y1, do
 			double t = len2 > 0 ? clamp01((px * dx + py * dy) / len2) : 0;
 			double ex = px - t * dx, ey = py - t * dy;
 			double d = sqrt(ex * ex + ey * ey) - r;
-			nn_canvas_blend(c, x, y, col, clamp01(0.5 - d));
+			plot_canvas_blend(c, x, y, col, clamp01(0.5 - d));
 		}
 	}
 }
 
-void nn_canvas_disc(nn_canvas *c, double cx, double cy, double r, nn_rgb fill, nn_rgb edge)
+void plot_canvas_disc(plot_canvas *c, double cx, double cy, double r, plot_rgb fill, plot_rgb edge)
 {
 	if (!isfinite(cx) || !isfinite(cy) || !(r > 0))
 		return;
@@ -143,45 +143,45 @@ void nn_canvas_disc(nn_canvas *c, double cx, double cy, double r, nn_rgb fill, n
 			double dx = x + 0.5 - cx, dy = y + 0.5 - cy;
 			double d = sqrt(dx * dx + dy * dy);
 			/* The edge ring is the outer pixel; the fill what lies within it. */
-			nn_canvas_blend(c, x, y, edge, clamp01(0.5 - (d - r)));
-			nn_canvas_blend(c, x, y, fill, clamp01(0.5 - (d - (r - 1))));
+			plot_canvas_blend(c, x, y, edge, clamp01(0.5 - (d - r)));
+			plot_canvas_blend(c, x, y, fill, clamp01(0.5 - (d - (r - 1))));
 		}
 	}
 }
 
-int nn_text_width(const char *s, int scale)
+int plot_text_width(const char *s, int scale)
 {
 	size_t n = s ? strlen(s) : 0;
 	if (n == 0)
 		return 0;
-	return (int)(n * NN_FONT_ADVANCE - 1) * scale;
+	return (int)(n * PLOT_FONT_ADVANCE - 1) * scale;
 }
 
 /* Where a run of length len starts when anchored at p by align. */
-static int aligned(int p, int len, enum nn_align align)
+static int aligned(int p, int len, enum plot_align align)
 {
-	return align == NN_ALIGN_CENTER ? p - len / 2 : align == NN_ALIGN_END ? p - len : p;
+	return align == PLOT_ALIGN_CENTER ? p - len / 2 : align == PLOT_ALIGN_END ? p - len : p;
 }
 
-void nn_canvas_text(nn_canvas *c, int x, int y, const char *s, nn_rgb col, int scale,
-		    enum nn_align halign, enum nn_align valign)
+void plot_canvas_text(plot_canvas *c, int x, int y, const char *s, plot_rgb col, int scale,
+		    enum plot_align halign, enum plot_align valign)
 {
 	if (!s || scale < 1)
 		return;
-	x = aligned(x, nn_text_width(s, scale), halign);
-	y = aligned(y, NN_FONT_HEIGHT * scale, valign);
-	for (; *s; s++, x += NN_FONT_ADVANCE * scale) {
-		const unsigned char *g = nn_font_glyph(*s);
-		for (int row = 0; row < NN_FONT_ROWS; row++)
+	x = aligned(x, plot_text_width(s, scale), halign);
+	y = aligned(y, PLOT_FONT_HEIGHT * scale, valign);
+	for (; *s; s++, x += PLOT_FONT_ADVANCE * scale) {
+		const unsigned char *g = plot_font_glyph(*s);
+		for (int row = 0; row < PLOT_FONT_ROWS; row++)
 			for (int col_ = 0; col_ < 5; col_++)
 				if (g[row] & (0x10 >> col_))
-					nn_canvas_fill(c, x + col_ * scale, y + row * scale,
+					plot_canvas_fill(c, x + col_ * scale, y + row * scale,
 						       x + (col_ + 1) * scale, y + (row + 1) * scale, col);
 	}
 }
 
-void nn_canvas_text_up(nn_canvas *c, int x, int y, const char *s, nn_rgb col, int scale,
-		       enum nn_align halign, enum nn_align valign)
+void plot_canvas_text_up(plot_canvas *c, int x, int y, const char *s, plot_rgb col, int scale,
+		       enum plot_align halign, enum plot_align valign)
 {
 	if (!s || scale < 1)
 		return;
@@ -189,17 +189,17 @@ void nn_canvas_text_up(nn_canvas *c, int x, int y, const char *s, nn_rgb col, in
 	 * Rotated, the text runs upwards from its bottom end ybot, glyph tops
 	 * to the left: halign places it along y and valign along x.
 	 */
-	int len = nn_text_width(s, scale), tall = NN_FONT_HEIGHT * scale;
-	int ybot = halign == NN_ALIGN_CENTER ? y + len / 2 : halign == NN_ALIGN_END ? y + len : y;
+	int len = plot_text_width(s, scale), tall = PLOT_FONT_HEIGHT * scale;
+	int ybot = halign == PLOT_ALIGN_CENTER ? y + len / 2 : halign == PLOT_ALIGN_END ? y + len : y;
 	int xl = aligned(x, tall, valign);
-	for (; *s; s++, ybot -= NN_FONT_ADVANCE * scale) {
-		const unsigned char *g = nn_font_glyph(*s);
-		for (int row = 0; row < NN_FONT_ROWS; row++)
+	for (; *s; s++, ybot -= PLOT_FONT_ADVANCE * scale) {
+		const unsigned char *g = plot_font_glyph(*s);
+		for (int row = 0; row < PLOT_FONT_ROWS; row++)
 			for (int col_ = 0; col_ < 5; col_++)
 				if (g[row] & (0x10 >> col_)) {
 					/* glyph (col_, row) -> canvas (xl + row, ybot - col_ - 1) */
 					int px = xl + row * scale, py = ybot - (col_ + 1) * scale;
-					nn_canvas_fill(c, px, py, px + scale, py + scale, col);
+					plot_canvas_fill(c, px, py, px + scale, py + scale, col);
 				}
 	}
 }

@@ -10,15 +10,15 @@
 #include "nn/common.h"
 #include "plot.h"
 
-const nn_rgb nn_plot_class_colors[2] = { { 31, 119, 180 }, { 255, 127, 14 } };
-const nn_rgb nn_plot_region_colors[2] = { { 174, 199, 232 }, { 255, 187, 120 } };
+const plot_rgb plot_class_colors[2] = { { 31, 119, 180 }, { 255, 127, 14 } };
+const plot_rgb plot_region_colors[2] = { { 174, 199, 232 }, { 255, 187, 120 } };
 
-static const nn_rgb white = { 255, 255, 255 }, ink = { 38, 38, 38 }, grey = { 128, 128, 128 };
-static const nn_rgb red = { 214, 39, 40 };
+static const plot_rgb white = { 255, 255, 255 }, ink = { 38, 38, 38 }, grey = { 128, 128, 128 };
+static const plot_rgb red = { 214, 39, 40 };
 
 #define TEXT 2 /* font scale of all text */
 
-void nn_axes_init(nn_axes *ax, nn_canvas *c, int x0, int y0, int x1, int y1, double xmin,
+void plot_axes_init(plot_axes *ax, plot_canvas *c, int x0, int y0, int x1, int y1, double xmin,
 		  double xmax, double ymin, double ymax)
 {
 	/* An empty or non-finite range becomes a unit one, so mapping never divides by 0. */
@@ -30,16 +30,16 @@ void nn_axes_init(nn_axes *ax, nn_canvas *c, int x0, int y0, int x1, int y1, dou
 		ymin = isfinite(ymin) ? ymin - 0.5 : 0;
 		ymax = ymin + 1;
 	}
-	*ax = (nn_axes){ c, x0, y0, x1 > x0 ? x1 : x0 + 1, y1 > y0 ? y1 : y0 + 1,
+	*ax = (plot_axes){ c, x0, y0, x1 > x0 ? x1 : x0 + 1, y1 > y0 ? y1 : y0 + 1,
 			 xmin, xmax, ymin, ymax, 0 };
 }
 
-double nn_axes_px(const nn_axes *ax, double x)
+double plot_axes_px(const plot_axes *ax, double x)
 {
 	return ax->x0 + (x - ax->xmin) / (ax->xmax - ax->xmin) * (ax->x1 - ax->x0);
 }
 
-double nn_axes_py(const nn_axes *ax, double y)
+double plot_axes_py(const plot_axes *ax, double y)
 {
 	return ax->y1 - (y - ax->ymin) / (ax->ymax - ax->ymin) * (ax->y1 - ax->y0);
 }
@@ -61,18 +61,18 @@ static void tick_label(char *buf, size_t n, double v, double step)
 	snprintf(buf, n, "%.*f", decimals, v);
 }
 
-void nn_axes_draw(nn_axes *ax, const char *title, const char *xlabel, const char *ylabel)
+void plot_axes_draw(plot_axes *ax, const char *title, const char *xlabel, const char *ylabel)
 {
-	nn_canvas *c = ax->c;
+	plot_canvas *c = ax->c;
 	char buf[32];
 	double sx = nice_step(ax->xmax - ax->xmin, (ax->x1 - ax->x0) / 90);
 	double sy = nice_step(ax->ymax - ax->ymin, (ax->y1 - ax->y0) / 60);
 	int widest = 0;
 	for (double v = ceil(ax->xmin / sx - 1e-9) * sx; v <= ax->xmax + sx * 1e-9; v += sx) {
-		int px = (int)lround(nn_axes_px(ax, v) - 0.5);
-		nn_canvas_fill(c, px, ax->y1, px + 1, ax->y1 + 6, ink);
+		int px = (int)lround(plot_axes_px(ax, v) - 0.5);
+		plot_canvas_fill(c, px, ax->y1, px + 1, ax->y1 + 6, ink);
 		tick_label(buf, sizeof(buf), v, sx);
-		nn_canvas_text(c, px, ax->y1 + 10, buf, ink, TEXT, NN_ALIGN_CENTER, NN_ALIGN_START);
+		plot_canvas_text(c, px, ax->y1 + 10, buf, ink, TEXT, PLOT_ALIGN_CENTER, PLOT_ALIGN_START);
 	}
 	if (ax->ylog) {
 		/* Ticks at 1, 2 and 5 times each power of ten (only powers over many decades). */
@@ -83,45 +83,45 @@ void nn_axes_draw(nn_axes *ax, const char *title, const char *xlabel, const char
 				double v = e + log10(mult[m]);
 				if (v < ax->ymin - 1e-9 || v > ax->ymax + 1e-9)
 					continue;
-				int py = (int)lround(nn_axes_py(ax, v) - 0.5);
-				nn_canvas_fill(c, ax->x0 - (m ? 4 : 6), py, ax->x0, py + 1, ink);
+				int py = (int)lround(plot_axes_py(ax, v) - 0.5);
+				plot_canvas_fill(c, ax->x0 - (m ? 4 : 6), py, ax->x0, py + 1, ink);
 				snprintf(buf, sizeof(buf), "%g", mult[m] * pow(10, e));
-				nn_canvas_text(c, ax->x0 - 10, py, buf, ink, TEXT, NN_ALIGN_END,
-					       NN_ALIGN_CENTER);
-				int w = nn_text_width(buf, TEXT);
+				plot_canvas_text(c, ax->x0 - 10, py, buf, ink, TEXT, PLOT_ALIGN_END,
+					       PLOT_ALIGN_CENTER);
+				int w = plot_text_width(buf, TEXT);
 				widest = w > widest ? w : widest;
 			}
 	}
 	for (double v = ceil(ax->ymin / sy - 1e-9) * sy; !ax->ylog && v <= ax->ymax + sy * 1e-9;
 	     v += sy) {
-		int py = (int)lround(nn_axes_py(ax, v) - 0.5);
-		nn_canvas_fill(c, ax->x0 - 6, py, ax->x0, py + 1, ink);
+		int py = (int)lround(plot_axes_py(ax, v) - 0.5);
+		plot_canvas_fill(c, ax->x0 - 6, py, ax->x0, py + 1, ink);
 		tick_label(buf, sizeof(buf), v, sy);
-		nn_canvas_text(c, ax->x0 - 10, py, buf, ink, TEXT, NN_ALIGN_END, NN_ALIGN_CENTER);
-		int w = nn_text_width(buf, TEXT);
+		plot_canvas_text(c, ax->x0 - 10, py, buf, ink, TEXT, PLOT_ALIGN_END, PLOT_ALIGN_CENTER);
+		int w = plot_text_width(buf, TEXT);
 		widest = w > widest ? w : widest;
 	}
-	nn_canvas_frame(c, ax->x0 - 1, ax->y0 - 1, ax->x1 + 1, ax->y1 + 1, 1, ink);
+	plot_canvas_frame(c, ax->x0 - 1, ax->y0 - 1, ax->x1 + 1, ax->y1 + 1, 1, ink);
 	int xmid = (ax->x0 + ax->x1) / 2, ymid = (ax->y0 + ax->y1) / 2;
 	if (title)
-		nn_canvas_text(c, xmid, ax->y0 - 12, title, ink, TEXT, NN_ALIGN_CENTER, NN_ALIGN_END);
+		plot_canvas_text(c, xmid, ax->y0 - 12, title, ink, TEXT, PLOT_ALIGN_CENTER, PLOT_ALIGN_END);
 	if (xlabel)
-		nn_canvas_text(c, xmid, ax->y1 + 34, xlabel, ink, TEXT, NN_ALIGN_CENTER,
-			       NN_ALIGN_START);
+		plot_canvas_text(c, xmid, ax->y1 + 34, xlabel, ink, TEXT, PLOT_ALIGN_CENTER,
+			       PLOT_ALIGN_START);
 	if (ylabel)
-		nn_canvas_text_up(c, ax->x0 - 18 - widest, ymid, ylabel, ink, TEXT, NN_ALIGN_CENTER,
-				  NN_ALIGN_END);
+		plot_canvas_text_up(c, ax->x0 - 18 - widest, ymid, ylabel, ink, TEXT, PLOT_ALIGN_CENTER,
+				  PLOT_ALIGN_END);
 }
 
-void nn_plot_scatter(nn_axes *ax, const double *x, const double *y, size_t stride, size_t n,
-		     const int *cls, const nn_rgb *palette, int ncls, double r)
+void plot_scatter(plot_axes *ax, const double *x, const double *y, size_t stride, size_t n,
+		     const int *cls, const plot_rgb *palette, int ncls, double r)
 {
 	for (size_t i = 0; i < n; i++) {
 		int k = cls[i];
 		if (k < 0 || k >= ncls)
 			continue;
-		nn_rgb edge = nn_rgb_mix(palette[k], (nn_rgb){ 0, 0, 0 }, 0.45);
-		nn_canvas_disc(ax->c, nn_axes_px(ax, x[i * stride]), nn_axes_py(ax, y[i * stride]), r,
+		plot_rgb edge = plot_rgb_mix(palette[k], (plot_rgb){ 0, 0, 0 }, 0.45);
+		plot_canvas_disc(ax->c, plot_axes_px(ax, x[i * stride]), plot_axes_py(ax, y[i * stride]), r,
 			       palette[k], edge);
 	}
 }
@@ -133,8 +133,8 @@ static long nearest(double v, double g0, double step, size_t n)
 	return i >= 0 && i < (double)n ? (long)i : -1;
 }
 
-void nn_plot_regions(nn_axes *ax, const int *cls, size_t nx, size_t ny, double gx0, double gy0,
-		     double step, const nn_rgb *palette, int ncls)
+void plot_regions(plot_axes *ax, const int *cls, size_t nx, size_t ny, double gx0, double gy0,
+		     double step, const plot_rgb *palette, int ncls)
 {
 	if (!(step > 0))
 		return;
@@ -150,7 +150,7 @@ void nn_plot_regions(nn_axes *ax, const int *cls, size_t nx, size_t ny, double g
 				continue;
 			int k = cls[(size_t)i + (size_t)j * nx];
 			if (k >= 0 && k < ncls)
-				nn_canvas_set(ax->c, px, py, palette[k]);
+				plot_canvas_set(ax->c, px, py, palette[k]);
 		}
 	}
 }
@@ -184,8 +184,8 @@ static int clip(double *ax_, double *ay, double *bx, double *by, double x0, doub
 	return 1;
 }
 
-void nn_plot_curve(nn_axes *ax, const double *x, const double *y, size_t n, double width,
-		   nn_rgb col)
+void plot_curve(plot_axes *ax, const double *x, const double *y, size_t n, double width,
+		   plot_rgb col)
 {
 	int have = 0;
 	double lx = 0, ly = 0;
@@ -194,12 +194,12 @@ void nn_plot_curve(nn_axes *ax, const double *x, const double *y, size_t n, doub
 			have = 0;
 			continue;
 		}
-		double px = nn_axes_px(ax, x[i]), py = nn_axes_py(ax, y[i]);
+		double px = plot_axes_px(ax, x[i]), py = plot_axes_py(ax, y[i]);
 		double ax_ = lx, ay = ly, bx = px, by = py;
 		if (!have)
 			ax_ = bx, ay = by;
 		if (clip(&ax_, &ay, &bx, &by, ax->x0, ax->y0, ax->x1, ax->y1))
-			nn_canvas_line(ax->c, ax_, ay, bx, by, width, col);
+			plot_canvas_line(ax->c, ax_, ay, bx, by, width, col);
 		lx = px;
 		ly = py;
 		have = 1;
@@ -223,12 +223,12 @@ static int range_of(const double *v, size_t stride, size_t n, double *lo, double
 	return any;
 }
 
-int nn_figure_classes(nn_canvas *out, const double *x, const double *y, size_t stride, size_t n,
-		      const int *cls, const nn_region_grid *grid, const char *title)
+int plot_figure_classes(plot_canvas *out, const double *x, const double *y, size_t stride, size_t n,
+		      const int *cls, const plot_region_grid *grid, const char *title)
 {
 	if (!out || !x || !y || !cls)
 		return NN_ENULL;
-	int rc = nn_canvas_new(out, 700, 580, white);
+	int rc = plot_canvas_new(out, 700, 580, white);
 	if (rc)
 		return rc;
 	double xmin = 0, xmax = 1, ymin = 0, ymax = 1;
@@ -240,31 +240,31 @@ int nn_figure_classes(nn_canvas *out, const double *x, const double *y, size_t s
 	} else if (range_of(x, stride, n, &xmin, &xmax) && range_of(y, stride, n, &ymin, &ymax)) {
 		xmin -= 0.5, xmax += 0.5, ymin -= 0.5, ymax += 0.5;
 	}
-	nn_axes ax;
-	nn_axes_init(&ax, out, 100, 50, 670, 490, xmin, xmax, ymin, ymax);
+	plot_axes ax;
+	plot_axes_init(&ax, out, 100, 50, 670, 490, xmin, xmax, ymin, ymax);
 	if (grid && grid->cls)
-		nn_plot_regions(&ax, grid->cls, grid->nx, grid->ny, grid->x0, grid->y0, grid->step,
-				nn_plot_region_colors, 2);
-	nn_plot_scatter(&ax, x, y, stride, n, cls, nn_plot_class_colors, 2, 4.0);
-	nn_axes_draw(&ax, title, "x1", "x2");
+		plot_regions(&ax, grid->cls, grid->nx, grid->ny, grid->x0, grid->y0, grid->step,
+				plot_region_colors, 2);
+	plot_scatter(&ax, x, y, stride, n, cls, plot_class_colors, 2, 4.0);
+	plot_axes_draw(&ax, title, "x1", "x2");
 	/* Legend, bottom right. */
 	for (int k = 0; k < 2; k++) {
 		int lx = 580 + 55 * k, ly = 553;
-		nn_canvas_disc(out, lx, ly, 5, nn_plot_class_colors[k],
-			       nn_rgb_mix(nn_plot_class_colors[k], (nn_rgb){ 0, 0, 0 }, 0.45));
-		nn_canvas_text(out, lx + 10, ly, k ? "1" : "0", ink, TEXT, NN_ALIGN_START,
-			       NN_ALIGN_CENTER);
+		plot_canvas_disc(out, lx, ly, 5, plot_class_colors[k],
+			       plot_rgb_mix(plot_class_colors[k], (plot_rgb){ 0, 0, 0 }, 0.45));
+		plot_canvas_text(out, lx + 10, ly, k ? "1" : "0", ink, TEXT, PLOT_ALIGN_START,
+			       PLOT_ALIGN_CENTER);
 	}
-	nn_canvas_text(out, 565, 553, "class", ink, TEXT, NN_ALIGN_END, NN_ALIGN_CENTER);
+	plot_canvas_text(out, 565, 553, "class", ink, TEXT, PLOT_ALIGN_END, PLOT_ALIGN_CENTER);
 	return 0;
 }
 
-int nn_figure_history(nn_canvas *out, const double *step, const double *cost,
+int plot_figure_history(plot_canvas *out, const double *step, const double *cost,
 		      const double *best_percent, size_t n, const char *title)
 {
 	if (!out || !step || !cost || !best_percent)
 		return NN_ENULL;
-	int rc = nn_canvas_new(out, 760, 700, white);
+	int rc = plot_canvas_new(out, 760, 700, white);
 	if (rc)
 		return rc;
 	double s0 = 0, s1 = 1, c0 = 0, c1 = 1;
@@ -279,72 +279,72 @@ int nn_figure_history(nn_canvas *out, const double *step, const double *cost,
 		c1 = log10(c1);
 	}
 	double pad = 0.05 * (c1 - c0);
-	nn_axes top, bottom;
-	nn_axes_init(&top, out, 110, 50, 730, 300, s0, s1, c0 - pad, c1 + pad);
+	plot_axes top, bottom;
+	plot_axes_init(&top, out, 110, 50, 730, 300, s0, s1, c0 - pad, c1 + pad);
 	top.ylog = logc != NULL;
-	nn_axes_init(&bottom, out, 110, 370, 730, 620, s0, s1, 0, 100);
-	nn_plot_curve(&top, step, logc ? logc : cost, n, 2.0, nn_plot_class_colors[0]);
+	plot_axes_init(&bottom, out, 110, 370, 730, 620, s0, s1, 0, 100);
+	plot_curve(&top, step, logc ? logc : cost, n, 2.0, plot_class_colors[0]);
 	free(logc);
-	nn_plot_curve(&bottom, step, best_percent, n, 2.0, nn_plot_class_colors[1]);
-	nn_axes_draw(&top, title, NULL, "cost");
-	nn_axes_draw(&bottom, NULL, "step", "best %");
+	plot_curve(&bottom, step, best_percent, n, 2.0, plot_class_colors[1]);
+	plot_axes_draw(&top, title, NULL, "cost");
+	plot_axes_draw(&bottom, NULL, "step", "best %");
 	return 0;
 }
 
-int nn_figure_bars(nn_canvas *out, const double *value, const char *const *label, size_t n,
+int plot_figure_bars(plot_canvas *out, const double *value, const char *const *label, size_t n,
 		   const char *value_fmt, const char *title, const char *ylabel)
 {
 	if (!out || !value || !label || !value_fmt)
 		return NN_ENULL;
 	if (n == 0 || n > 64)
 		return NN_EINVAL;
-	int rc = nn_canvas_new(out, 760, 520, white);
+	int rc = plot_canvas_new(out, 760, 520, white);
 	if (rc)
 		return rc;
 	double hi = 0;
 	for (size_t i = 0; i < n; i++)
 		if (isfinite(value[i]) && value[i] > hi)
 			hi = value[i];
-	nn_axes ax;
-	nn_axes_init(&ax, out, 110, 50, 740, 440, 0, (double)n, 0, hi > 0 ? hi * 1.12 : 1);
+	plot_axes ax;
+	plot_axes_init(&ax, out, 110, 50, 740, 440, 0, (double)n, 0, hi > 0 ? hi * 1.12 : 1);
 	double slot = (double)(ax.x1 - ax.x0) / (double)n;
 	char buf[64];
 	for (size_t i = 0; i < n; i++) {
 		int bx0 = (int)lround(ax.x0 + slot * ((double)i + 0.15));
 		int bx1 = (int)lround(ax.x0 + slot * ((double)i + 0.85));
 		double v = isfinite(value[i]) && value[i] > 0 ? value[i] : 0;
-		int top = (int)lround(nn_axes_py(&ax, v));
-		nn_canvas_fill(out, bx0, top, bx1, ax.y1, nn_plot_class_colors[0]);
+		int top = (int)lround(plot_axes_py(&ax, v));
+		plot_canvas_fill(out, bx0, top, bx1, ax.y1, plot_class_colors[0]);
 		snprintf(buf, sizeof(buf), value_fmt, value[i]);
-		int mid = (bx0 + bx1) / 2, scale = nn_text_width(buf, TEXT) <= slot ? TEXT : 1;
-		nn_canvas_text(out, mid, top - 4, buf, ink, scale, NN_ALIGN_CENTER, NN_ALIGN_END);
+		int mid = (bx0 + bx1) / 2, scale = plot_text_width(buf, TEXT) <= slot ? TEXT : 1;
+		plot_canvas_text(out, mid, top - 4, buf, ink, scale, PLOT_ALIGN_CENTER, PLOT_ALIGN_END);
 		const char *l = label[i] ? label[i] : "";
-		scale = nn_text_width(l, TEXT) <= slot ? TEXT : 1;
-		nn_canvas_text(out, mid, ax.y1 + 10 + (int)(i % 2) * (scale == 1 ? 10 : 0), l, ink,
-			       scale, NN_ALIGN_CENTER, NN_ALIGN_START);
+		scale = plot_text_width(l, TEXT) <= slot ? TEXT : 1;
+		plot_canvas_text(out, mid, ax.y1 + 10 + (int)(i % 2) * (scale == 1 ? 10 : 0), l, ink,
+			       scale, PLOT_ALIGN_CENTER, PLOT_ALIGN_START);
 	}
 	/* Only the y axis has numbers: the x positions are categories. */
 	double sy = nice_step(ax.ymax, (ax.y1 - ax.y0) / 60);
 	int widest = 0;
 	for (double v = 0; v <= ax.ymax + sy * 1e-9; v += sy) {
-		int py = (int)lround(nn_axes_py(&ax, v) - 0.5);
-		nn_canvas_fill(out, ax.x0 - 6, py, ax.x0, py + 1, ink);
+		int py = (int)lround(plot_axes_py(&ax, v) - 0.5);
+		plot_canvas_fill(out, ax.x0 - 6, py, ax.x0, py + 1, ink);
 		tick_label(buf, sizeof(buf), v, sy);
-		nn_canvas_text(out, ax.x0 - 10, py, buf, ink, TEXT, NN_ALIGN_END, NN_ALIGN_CENTER);
-		int w = nn_text_width(buf, TEXT);
+		plot_canvas_text(out, ax.x0 - 10, py, buf, ink, TEXT, PLOT_ALIGN_END, PLOT_ALIGN_CENTER);
+		int w = plot_text_width(buf, TEXT);
 		widest = w > widest ? w : widest;
 	}
-	nn_canvas_frame(out, ax.x0 - 1, ax.y0 - 1, ax.x1 + 1, ax.y1 + 1, 1, ink);
+	plot_canvas_frame(out, ax.x0 - 1, ax.y0 - 1, ax.x1 + 1, ax.y1 + 1, 1, ink);
 	if (title)
-		nn_canvas_text(out, (ax.x0 + ax.x1) / 2, ax.y0 - 12, title, ink, TEXT,
-			       NN_ALIGN_CENTER, NN_ALIGN_END);
+		plot_canvas_text(out, (ax.x0 + ax.x1) / 2, ax.y0 - 12, title, ink, TEXT,
+			       PLOT_ALIGN_CENTER, PLOT_ALIGN_END);
 	if (ylabel)
-		nn_canvas_text_up(out, ax.x0 - 18 - widest, (ax.y0 + ax.y1) / 2, ylabel, ink, TEXT,
-				  NN_ALIGN_CENTER, NN_ALIGN_END);
+		plot_canvas_text_up(out, ax.x0 - 18 - widest, (ax.y0 + ax.y1) / 2, ylabel, ink, TEXT,
+				  PLOT_ALIGN_CENTER, PLOT_ALIGN_END);
 	return 0;
 }
 
-int nn_figure_digits(nn_canvas *out, const double *pix, size_t ld, size_t n, int cols, int zoom,
+int plot_figure_digits(plot_canvas *out, const double *pix, size_t ld, size_t n, int cols, int zoom,
 		     const int *pred, const int *truth, const char *title)
 {
 	if (!out || !pix || !pred)
@@ -356,11 +356,11 @@ int nn_figure_digits(nn_canvas *out, const double *pix, size_t ld, size_t n, int
 	int w = ncols * cellw + 20, h = nrows * cellh + 60;
 	if (w < 460)
 		w = 460;
-	int rc = nn_canvas_new(out, w, h, white);
+	int rc = plot_canvas_new(out, w, h, white);
 	if (rc)
 		return rc;
 	if (title)
-		nn_canvas_text(out, w / 2, 14, title, ink, TEXT, NN_ALIGN_CENTER, NN_ALIGN_START);
+		plot_canvas_text(out, w / 2, 14, title, ink, TEXT, PLOT_ALIGN_CENTER, PLOT_ALIGN_START);
 	char buf[32];
 	for (size_t k = 0; k < n; k++) {
 		int x0 = 10 + 12 + (int)(k % (size_t)cols) * cellw;
@@ -371,65 +371,65 @@ int nn_figure_digits(nn_canvas *out, const double *pix, size_t ld, size_t n, int
 				double v = d[r * 28 + c];
 				v = v < 0 ? 0 : v > 1 ? 1 : v;
 				unsigned char g = (unsigned char)lround(255 * (1 - v));
-				nn_canvas_fill(out, x0 + c * zoom, y0 + r * zoom, x0 + (c + 1) * zoom,
-					       y0 + (r + 1) * zoom, (nn_rgb){ g, g, g });
+				plot_canvas_fill(out, x0 + c * zoom, y0 + r * zoom, x0 + (c + 1) * zoom,
+					       y0 + (r + 1) * zoom, (plot_rgb){ g, g, g });
 			}
 		int wrong = truth && pred[k] != truth[k];
 		if (wrong) {
-			nn_canvas_frame(out, x0 - 3, y0 - 3, x0 + side + 3, y0 + side + 3, 2, red);
+			plot_canvas_frame(out, x0 - 3, y0 - 3, x0 + side + 3, y0 + side + 3, 2, red);
 			snprintf(buf, sizeof(buf), "%d (%d)", pred[k], truth[k]);
 		} else {
-			nn_canvas_frame(out, x0 - 1, y0 - 1, x0 + side + 1, y0 + side + 1, 1, grey);
+			plot_canvas_frame(out, x0 - 1, y0 - 1, x0 + side + 1, y0 + side + 1, 1, grey);
 			snprintf(buf, sizeof(buf), "%d", pred[k]);
 		}
-		nn_canvas_text(out, x0 + side / 2, y0 + side + 8, buf, wrong ? red : ink, TEXT,
-			       NN_ALIGN_CENTER, NN_ALIGN_START);
+		plot_canvas_text(out, x0 + side / 2, y0 + side + 8, buf, wrong ? red : ink, TEXT,
+			       PLOT_ALIGN_CENTER, PLOT_ALIGN_START);
 	}
 	return 0;
 }
 
-int nn_figure_confusion(nn_canvas *out, const size_t *counts, int k, const char *title)
+int plot_figure_confusion(plot_canvas *out, const size_t *counts, int k, const char *title)
 {
 	if (!out || !counts)
 		return NN_ENULL;
 	if (k < 1 || k > 40)
 		return NN_EINVAL;
 	int cell = 440 / k, x0 = 110, y0 = 60, side = cell * k;
-	int rc = nn_canvas_new(out, x0 + side + 40, y0 + side + 80, white);
+	int rc = plot_canvas_new(out, x0 + side + 40, y0 + side + 80, white);
 	if (rc)
 		return rc;
 	size_t most = 0;
 	for (int i = 0; i < k * k; i++)
 		most = counts[i] > most ? counts[i] : most;
 	/* White through matplotlib's blue to navy, as the count grows. */
-	const nn_rgb mid = nn_plot_class_colors[0], dark = { 8, 48, 107 };
+	const plot_rgb mid = plot_class_colors[0], dark = { 8, 48, 107 };
 	char buf[32];
 	for (int t = 0; t < k; t++)
 		for (int p = 0; p < k; p++) {
 			size_t v = counts[t * k + p];
 			double f = most ? (double)v / (double)most : 0;
-			nn_rgb col = f < 0.5 ? nn_rgb_mix(white, mid, 2 * f) : nn_rgb_mix(mid, dark, 2 * f - 1);
+			plot_rgb col = f < 0.5 ? plot_rgb_mix(white, mid, 2 * f) : plot_rgb_mix(mid, dark, 2 * f - 1);
 			int cx = x0 + p * cell, cy = y0 + t * cell;
-			nn_canvas_fill(out, cx, cy, cx + cell, cy + cell, col);
+			plot_canvas_fill(out, cx, cy, cx + cell, cy + cell, col);
 			snprintf(buf, sizeof(buf), "%zu", v);
-			int scale = nn_text_width(buf, TEXT) + 4 <= cell ? TEXT : 1;
-			nn_canvas_text(out, cx + cell / 2, cy + cell / 2, buf, f > 0.45 ? white : ink, scale,
-				       NN_ALIGN_CENTER, NN_ALIGN_CENTER);
+			int scale = plot_text_width(buf, TEXT) + 4 <= cell ? TEXT : 1;
+			plot_canvas_text(out, cx + cell / 2, cy + cell / 2, buf, f > 0.45 ? white : ink, scale,
+				       PLOT_ALIGN_CENTER, PLOT_ALIGN_CENTER);
 		}
 	for (int i = 0; i < k; i++) {
 		snprintf(buf, sizeof(buf), "%d", i);
-		nn_canvas_text(out, x0 + i * cell + cell / 2, y0 + side + 8, buf, ink, TEXT,
-			       NN_ALIGN_CENTER, NN_ALIGN_START);
-		nn_canvas_text(out, x0 - 8, y0 + i * cell + cell / 2, buf, ink, TEXT, NN_ALIGN_END,
-			       NN_ALIGN_CENTER);
+		plot_canvas_text(out, x0 + i * cell + cell / 2, y0 + side + 8, buf, ink, TEXT,
+			       PLOT_ALIGN_CENTER, PLOT_ALIGN_START);
+		plot_canvas_text(out, x0 - 8, y0 + i * cell + cell / 2, buf, ink, TEXT, PLOT_ALIGN_END,
+			       PLOT_ALIGN_CENTER);
 	}
-	nn_canvas_frame(out, x0 - 1, y0 - 1, x0 + side + 1, y0 + side + 1, 1, ink);
+	plot_canvas_frame(out, x0 - 1, y0 - 1, x0 + side + 1, y0 + side + 1, 1, ink);
 	if (title)
-		nn_canvas_text(out, x0 + side / 2, y0 - 14, title, ink, TEXT, NN_ALIGN_CENTER,
-			       NN_ALIGN_END);
-	nn_canvas_text(out, x0 + side / 2, y0 + side + 36, "predicted", ink, TEXT, NN_ALIGN_CENTER,
-		       NN_ALIGN_START);
-	nn_canvas_text_up(out, x0 - 40, y0 + side / 2, "true", ink, TEXT, NN_ALIGN_CENTER,
-			  NN_ALIGN_END);
+		plot_canvas_text(out, x0 + side / 2, y0 - 14, title, ink, TEXT, PLOT_ALIGN_CENTER,
+			       PLOT_ALIGN_END);
+	plot_canvas_text(out, x0 + side / 2, y0 + side + 36, "predicted", ink, TEXT, PLOT_ALIGN_CENTER,
+		       PLOT_ALIGN_START);
+	plot_canvas_text_up(out, x0 - 40, y0 + side / 2, "true", ink, TEXT, PLOT_ALIGN_CENTER,
+			  PLOT_ALIGN_END);
 	return 0;
 }

@@ -1,98 +1,17 @@
 /*
  * PNG encoder (RFC 2083 / ISO 15948 subset: 8-bit RGB, no interlace) on
- * zlib's compress2() and crc32(), and the write-then-rename output file.
+ * zlib's deflate and crc32, streaming: each row is filtered, fed to
+ * deflate, and the compressed bytes leave in IDAT chunks as they come.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <zlib.h>
 
 #include "nn/common.h"
 #include "png.h"
-
-int nn_atomic_open(nn_atomic_file *f, const char *path)
-{
-	static unsigned counter;
-	if (!f)
-		return NN_ENULL;
-	*f = (nn_atomic_file){ 0 };
-	if (!path || !*path)
-		return NN_ENULL;
-	size_t n = strlen(path);
-	f->path = malloc(n + 1);
-	f->tmp = malloc(n + 64);
-	if (!f->path || !f->tmp) {
-		nn_atomic_abort(f);
-		return NN_ENOMEM;
-	}
-	memcpy(f->path, path, n + 1);
-	/* O_EXCL under a name no one else uses: pid plus a counter, retried on a clash. */
-	int fd = -1;
-	for (int tries = 0; tries < 100 && fd < 0; tries++) {
-		snprintf(f->tmp, n + 64, "%s.tmp-%ld-%u", path, (long)getpid(), counter++);
-		fd = open(f->tmp, O_WRONLY | O_CREAT | O_EXCL, 0666);
-		if (fd < 0 && errno != EEXIST)
-			break;
-	}
-	if (fd < 0 || !(f->fp = fdopen(fd, "wb"))) {
-		int e = errno;
-		if (fd >= 0) {
-			close(fd);
-			unlink(f->tmp);
-		}
-		free(f->path);
-		free(f->tmp);
-		*f = (nn_atomic_file){ 0 };
-		errno = e;
-		return NN_EIO;
-	}
-	return 0;
-}
-
-void nn_atomic_abort(nn_atomic_file *f)
-{
-	if (!f)
-		return;
-	int e = errno;
-	if (f->fp) {
-		fclose(f->fp);
-		unlink(f->tmp);
-	}
-	free(f->path);
-	free(f->tmp);
-	*f = (nn_atomic_file){ 0 };
-	errno = e;
-}
-
-int nn_atomic_commit(nn_atomic_file *f)
-{
-	if (!f || !f->fp)
-		return NN_ENULL;
-	int ok = fflush(f->fp) == 0 && !ferror(f->fp);
-	int e = errno;
-	if (fclose(f->fp) != 0 && ok) {
-		ok = 0;
-		e = errno;
-	}
-	f->fp = NULL;
-	if (ok && rename(f->tmp, f->path) != 0) {
-		ok = 0;
-		e = errno;
-	}
-	if (!ok)
-		unlink(f->tmp);
-	free(f->path);
-	free(f->tmp);
-	*f = (nn_atomic_file){ 0 };
-	errno = e;
-	return ok ? 0 : NN_EIO;
-}
 
 static void put_u32(unsigned char *p, uint32_t v)
 {
@@ -102,18 +21,21 @@ static void put_u32(unsigned char *p, uint32_t v)
 	p[3] = (unsigned char)v;
 }
 
-/* Append one chunk (length, type, data, CRC over type and data) at out. */
-static unsigned char *put_chunk(unsigned char *out, const char type[4], const unsigned char *data,
-				size_t len)
+/* One chunk to the sink: length, type, data, CRC over type and data. */
+static int put_chunk(plot_sink sink, void *user, const char type[4], const unsigned char *data,
+		     size_t len)
 {
-	put_u32(out, (uint32_t)len);
-	memcpy(out + 4, type, 4);
+	unsigned char head[8], tail[4];
+	put_u32(head, (uint32_t)len);
+	memcpy(head + 4, type, 4);
+	uLong crc = crc32(crc32(0L, Z_NULL, 0), head + 4, 4);
 	if (len)
-		memcpy(out + 8, data, len);
-	uLong crc = crc32(0L, Z_NULL, 0);
-	crc = crc32(crc, out + 4, (uInt)(len + 4));
-	put_u32(out + 8 + len, (uint32_t)crc);
-	return out + 12 + len;
+		crc = crc32(crc, data, (uInt)len);
+	put_u32(tail, (uint32_t)crc);
+	int rc = sink(user, head, 8);
+	if (rc == 0 && len)
+		rc = sink(user, data, len);
+	return rc ? rc : sink(user, tail, 4);
 }
 
 static int paeth(int a, int b, int c)
@@ -144,47 +66,78 @@ static unsigned long filter_row(unsigned char *out, int t, const unsigned char *
 	return cost;
 }
 
-int nn_png_encode(unsigned char **png, size_t *len, const unsigned char *rgb, size_t width,
-		  size_t height)
+/* The compressed stream leaves in IDAT chunks of this size (the last one shorter). */
+enum { IDAT_MAX = 65536 };
+
+/* Run deflate on what strm holds, flushing full IDAT chunks to the sink. */
+static int deflate_out(z_stream *strm, unsigned char *z, int flush, plot_sink sink, void *user)
 {
-	if (!png || !len)
-		return NN_ENULL;
-	*png = NULL;
-	*len = 0;
-	if (!rgb)
+	int zrc;
+	do {
+		zrc = deflate(strm, flush);
+		if (zrc == Z_STREAM_ERROR)
+			return NN_ENOMEM; /* not reached: the stream is ours */
+		size_t have = IDAT_MAX - strm->avail_out;
+		if (have == IDAT_MAX || (flush == Z_FINISH && have)) {
+			int rc = put_chunk(sink, user, "IDAT", z, have);
+			if (rc)
+				return rc;
+			strm->next_out = z;
+			strm->avail_out = IDAT_MAX;
+		}
+	} while (strm->avail_in || (flush == Z_FINISH && zrc != Z_STREAM_END) ||
+		 strm->avail_out == 0);
+	return 0;
+}
+
+/* Filter and compress every row: the filter byte, then the row it chose. */
+static int put_rows(z_stream *strm, unsigned char *z, unsigned char *work, plot_sink sink,
+		    void *user, const unsigned char *rgb, size_t stride, size_t height)
+{
+	unsigned char *zero = work, *trial = work + stride, *best = work + 2 * stride;
+	for (size_t y = 0; y < height; y++) {
+		const unsigned char *row = rgb + y * stride, *prev = y ? row - stride : zero;
+		unsigned long least = (unsigned long)-1;
+		for (int t = 0; t < 5; t++) {
+			unsigned long cost = filter_row(trial, t, row, prev, stride);
+			if (cost < least) {
+				least = cost;
+				best[0] = (unsigned char)t;
+				memcpy(best + 1, trial, stride);
+			}
+		}
+		strm->next_in = best;
+		strm->avail_in = (uInt)(stride + 1);
+		int rc = deflate_out(strm, z, Z_NO_FLUSH, sink, user);
+		if (rc)
+			return rc;
+	}
+	return deflate_out(strm, z, Z_FINISH, sink, user);
+}
+
+int plot_png_write(plot_sink sink, void *user, const unsigned char *rgb, size_t width,
+		   size_t height)
+{
+	if (!sink || !rgb)
 		return NN_ENULL;
 	if (width == 0 || height == 0)
 		return NN_EINVAL;
-	/* PNG sizes are at most 2^31 - 1; zlib's sizes are uLong. */
-	if (width > INT32_MAX || height > INT32_MAX || width > (SIZE_MAX - 1) / 3 ||
-	    height > SIZE_MAX / (3 * width + 1) || (3 * width + 1) * height > ULONG_MAX / 2)
+	/* PNG sizes are at most 2^31 - 1; a row goes to zlib in one uInt. */
+	if (width > INT32_MAX || height > INT32_MAX || width > (UINT_MAX - 1) / 3 ||
+	    height > SIZE_MAX / (3 * width))
 		return NN_ESIZE;
-	size_t stride = 3 * width, raw_len = (stride + 1) * height;
+	size_t stride = 3 * width;
+	/* work: a row of zeros (above the first row), a trial row, the best row */
+	unsigned char *work = calloc(3 * stride + 1, 1), *z = malloc(IDAT_MAX);
+	z_stream strm = { 0 };
 	int rc = NN_ENOMEM;
-	unsigned char *raw = malloc(raw_len), *zero = calloc(stride, 1), *trial = malloc(stride);
-	uLong zlen = compressBound((uLong)raw_len);
-	unsigned char *z = malloc(zlen), *out = NULL;
-	if (!raw || !zero || !trial || !z)
-		goto out;
-	for (size_t y = 0; y < height; y++) {
-		const unsigned char *row = rgb + y * stride, *prev = y ? row - stride : zero;
-		unsigned char *dst = raw + y * (stride + 1);
-		unsigned long best = (unsigned long)-1;
-		for (int t = 0; t < 5; t++) {
-			unsigned long cost = filter_row(trial, t, row, prev, stride);
-			if (cost < best) {
-				best = cost;
-				dst[0] = (unsigned char)t;
-				memcpy(dst + 1, trial, stride);
-			}
-		}
+	if (!work || !z || deflateInit(&strm, 9) != Z_OK) {
+		free(work);
+		free(z);
+		return rc;
 	}
-	if (compress2(z, &zlen, raw, (uLong)raw_len, 9) != Z_OK)
-		goto out;
-	if (zlen > INT32_MAX) {
-		rc = NN_ESIZE;
-		goto out;
-	}
+	strm.next_out = z;
+	strm.avail_out = IDAT_MAX;
 	static const unsigned char sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
 	unsigned char ihdr[13];
 	put_u32(ihdr, (uint32_t)width);
@@ -194,46 +147,56 @@ int nn_png_encode(unsigned char **png, size_t *len, const unsigned char *rgb, si
 	ihdr[10] = 0; /* deflate */
 	ihdr[11] = 0; /* adaptive filtering */
 	ihdr[12] = 0; /* no interlace */
-	size_t total = 8 + (12 + 13) + (12 + (size_t)zlen) + 12;
-	out = malloc(total);
-	if (!out)
-		goto out;
-	memcpy(out, sig, 8);
-	unsigned char *p = put_chunk(out + 8, "IHDR", ihdr, 13);
-	p = put_chunk(p, "IDAT", z, zlen);
-	put_chunk(p, "IEND", NULL, 0);
-	*png = out;
-	*len = total;
-	out = NULL;
-	rc = 0;
-out:
-	free(raw);
-	free(zero);
-	free(trial);
+	if ((rc = sink(user, sig, 8)) == 0 && (rc = put_chunk(sink, user, "IHDR", ihdr, 13)) == 0 &&
+	    (rc = put_rows(&strm, z, work, sink, user, rgb, stride, height)) == 0)
+		rc = put_chunk(sink, user, "IEND", NULL, 0);
+	deflateEnd(&strm);
+	free(work);
 	free(z);
-	free(out);
 	return rc;
 }
 
-int nn_png_write(const char *path, const unsigned char *rgb, size_t width, size_t height)
+/* A sink into a growing buffer. */
+struct memory {
+	unsigned char *p;
+	size_t len, cap;
+};
+
+static int to_memory(void *user, const void *buf, size_t len)
 {
-	unsigned char *png = NULL;
-	size_t len = 0;
-	int rc = nn_png_encode(&png, &len, rgb, width, height);
-	if (rc)
-		return rc;
-	nn_atomic_file f;
-	rc = nn_atomic_open(&f, path);
-	if (rc == 0) {
-		if (fwrite(png, 1, len, f.fp) != len) {
-			nn_atomic_abort(&f);
-			rc = NN_EIO;
-		} else {
-			rc = nn_atomic_commit(&f);
+	struct memory *m = user;
+	if (len > m->cap - m->len) {
+		size_t cap = m->cap ? m->cap : 4096;
+		while (len > cap - m->len) {
+			if (cap > SIZE_MAX / 2)
+				return NN_ENOMEM;
+			cap *= 2;
 		}
+		unsigned char *p = realloc(m->p, cap);
+		if (!p)
+			return NN_ENOMEM;
+		m->p = p;
+		m->cap = cap;
 	}
-	int e = errno;
-	free(png);
-	errno = e;
-	return rc;
+	memcpy(m->p + m->len, buf, len);
+	m->len += len;
+	return 0;
+}
+
+int plot_png_encode(unsigned char **png, size_t *len, const unsigned char *rgb, size_t width,
+		    size_t height)
+{
+	if (!png || !len)
+		return NN_ENULL;
+	*png = NULL;
+	*len = 0;
+	struct memory m = { 0 };
+	int rc = plot_png_write(to_memory, &m, rgb, width, height);
+	if (rc) {
+		free(m.p);
+		return rc;
+	}
+	*png = m.p;
+	*len = m.len;
+	return 0;
 }

@@ -7,43 +7,16 @@
 # usage: examples_cli.sh NN-EXAMPLE1 NN-EXAMPLE2 NN-MNIST SOURCE-ROOT
 set -u
 ex1=$1 ex2=$2 mnist=$3 src=$4
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/nn-examples-XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-
-fail() {
-	echo "FAIL: $*" >&2
-	failures=$((failures + 1))
-}
-
-# run PROGRAM ARGS...: status in $rc, stdout in $tmp/out, stderr in $tmp/err
-run() {
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-}
-
-# usage_error WANT-STATUS WORD PROGRAM ARGS...: exits WANT-STATUS with one
-# line on stderr that contains WORD, nothing on stdout, and no file left in
-# $tmp/outdir.
-expect_error() {
-	local want=$1 word=$2
-	shift 2
-	rm -rf "$tmp/outdir"
-	mkdir "$tmp/outdir"
-	run "$@"
-	local what="$(basename "$1") ${*:2}"
-	[ "$rc" -eq "$want" ] || fail "$what: exit status $rc, want $want"
-	[ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "$what: stderr is not one line: $(cat "$tmp/err")"
-	grep -qF -- "$word" "$tmp/err" || fail "$what: error does not name '$word': $(cat "$tmp/err")"
-	[ -z "$(ls -A "$tmp/outdir")" ] || fail "$what: left files: $(ls -A "$tmp/outdir")"
-	if [ "$want" -eq 2 ] && [ -s "$tmp/out" ]; then
-		fail "$what: printed to stdout on a usage error"
-	fi
-}
+. "$(dirname "$0")/cli_lib.sh" examples
 
 for p in "$ex1" "$ex2" "$mnist"; do
 	run "$p" --help
 	[ "$rc" -eq 0 ] && grep -q '^usage:' "$tmp/out" || fail "$p --help"
+	# the version built with, then the library's at run time: here the same
+	run "$p" --version
+	built=$(sed -n "1s/^$(basename "$p") (nn) \([0-9]*\.[0-9]*\.[0-9]*\)$/\1/p" "$tmp/out")
+	[ "$rc" -eq 0 ] && [ -n "$built" ] && [ "$(sed -n 2p "$tmp/out")" = "libnn $built" ] ||
+		fail "$p --version: exit $rc: $(cat "$tmp/out")"
 	expect_error 2 --bogus "$p" --bogus
 	expect_error 2 stray "$p" stray
 	expect_error 2 --eta "$p" --eta
@@ -123,12 +96,12 @@ for fx in "$src"/tests/data/lecture/example*_seed*.txt; do
 done
 
 # Pictures and data.
-png_ok() { [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; }
 run "$ex1" --seed 5 --steps 50 --plot "$tmp/r.png" --plot-dots "$tmp/d.png" --plot-curve "$tmp/c.png" --save-data "$tmp/d.csv"
 [ "$rc" -eq 0 ] || fail "nn-example1 pictures: exit $rc $(cat "$tmp/err")"
 for f in r d c; do png_ok "$tmp/$f.png" || fail "nn-example1: $f.png is not a PNG"; done
-[ "$(head -n 1 "$tmp/d.csv")" = "split,label,x1,x2" ] || fail "nn-example1: CSV header"
-[ "$(grep -c '^train,[01],' "$tmp/d.csv")" -eq 400 ] && [ "$(grep -c '^test,[01],' "$tmp/d.csv")" -eq 100 ] ||
+# the one CSV layout (doc/datasets.md): features, label, split
+[ "$(head -n 1 "$tmp/d.csv")" = "x1,x2,label,split" ] || fail "nn-example1: CSV header"
+[ "$(grep -c ',[01],train$' "$tmp/d.csv")" -eq 400 ] && [ "$(grep -c ',[01],test$' "$tmp/d.csv")" -eq 100 ] ||
 	fail "nn-example1: CSV rows"
 run "$ex2" --seed 5 --steps 50 --dataset moons --noise 0.2 --hidden 4 --plot "$tmp/m.png"
 [ "$rc" -eq 0 ] && png_ok "$tmp/m.png" || fail "nn-example2 moons: exit $rc $(cat "$tmp/err")"
@@ -174,10 +147,11 @@ if [ -d "$real" ]; then
 import csv, hashlib, sys
 px = {"train": bytearray(), "test": bytearray()}
 for row in csv.reader(open(sys.argv[1])):
-    if row[0] in px:
-        v = [float(a) * 256 for a in row[2:]]
+    if row[-1] in px:
+        v = [float(a) * 256 for a in row[:-2]]
+        assert len(v) == 784, "not 784 pixels, label, split"
         assert all(b == int(b) for b in v), "pixels are not byte / 256"
-        px[row[0]].extend(int(b) for b in v)
+        px[row[-1]].extend(int(b) for b in v)
 assert hashlib.sha256(px["train"]).hexdigest().startswith("42763f4baa576da8"), "train"
 assert hashlib.sha256(px["test"]).hexdigest().startswith("8a004a2f81a80f48"), "test"
 PY
@@ -192,8 +166,4 @@ else
 	echo "skip: no real MNIST at $real" >&2
 fi
 
-if [ "$failures" -ne 0 ]; then
-	echo "$failures failures" >&2
-	exit 1
-fi
-echo "all passed"
+finish

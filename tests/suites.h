@@ -29,5 +29,7 @@ Suite *values_suite(void);
 Suite *precision_suite(void);
 /* nn_version (issue 13) */
 Suite *version_suite(void);
+/* the one atomic writer (issue 12) */
+Suite *fileio_suite(void);
 
 #endif

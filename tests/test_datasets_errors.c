@@ -370,6 +370,62 @@ START_TEST(errors_defaults)
 }
 END_TEST
 
+/* nn_error_message(rc) of a refused option names it, its value and the rule
+ * (what nn-data prints); a call that then succeeds leaves no stale detail. */
+#define EXPECT_DETAIL(call, code, ...)                                                           \
+	do {                                                                                     \
+		ck_assert_int_eq((call), (code));                                                \
+		const char *const want_[] = { __VA_ARGS__ };                                      \
+		for (size_t k_ = 0; k_ < sizeof(want_) / sizeof(want_[0]); k_++)                  \
+			ck_assert_msg(strstr(nn_error_message(code), want_[k_]),                  \
+				      "'%s' does not say '%s'", nn_error_message(code), want_[k_]);   \
+	} while (0)
+
+START_TEST(errors_detail)
+{
+	nn_rng *rng = NULL;
+	ck_assert_int_eq(nn_rng_new(&rng, 5), 0);
+	nn_matrix X, tr, te;
+	nn_labels y, ytr, yte;
+	double one[2] = { 1, 2 };
+	int lab[1] = { 0 };
+	nn_matrix X1 = nn_matrix_view(one, 2, 1, 2);
+	nn_labels y1 = { .n = 1, .data = lab };
+	nn_split_options s = nn_split_defaults();
+	s.test_size = 0.5;
+	EXPECT_DETAIL(nn_train_test_split(&tr, &te, &ytr, &yte, &X1, &y1, &s, rng), NN_EINVAL,
+		      "test_size 0.5", "1 sample", "no training sample");
+	s = nn_split_defaults();
+	s.test_count = 3;
+	EXPECT_DETAIL(nn_train_test_split(&tr, &te, &ytr, &yte, &X1, &y1, &s, rng), NN_EINVAL,
+		      "test_count 3", "1 samples");
+	nn_blobs_options b = nn_blobs_defaults();
+	b.cluster_std = -1;
+	EXPECT_DETAIL(nn_make_blobs(&X, &y, &b, rng), NN_EINVAL, "cluster_std", "-1");
+	nn_circles_options c = nn_circles_defaults();
+	c.factor = 1;
+	EXPECT_DETAIL(nn_make_circles(&X, &y, &c, rng), NN_EINVAL, "factor", "1", "[0, 1)");
+	nn_moons_options m = nn_moons_defaults();
+	m.n_samples = 0;
+	EXPECT_DETAIL(nn_make_moons(&X, &y, &m, rng), NN_EINVAL, "n_samples is 0");
+	nn_classification_options k = nn_classification_defaults();
+	k.n_classes = 3;
+	k.n_informative = 1;
+	EXPECT_DETAIL(nn_make_classification(&X, &y, &k, rng), NN_EINVAL, "n_classes 3",
+		      "n_clusters_per_class 2", "2^n_informative = 2");
+	k = nn_classification_defaults();
+	k.n_redundant = 19;
+	EXPECT_DETAIL(nn_make_classification(&X, &y, &k, rng), NN_EINVAL, "n_redundant 19",
+		      "n_features 20");
+	/* a success clears the detail: the next failure without one says only its code */
+	ck_assert_int_eq(nn_make_moons(&X, &y, NULL, rng), 0);
+	ck_assert_str_eq(nn_last_error(), "");
+	nn_matrix_free(&X);
+	nn_labels_free(&y);
+	nn_rng_free(rng);
+}
+END_TEST
+
 TCase *datasets_errors_tcase(void)
 {
 	TCase *tc = tcase_create("errors");
@@ -378,5 +434,6 @@ TCase *datasets_errors_tcase(void)
 	tcase_add_test(tc, errors_classification);
 	tcase_add_test(tc, errors_split);
 	tcase_add_test(tc, errors_defaults);
+	tcase_add_test(tc, errors_detail);
 	return tc;
 }

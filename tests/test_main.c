@@ -38,6 +38,8 @@ static const struct {
 	{ "precision", precision_suite },
 	/* nn_version (issue 13) */
 	{ "version", version_suite },
+	/* the one atomic writer (issue 12) */
+	{ "fileio", fileio_suite },
 };
 
 int main(int argc, char **argv)

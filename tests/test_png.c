@@ -1,5 +1,6 @@
 /*
- * The plot library's PNG output, read back: every file written is decoded
+ * The plot library's PNG output, read back: every file written (through
+ * lib/io/fileio.c's atomic writer, as the programs write them) is decoded
  * here with zlib (signature, IHDR, the CRC of every chunk, inflate,
  * un-filter) and compared pixel by pixel with what was drawn.
  */
@@ -16,6 +17,7 @@
 #include <zlib.h>
 
 #include "nn/common.h"
+#include "nn_internal.h"
 #include "../plot/canvas.h"
 #include "../plot/plot.h"
 #include "../plot/png.h"
@@ -126,16 +128,37 @@ static unsigned char *slurp(const char *path, size_t *len)
 }
 
 /* Read and decode a PNG file into a canvas. */
-static void read_png(nn_canvas *c, const char *path)
+static void read_png(plot_canvas *c, const char *path)
 {
 	size_t len;
 	unsigned char *png = slurp(path, &len);
 	uint32_t w, h;
-	*c = (nn_canvas){ 0 };
+	*c = (plot_canvas){ 0 };
 	decode(png, len, &c->px, &w, &h);
 	c->w = (int)w;
 	c->h = (int)h;
 	free(png);
+}
+
+/* A plot_sink into a stdio stream. */
+static int to_file(void *user, const void *buf, size_t len)
+{
+	return fwrite(buf, 1, len, user) == len ? 0 : NN_EIO;
+}
+
+/* Encode rgb into path through the atomic writer, as the programs do. */
+static int png_file(const char *path, const unsigned char *rgb, size_t w, size_t h)
+{
+	nn__out o;
+	int rc = nn__out_open(&o, path);
+	if (rc)
+		return rc;
+	rc = plot_png_write(to_file, o.fp, rgb, w, h);
+	if (rc) {
+		nn__out_abort(&o);
+		return rc;
+	}
+	return nn__out_commit(&o);
 }
 
 static char tmpdir[4096];
@@ -176,9 +199,9 @@ static void remove_tmpdir(void)
 	rmdir(tmpdir);
 }
 
-static void assert_rgb(const nn_canvas *c, int x, int y, nn_rgb want)
+static void assert_rgb(const plot_canvas *c, int x, int y, plot_rgb want)
 {
-	nn_rgb got = nn_canvas_get(c, x, y);
+	plot_rgb got = plot_canvas_get(c, x, y);
 	ck_assert_msg(got.r == want.r && got.g == want.g && got.b == want.b,
 		      "pixel (%d, %d) is (%d, %d, %d), want (%d, %d, %d)", x, y, got.r, got.g, got.b,
 		      want.r, want.g, want.b);
@@ -201,7 +224,7 @@ START_TEST(test_encode_roundtrip)
 			}
 	unsigned char *png = NULL, *rgb = NULL;
 	size_t len = 0;
-	ck_assert_int_eq(nn_png_encode(&png, &len, img, w, h), 0);
+	ck_assert_int_eq(plot_png_encode(&png, &len, img, w, h), 0);
 	uint32_t gw, gh;
 	decode(png, len, &rgb, &gw, &gh);
 	ck_assert_uint_eq(gw, w);
@@ -216,17 +239,17 @@ END_TEST
 START_TEST(test_write_pixels)
 {
 	make_tmpdir();
-	nn_canvas c;
-	const nn_rgb white = { 255, 255, 255 }, red = { 200, 10, 20 }, blue = { 0, 0, 255 };
-	ck_assert_int_eq(nn_canvas_new(&c, 80, 50, white), 0);
-	nn_canvas_fill(&c, 10, 5, 30, 25, red);
-	nn_canvas_disc(&c, 60.5, 30.5, 6, blue, blue);
-	nn_canvas_text(&c, 2, 40, "1", (nn_rgb){ 0, 0, 0 }, 1, NN_ALIGN_START, NN_ALIGN_START);
+	plot_canvas c;
+	const plot_rgb white = { 255, 255, 255 }, red = { 200, 10, 20 }, blue = { 0, 0, 255 };
+	ck_assert_int_eq(plot_canvas_new(&c, 80, 50, white), 0);
+	plot_canvas_fill(&c, 10, 5, 30, 25, red);
+	plot_canvas_disc(&c, 60.5, 30.5, 6, blue, blue);
+	plot_canvas_text(&c, 2, 40, "1", (plot_rgb){ 0, 0, 0 }, 1, PLOT_ALIGN_START, PLOT_ALIGN_START);
 	char path[8192];
 	snprintf(path, sizeof(path), "%s/a.png", tmpdir);
-	ck_assert_int_eq(nn_canvas_write_png(&c, path), 0);
+	ck_assert_int_eq(png_file(path, c.px, (size_t)c.w, (size_t)c.h), 0);
 	ck_assert_int_eq(dir_entries(), 1); /* no temporary file left beside it */
-	nn_canvas back;
+	plot_canvas back;
 	read_png(&back, path);
 	ck_assert_int_eq(back.w, 80);
 	ck_assert_int_eq(back.h, 50);
@@ -239,15 +262,15 @@ START_TEST(test_write_pixels)
 	assert_rgb(&back, 60, 35, blue);  /* centre 5 pixels from the disc's: inside it */
 	assert_rgb(&back, 60, 37, white); /* 7 pixels out */
 	/* The glyph of '1': its stem is the middle column, its foot a bar of 3. */
-	const unsigned char *g = nn_font_glyph('1');
-	for (int row = 0; row < NN_FONT_ROWS; row++)
+	const unsigned char *g = plot_font_glyph('1');
+	for (int row = 0; row < PLOT_FONT_ROWS; row++)
 		for (int col = 0; col < 5; col++)
 			assert_rgb(&back, 2 + col, 40 + row,
-				   (g[row] & (0x10 >> col)) ? (nn_rgb){ 0, 0, 0 } : white);
+				   (g[row] & (0x10 >> col)) ? (plot_rgb){ 0, 0, 0 } : white);
 	ck_assert_uint_eq(g[6], 0x0e);
-	nn_canvas_free(&back);
-	nn_canvas_free(&c);
-	nn_canvas_free(&c); /* a reset canvas frees as a no-op */
+	plot_canvas_free(&back);
+	plot_canvas_free(&c);
+	plot_canvas_free(&c); /* a reset canvas frees as a no-op */
 	remove_tmpdir();
 }
 END_TEST
@@ -261,32 +284,32 @@ START_TEST(test_figure_classes)
 	for (size_t j = 0; j < ny; j++)
 		for (size_t i = 0; i < nx; i++)
 			cls[i + j * nx] = -1.0 + 0.01 * (double)i > 0 ? 1 : 0;
-	nn_region_grid grid = { cls, nx, ny, -1.0, -0.5, 0.01 };
+	plot_region_grid grid = { cls, nx, ny, -1.0, -0.5, 0.01 };
 	const double pts[4] = { -0.5, 0.0, 0.5, 0.25 }; /* column-major 2 x 2 */
 	const int lab[2] = { 0, 1 };
-	nn_canvas c;
-	ck_assert_int_eq(nn_figure_classes(&c, pts, pts + 1, 2, 2, lab, &grid, "test"), 0);
+	plot_canvas c;
+	ck_assert_int_eq(plot_figure_classes(&c, pts, pts + 1, 2, 2, lab, &grid, "test"), 0);
 	make_tmpdir();
 	char path[8192];
 	snprintf(path, sizeof(path), "%s/regions.png", tmpdir);
-	ck_assert_int_eq(nn_canvas_write_png(&c, path), 0);
-	nn_canvas back;
+	ck_assert_int_eq(png_file(path, c.px, (size_t)c.w, (size_t)c.h), 0);
+	plot_canvas back;
 	read_png(&back, path);
 	ck_assert_int_eq(back.w, c.w);
 	ck_assert_int_eq(back.h, c.h);
-	nn_axes ax;
-	nn_axes_init(&ax, &back, 100, 50, 670, 490, -1.0, 1.0, -0.5, 0.5);
+	plot_axes ax;
+	plot_axes_init(&ax, &back, 100, 50, 670, 490, -1.0, 1.0, -0.5, 0.5);
 	/* Region colours away from the points and the boundary. */
-	assert_rgb(&back, (int)nn_axes_px(&ax, -0.8), (int)nn_axes_py(&ax, 0.4), nn_plot_region_colors[0]);
-	assert_rgb(&back, (int)nn_axes_px(&ax, 0.8), (int)nn_axes_py(&ax, -0.4), nn_plot_region_colors[1]);
+	assert_rgb(&back, (int)plot_axes_px(&ax, -0.8), (int)plot_axes_py(&ax, 0.4), plot_region_colors[0]);
+	assert_rgb(&back, (int)plot_axes_px(&ax, 0.8), (int)plot_axes_py(&ax, -0.4), plot_region_colors[1]);
 	/* The points' centres, in the class colours. */
-	assert_rgb(&back, (int)nn_axes_px(&ax, -0.5), (int)nn_axes_py(&ax, 0.0), nn_plot_class_colors[0]);
-	assert_rgb(&back, (int)nn_axes_px(&ax, 0.5), (int)nn_axes_py(&ax, 0.25), nn_plot_class_colors[1]);
+	assert_rgb(&back, (int)plot_axes_px(&ax, -0.5), (int)plot_axes_py(&ax, 0.0), plot_class_colors[0]);
+	assert_rgb(&back, (int)plot_axes_px(&ax, 0.5), (int)plot_axes_py(&ax, 0.25), plot_class_colors[1]);
 	/* White margins and the frame around the plot area. */
-	assert_rgb(&back, 2, 2, (nn_rgb){ 255, 255, 255 });
-	assert_rgb(&back, 99, 300, (nn_rgb){ 38, 38, 38 });
-	nn_canvas_free(&back);
-	nn_canvas_free(&c);
+	assert_rgb(&back, 2, 2, (plot_rgb){ 255, 255, 255 });
+	assert_rgb(&back, 99, 300, (plot_rgb){ 38, 38, 38 });
+	plot_canvas_free(&back);
+	plot_canvas_free(&c);
 	free(cls);
 	remove_tmpdir();
 }
@@ -296,30 +319,30 @@ START_TEST(test_figures)
 {
 	/* Every figure draws and round-trips; a few fixed pixels. */
 	double step[5] = { 0, 1, 2, 3, 4 }, cost[5] = { 9, 7, 6, 5.5, 5.2 }, best[5] = { 40, 60, 70, 70, 75 };
-	nn_canvas c;
-	ck_assert_int_eq(nn_figure_history(&c, step, cost, best, 5, "history"), 0);
-	nn_canvas_free(&c);
+	plot_canvas c;
+	ck_assert_int_eq(plot_figure_history(&c, step, cost, best, 5, "history"), 0);
+	plot_canvas_free(&c);
 	const double v[3] = { 1.5, 3.0, 0.25 };
 	const char *const lab[3] = { "a", "bb", "ccc" };
-	ck_assert_int_eq(nn_figure_bars(&c, v, lab, 3, "%.2f", "bars", "GFLOP/s"), 0);
-	nn_canvas_free(&c);
+	ck_assert_int_eq(plot_figure_bars(&c, v, lab, 3, "%.2f", "bars", "GFLOP/s"), 0);
+	plot_canvas_free(&c);
 	size_t counts[9] = { 5, 0, 1, 0, 7, 0, 2, 0, 9 };
-	ck_assert_int_eq(nn_figure_confusion(&c, counts, 3, "confusion"), 0);
+	ck_assert_int_eq(plot_figure_confusion(&c, counts, 3, "confusion"), 0);
 	/* The largest count is navy, an empty cell white. */
 	int cell = 440 / 3;
-	assert_rgb(&c, 110 + 2 * cell + 3, 60 + 2 * cell + 3, (nn_rgb){ 8, 48, 107 });
-	assert_rgb(&c, 110 + 1 * cell + 3, 60 + 0 * cell + 3, (nn_rgb){ 255, 255, 255 });
-	nn_canvas_free(&c);
+	assert_rgb(&c, 110 + 2 * cell + 3, 60 + 2 * cell + 3, (plot_rgb){ 8, 48, 107 });
+	assert_rgb(&c, 110 + 1 * cell + 3, 60 + 0 * cell + 3, (plot_rgb){ 255, 255, 255 });
+	plot_canvas_free(&c);
 	double *pix = calloc(784 * 2, sizeof(double));
 	ck_assert_ptr_nonnull(pix);
 	pix[0] = 1.0; /* top-left pixel of digit 0 fully inked */
 	int pred[2] = { 3, 4 }, truth[2] = { 3, 5 };
-	ck_assert_int_eq(nn_figure_digits(&c, pix, 784, 2, 2, 2, pred, truth, "digits"), 0);
-	assert_rgb(&c, 22, 50, (nn_rgb){ 0, 0, 0 });
-	assert_rgb(&c, 24, 50, (nn_rgb){ 255, 255, 255 });
+	ck_assert_int_eq(plot_figure_digits(&c, pix, 784, 2, 2, 2, pred, truth, "digits"), 0);
+	assert_rgb(&c, 22, 50, (plot_rgb){ 0, 0, 0 });
+	assert_rgb(&c, 24, 50, (plot_rgb){ 255, 255, 255 });
 	/* Digit 1 is a mistake: a red frame 3 pixels outside it. */
-	assert_rgb(&c, 22 + 80 - 3, 50 + 10, (nn_rgb){ 214, 39, 40 });
-	nn_canvas_free(&c);
+	assert_rgb(&c, 22 + 80 - 3, 50 + 10, (plot_rgb){ 214, 39, 40 });
+	plot_canvas_free(&c);
 	free(pix);
 }
 END_TEST
@@ -328,28 +351,30 @@ START_TEST(test_errors)
 {
 	unsigned char px[3] = { 1, 2, 3 }, *png = (unsigned char *)1;
 	size_t len = 7;
-	ck_assert_int_eq(nn_png_encode(&png, &len, px, 0, 1), NN_EINVAL);
+	ck_assert_int_eq(plot_png_encode(&png, &len, px, 0, 1), NN_EINVAL);
 	ck_assert_ptr_null(png);
 	ck_assert_uint_eq(len, 0);
-	ck_assert_int_eq(nn_png_encode(&png, &len, NULL, 1, 1), NN_ENULL);
-	ck_assert_int_eq(nn_png_encode(NULL, &len, px, 1, 1), NN_ENULL);
-	ck_assert_int_eq(nn_png_encode(&png, &len, px, (size_t)1 << 32, 1), NN_ESIZE);
-	nn_canvas c;
-	ck_assert_int_eq(nn_canvas_new(&c, 0, 5, (nn_rgb){ 0, 0, 0 }), NN_EINVAL);
+	ck_assert_int_eq(plot_png_encode(&png, &len, NULL, 1, 1), NN_ENULL);
+	ck_assert_int_eq(plot_png_encode(NULL, &len, px, 1, 1), NN_ENULL);
+	ck_assert_int_eq(plot_png_encode(&png, &len, px, (size_t)1 << 32, 1), NN_ESIZE);
+	plot_canvas c;
+	ck_assert_int_eq(plot_canvas_new(&c, 0, 5, (plot_rgb){ 0, 0, 0 }), NN_EINVAL);
 	ck_assert_ptr_null(c.px);
-	nn_canvas_free(NULL);
+	plot_canvas_free(NULL);
 
 	make_tmpdir();
 	char path[8192];
 	/* No such directory: EIO with errno ENOENT, nothing created. */
 	snprintf(path, sizeof(path), "%s/missing/x.png", tmpdir);
 	errno = 0;
-	ck_assert_int_eq(nn_png_write(path, px, 1, 1), NN_EIO);
+	ck_assert_int_eq(png_file(path, px, 1, 1), NN_EIO);
 	ck_assert_int_eq(errno, ENOENT);
-	/* The path is a directory: the rename fails and the temporary file goes. */
+	/* The path is a directory: refused (EISDIR), no temporary file made. */
 	snprintf(path, sizeof(path), "%s/sub", tmpdir);
 	ck_assert_int_eq(mkdir(path, 0700), 0);
-	ck_assert_int_eq(nn_png_write(path, px, 1, 1), NN_EIO);
+	errno = 0;
+	ck_assert_int_eq(png_file(path, px, 1, 1), NN_EIO);
+	ck_assert_int_eq(errno, EISDIR);
 	ck_assert_int_eq(dir_entries(), 1);
 	/* An existing file is replaced whole. */
 	snprintf(path, sizeof(path), "%s/y.png", tmpdir);
@@ -357,19 +382,19 @@ START_TEST(test_errors)
 	ck_assert_ptr_nonnull(f);
 	fputs("old", f);
 	fclose(f);
-	ck_assert_int_eq(nn_png_write(path, px, 1, 1), 0);
-	nn_canvas back;
+	ck_assert_int_eq(png_file(path, px, 1, 1), 0);
+	plot_canvas back;
 	read_png(&back, path);
-	assert_rgb(&back, 0, 0, (nn_rgb){ 1, 2, 3 });
-	nn_canvas_free(&back);
+	assert_rgb(&back, 0, 0, (plot_rgb){ 1, 2, 3 });
+	plot_canvas_free(&back);
 	ck_assert_int_eq(dir_entries(), 2);
-	/* An aborted file leaves nothing. */
-	nn_atomic_file af;
+	/* An aborted file leaves nothing; a second abort is a no-op. */
+	nn__out af;
 	snprintf(path, sizeof(path), "%s/z.csv", tmpdir);
-	ck_assert_int_eq(nn_atomic_open(&af, path), 0);
+	ck_assert_int_eq(nn__out_open(&af, path), 0);
 	fputs("half", af.fp);
-	nn_atomic_abort(&af);
-	nn_atomic_abort(&af);
+	nn__out_abort(&af);
+	nn__out_abort(&af);
 	ck_assert_int_eq(dir_entries(), 2);
 	remove_tmpdir();
 }

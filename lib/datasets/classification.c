@@ -16,6 +16,7 @@
 
 #include "nn/datasets.h"
 #include "datasets_internal.h"
+#include "nn_internal.h"
 
 NN_EXPORT nn_classification_options nn_classification_defaults(void)
 {
@@ -209,30 +210,40 @@ static int classification_check(const nn_classification_options *o)
 	size_t F = o->n_features, d = o->n_informative, C = o->n_classes;
 	size_t K = o->n_clusters_per_class;
 	if (o->n_samples == 0 || F == 0 || d == 0 || C == 0 || K == 0)
-		return NN_EINVAL;
+		return nn__errorf(NN_EINVAL, "%s is 0", o->n_samples == 0 ? "n_samples"
+				  : F == 0 ? "n_features" : d == 0 ? "n_informative"
+				  : C == 0 ? "n_classes" : "n_clusters_per_class");
 	/* n_informative + n_redundant + n_repeated <= n_features */
 	if (o->n_redundant > F || o->n_repeated > F - o->n_redundant ||
 	    d > F - o->n_redundant - o->n_repeated)
-		return NN_EINVAL;
+		return nn__errorf(NN_EINVAL, "n_informative %zu + n_redundant %zu + n_repeated %zu "
+				  "are more than n_features %zu", d, o->n_redundant, o->n_repeated,
+				  F);
 	if (C > SIZE_MAX / K || C * K > INT_MAX)
 		return NN_ESIZE;
 	/* n_classes * n_clusters_per_class <= 2^n_informative */
 	if (d < 31 && C * K > ((size_t)1 << d))
-		return NN_EINVAL;
+		return nn__errorf(NN_EINVAL, "n_classes %zu x n_clusters_per_class %zu are more "
+				  "than 2^n_informative = %zu", C, K, (size_t)1 << d);
 	if (o->n_samples > INT_MAX || F > INT_MAX || F > SIZE_MAX / sizeof(double) / o->n_samples)
 		return NN_ESIZE;
 	if (!nn__finite(o->class_sep) || isnan(o->flip_y) || !nn__finite(o->shift) ||
 	    !nn__finite(o->scale))
-		return NN_EINVAL;
+		return nn__errorf(NN_EINVAL, "class_sep %g, flip_y %g, shift %g, scale %g: each "
+				  "must be finite (flip_y not NaN)", o->class_sep, o->flip_y,
+				  o->shift, o->scale);
 	for (size_t j = 0; j < F; j++)
 		if ((o->shifts && !nn__finite(o->shifts[j])) || (o->scales && !nn__finite(o->scales[j])))
-			return NN_EINVAL;
+			return nn__errorf(NN_EINVAL, "the shift or scale of feature %zu is NaN or Inf",
+					  j);
 	if (o->weights) {
 		if (o->n_weights != C && o->n_weights + 1 != C)
-			return NN_EINVAL;
+			return nn__errorf(NN_EINVAL, "%zu weights for %zu classes: give n_classes "
+					  "weights or one fewer", o->n_weights, C);
 		for (size_t k = 0; k < o->n_weights; k++)
 			if (!(o->weights[k] >= 0.0 && o->weights[k] <= 1.0))
-				return NN_EINVAL;
+				return nn__errorf(NN_EINVAL, "weights[%zu] is %g; it must be in "
+						  "[0, 1]", k, o->weights[k]);
 	}
 	return 0;
 }
@@ -256,7 +267,8 @@ static int class_weights(double *w, const nn_classification_options *o)
 	if (o->n_weights + 1 == C) {
 		w[C - 1] = 1.0 - sum;
 		if (w[C - 1] < 0.0)
-			return NN_EINVAL;
+			return nn__errorf(NN_EINVAL, "the %zu weights sum to %g, more than 1: the "
+					  "last class would weigh %g", o->n_weights, sum, w[C - 1]);
 	}
 	return 0;
 }
@@ -445,6 +457,7 @@ static void other_features(nn_matrix *X, nn_labels *y, const nn_classification_o
 NN_EXPORT int nn_make_classification(nn_matrix *X, nn_labels *y,
 				     const nn_classification_options *opt, nn_rng *rng)
 {
+	nn__clear_error();
 	if (!X || !y)
 		return NN_ENULL;
 	*X = (nn_matrix){ 0 };

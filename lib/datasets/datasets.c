@@ -90,6 +90,7 @@ int nn__shuffle_samples(nn_matrix *X, nn_labels *y, size_t n, nn_rng *rng)
 
 NN_EXPORT int nn_shuffle(nn_matrix *X, nn_labels *y, nn_rng *rng)
 {
+	nn__clear_error();
 	if (!rng || (!X && !y))
 		return NN_ENULL;
 	size_t n;
@@ -99,7 +100,7 @@ NN_EXPORT int nn_shuffle(nn_matrix *X, nn_labels *y, nn_rng *rng)
 			return err;
 		n = X->cols;
 		if (y && y->n != n)
-			return NN_ESHAPE;
+			return nn__errorf(NN_ESHAPE, "X has %zu samples, y has %zu labels", n, y->n);
 	} else {
 		n = y->n;
 	}
@@ -137,20 +138,24 @@ static int blobs_check(const nn_blobs_options *o, size_t *n_centers, size_t *n_f
 		if (!c->data)
 			return NN_ENULL;
 		if (c->rows == 0 || c->cols == 0 || c->ld < c->rows)
-			return NN_EINVAL;
+			return nn__errorf(NN_EINVAL, "centers is %zu x %zu with ld %zu: it needs a "
+					  "feature and a centre, and ld >= rows", c->rows, c->cols,
+					  c->ld);
 		for (size_t k = 0; k < c->cols; k++)
 			for (size_t j = 0; j < c->rows; j++)
 				if (!nn__finite(NN_AT(c, j, k)))
-					return NN_EINVAL;
+					return nn__errorf(NN_EINVAL, "centre %zu holds NaN or Inf "
+							  "(feature %zu)", k, j);
 		nc = c->cols;
 		nf = c->rows;
 	} else {
 		/* legacy uniform() refuses a non-finite high - low */
 		if (!nn__finite(o->center_box[1] - o->center_box[0]))
-			return NN_EINVAL;
+			return nn__errorf(NN_EINVAL, "center_box (%g, %g) is not a finite range",
+					  o->center_box[0], o->center_box[1]);
 	}
 	if (nc == 0 || nf == 0)
-		return NN_EINVAL;
+		return nn__errorf(NN_EINVAL, "%s is 0", nc == 0 ? "n_centers" : "n_features");
 	size_t n = 0;
 	if (o->samples_per_center) {
 		for (size_t k = 0; k < nc; k++) {
@@ -162,14 +167,16 @@ static int blobs_check(const nn_blobs_options *o, size_t *n_centers, size_t *n_f
 		n = o->n_samples;
 	}
 	if (n == 0)
-		return NN_EINVAL;
+		return nn__errorf(NN_EINVAL, "n_samples is 0");
 	/* legacy normal() refuses scale < 0 */
 	if (o->cluster_stds) {
 		for (size_t k = 0; k < nc; k++)
 			if (!(o->cluster_stds[k] >= 0.0) || !nn__finite(o->cluster_stds[k]))
-				return NN_EINVAL;
+				return nn__errorf(NN_EINVAL, "cluster_stds[%zu] is %g; it must be "
+						  "finite and >= 0", k, o->cluster_stds[k]);
 	} else if (!(o->cluster_std >= 0.0) || !nn__finite(o->cluster_std)) {
-		return NN_EINVAL;
+		return nn__errorf(NN_EINVAL, "cluster_std is %g; it must be finite and >= 0",
+				  o->cluster_std);
 	}
 	if (nf > SIZE_MAX / sizeof(double) / n || nf > SIZE_MAX / sizeof(double) / nc)
 		return NN_ESIZE;
@@ -181,6 +188,7 @@ static int blobs_check(const nn_blobs_options *o, size_t *n_centers, size_t *n_f
 
 NN_EXPORT int nn_make_blobs(nn_matrix *X, nn_labels *y, const nn_blobs_options *opt, nn_rng *rng)
 {
+	nn__clear_error();
 	if (!X || !y)
 		return NN_ENULL;
 	*X = (nn_matrix){ 0 };
@@ -188,7 +196,7 @@ NN_EXPORT int nn_make_blobs(nn_matrix *X, nn_labels *y, const nn_blobs_options *
 	if (!rng)
 		return NN_ENULL;
 	const nn_blobs_options o = opt ? *opt : nn_blobs_defaults();
-	size_t nc, nf, n;
+	size_t nc = 0, nf = 0, n = 0;
 	double *centers = NULL;
 	int err = blobs_check(&o, &nc, &nf, &n);
 	if (err)
@@ -261,7 +269,7 @@ static int halves(size_t *n_out, size_t *n_in, size_t n, size_t pair_out, size_t
 		*n_in = n - n / 2;
 	}
 	if (*n_out + *n_in == 0)
-		return NN_EINVAL;
+		return nn__errorf(NN_EINVAL, "n_samples is 0");
 	if (*n_out + *n_in > SIZE_MAX / (2 * sizeof(double)))
 		return NN_ESIZE;
 	return 0;
@@ -300,6 +308,7 @@ NN_EXPORT nn_circles_options nn_circles_defaults(void)
 NN_EXPORT int nn_make_circles(nn_matrix *X, nn_labels *y, const nn_circles_options *opt,
 			      nn_rng *rng)
 {
+	nn__clear_error();
 	if (!X || !y)
 		return NN_ENULL;
 	*X = (nn_matrix){ 0 };
@@ -308,9 +317,9 @@ NN_EXPORT int nn_make_circles(nn_matrix *X, nn_labels *y, const nn_circles_optio
 		return NN_ENULL;
 	const nn_circles_options o = opt ? *opt : nn_circles_defaults();
 	if (!(o.factor >= 0.0 && o.factor < 1.0))
-		return NN_EINVAL;
+		return nn__errorf(NN_EINVAL, "factor is %g; it must be in [0, 1)", o.factor);
 	if (o.has_noise && !(o.noise >= 0.0 && nn__finite(o.noise)))
-		return NN_EINVAL;
+		return nn__errorf(NN_EINVAL, "noise is %g; it must be finite and >= 0", o.noise);
 	size_t n_out, n_in;
 	int err = halves(&n_out, &n_in, o.n_samples, o.n_outer, o.n_inner);
 	if (err)
@@ -348,6 +357,7 @@ NN_EXPORT nn_moons_options nn_moons_defaults(void)
 
 NN_EXPORT int nn_make_moons(nn_matrix *X, nn_labels *y, const nn_moons_options *opt, nn_rng *rng)
 {
+	nn__clear_error();
 	if (!X || !y)
 		return NN_ENULL;
 	*X = (nn_matrix){ 0 };
@@ -356,7 +366,7 @@ NN_EXPORT int nn_make_moons(nn_matrix *X, nn_labels *y, const nn_moons_options *
 		return NN_ENULL;
 	const nn_moons_options o = opt ? *opt : nn_moons_defaults();
 	if (o.has_noise && !(o.noise >= 0.0 && nn__finite(o.noise)))
-		return NN_EINVAL;
+		return nn__errorf(NN_EINVAL, "noise is %g; it must be finite and >= 0", o.noise);
 	size_t n_out, n_in;
 	int err = halves(&n_out, &n_in, o.n_samples, o.n_outer, o.n_inner);
 	if (err)

@@ -6,6 +6,7 @@
  */
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,22 @@ NN_EXPORT nn_split_options nn_split_defaults(void)
 		.test_size = 0.0, .test_count = 0, .train_size = 0.0, .train_count = 0,
 		.shuffle = 1, .stratify = NULL,
 	};
+}
+
+/* What a split was asked for, for a message: "test_size 0.5", "train_count 3 and ...". */
+static void split_given(char *buf, size_t len, const nn_split_options *o, double test_frac)
+{
+	int k = 0;
+	if (o->test_count)
+		k = snprintf(buf, len, "test_count %zu", o->test_count);
+	else if (o->test_size != 0.0 || (!o->train_count && o->train_size == 0.0))
+		k = snprintf(buf, len, "test_size %g", test_frac);
+	if (k > 0 && (size_t)k < len && (o->train_count || o->train_size != 0.0))
+		k += snprintf(buf + k, len - (size_t)k, " and ");
+	if (k >= 0 && (size_t)k < len && o->train_count)
+		snprintf(buf + k, len - (size_t)k, "train_count %zu", o->train_count);
+	else if (k >= 0 && (size_t)k < len && o->train_size != 0.0)
+		snprintf(buf + k, len - (size_t)k, "train_size %g", o->train_size);
 }
 
 /*
@@ -35,14 +52,20 @@ static int split_sizes(size_t *n_train, size_t *n_test, size_t n, const nn_split
 		test_frac = 0.25;
 		test_set = 1;
 	}
-	if (o->test_count ? o->test_count >= n : test_set && !(test_frac > 0.0 && test_frac < 1.0))
-		return NN_EINVAL;
-	if (o->train_count ? o->train_count >= n
-			   : train_set && !(o->train_size > 0.0 && o->train_size < 1.0))
-		return NN_EINVAL;
+	if (o->test_count && o->test_count >= n)
+		return nn__errorf(NN_EINVAL, "test_count %zu is not below the %zu samples",
+				  o->test_count, n);
+	if (!o->test_count && test_set && !(test_frac > 0.0 && test_frac < 1.0))
+		return nn__errorf(NN_EINVAL, "test_size %g is not in (0, 1)", test_frac);
+	if (o->train_count && o->train_count >= n)
+		return nn__errorf(NN_EINVAL, "train_count %zu is not below the %zu samples",
+				  o->train_count, n);
+	if (!o->train_count && train_set && !(o->train_size > 0.0 && o->train_size < 1.0))
+		return nn__errorf(NN_EINVAL, "train_size %g is not in (0, 1)", o->train_size);
 	if (test_set && train_set && !o->test_count && !o->train_count &&
 	    o->train_size + test_frac > 1.0)
-		return NN_EINVAL;
+		return nn__errorf(NN_EINVAL, "train_size %g and test_size %g add up to more than 1",
+				  o->train_size, test_frac);
 	size_t nte = 0, ntr = 0;
 	if (test_set)
 		nte = o->test_count ? o->test_count : (size_t)ceil(test_frac * (double)n);
@@ -52,8 +75,15 @@ static int split_sizes(size_t *n_train, size_t *n_test, size_t n, const nn_split
 		ntr = n - nte;
 	else if (!test_set)
 		nte = n - ntr;
-	if (ntr > n || nte > n - ntr || ntr == 0 || nte == 0)
-		return NN_EINVAL;
+	if (ntr == 0 || nte == 0 || ntr > n || nte > n - ntr) {
+		char given[96];
+		split_given(given, sizeof(given), o, test_frac);
+		if (ntr == 0 || nte == 0)
+			return nn__errorf(NN_EINVAL, "%s of %zu sample%s leaves no %s sample", given, n,
+					  n == 1 ? "" : "s", ntr == 0 ? "training" : "test");
+		return nn__errorf(NN_EINVAL, "%s: %zu training and %zu test samples are more than "
+				  "the %zu samples", given, ntr, nte, n);
+	}
 	*n_train = ntr;
 	*n_test = nte;
 	return 0;
@@ -171,9 +201,11 @@ static int strat_setup(struct strat_work *w, size_t *nc_out, const nn_labels *s,
 	}
 	for (size_t c = 0; c < nc; c++)
 		if (w->counts[c] < 2)
-			return NN_EINVAL;
+			return nn__errorf(NN_EINVAL, "stratify: class %d has 1 sample; each class needs "
+					  "at least 2", w->classes[c]);
 	if (n_train < nc || n_test < nc)
-		return NN_EINVAL;
+		return nn__errorf(NN_EINVAL, "stratify: %zu training and %zu test samples cannot "
+				  "hold each of the %zu classes", n_train, n_test, nc);
 	/* members: a stable sort of the samples by class */
 	size_t *start = w->left, off = 0;
 	for (size_t c = 0; c < nc; c++) {
@@ -231,6 +263,7 @@ NN_EXPORT int nn_split_indices(size_t **train_idx, size_t *n_train, size_t **tes
 			       size_t *n_test, size_t n_samples, const nn_split_options *opt,
 			       nn_rng *rng)
 {
+	nn__clear_error();
 	if (!train_idx || !n_train || !test_idx || !n_test)
 		return NN_ENULL;
 	*train_idx = *test_idx = NULL;
@@ -239,7 +272,7 @@ NN_EXPORT int nn_split_indices(size_t **train_idx, size_t *n_train, size_t **tes
 	if (o.shuffle && !rng)
 		return NN_ENULL;
 	if (n_samples == 0)
-		return NN_EINVAL;
+		return nn__errorf(NN_EINVAL, "n_samples is 0: there is nothing to split");
 	if (n_samples > SIZE_MAX / sizeof(size_t))
 		return NN_ESIZE;
 	if (o.stratify) {
@@ -248,12 +281,12 @@ NN_EXPORT int nn_split_indices(size_t **train_idx, size_t *n_train, size_t **tes
 		if (o.stratify->n != n_samples)
 			return NN_ESHAPE;
 	}
-	size_t ntr, nte;
+	size_t ntr = 0, nte = 0;
 	int err = split_sizes(&ntr, &nte, n_samples, &o);
 	if (err)
 		return err;
 	if (o.stratify && !o.shuffle)
-		return NN_EINVAL;
+		return nn__errorf(NN_EINVAL, "stratify needs shuffle (scikit-learn's rule)");
 	size_t *train = malloc(ntr * sizeof(size_t)), *test = malloc(nte * sizeof(size_t));
 	size_t *perm = NULL;
 	if (!train || !test) {
@@ -307,6 +340,7 @@ NN_EXPORT int nn_train_test_split(nn_matrix *train_x, nn_matrix *test_x, nn_labe
 				  nn_labels *test_y, const nn_matrix *X, const nn_labels *y,
 				  const nn_split_options *opt, nn_rng *rng)
 {
+	nn__clear_error();
 	if (!train_x || !test_x)
 		return NN_ENULL;
 	*train_x = *test_x = (nn_matrix){ 0 };
