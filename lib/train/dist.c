@@ -36,8 +36,13 @@ int nn__dist_start(const nn_dist *d, int rc, uint64_t fingerprint)
 		return rc;
 	if (rr)
 		return rr;
-	if (buf[0] > 0 || buf[1] != -buf[2])
-		return NN_EPEER;
+	if (buf[0] > 0)
+		return nn__errorf(NN_EPEER, "another process failed before training (its data or "
+				  "its options)");
+	if (buf[1] != -buf[2])
+		return nn__errorf(NN_EPEER, "the processes disagree on the network (layers, "
+				  "activations, cost, initial weights) or on the run's settings (step "
+				  "size, steps, epochs, batch size, optimiser, shuffling seed)");
 	return 0;
 }
 
