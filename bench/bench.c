@@ -526,8 +526,8 @@ static void fmt(char *buf, size_t len, double v, const char *f);
 /*
  * Z = W X and G = D X^T, the first layer's two products, on generated
  * 784 x n inputs of each density (uniform non-zeros in (0, 1], MNIST's
- * range), for h = 30 and 128: dgemm against the sparse kernels, AVX2 and
- * portable, interleaved round by round. The crossover -- the density where
+ * range), for h = 30 and 128: dgemm against the sparse kernels of each
+ * family this CPU runs, interleaved round by round. The crossover -- the density where
  * the sparse pair stops beating dgemm -- is what NN_INPUT_AUTO's threshold
  * (lib/train/train.c) is set from.
  */
@@ -553,10 +553,15 @@ static int run_sparsity(const struct options *o, uint32_t seed)
 	printf("# sparsity: Z = W X plus G = D X^T, X %zu x %zu of each density; dgemm vs the sparse"
 	       " kernels (%zu thread%s, build not counted); ms, median of %d rounds\n",
 	       P, n, threads, threads > 1 ? "s" : "", o->quick ? 3 : 7);
-	printf("%-6s %5s %9s %9s %7s %9s %7s\n", "h", "dens", "dgemm", "avx2", "x", "portable", "x");
+	printf("%-6s %5s %9s", "h", "dens", "dgemm");
+	for (int f = simd; f >= 0; f--)
+		printf(" %9s %7s", nn__simd_name(f), "x");
+	printf("\n");
 	for (size_t hi = 0; hi < sizeof(hs) / sizeof(hs[0]); hi++) {
 		size_t h = hs[hi];
-		double cross[2] = { NAN, NAN }, prev[2] = { NAN, NAN };
+		double cross[NN__SIMD_COUNT_], prev[NN__SIMD_COUNT_];
+		for (int f = 0; f < NN__SIMD_COUNT_; f++)
+			cross[f] = prev[f] = NAN;
 		for (size_t di = 0; di < nd; di++) {
 			for (size_t j = 0; j < n; j++)
 				for (size_t i = 0; i < P; i++) {
@@ -567,48 +572,43 @@ static int run_sparsity(const struct options *o, uint32_t seed)
 			if ((rc = nn__sparse_new(&sp, &X, h, threads, 0)))
 				goto out;
 			int rounds = o->quick ? 3 : 7;
-			double v[3][MAX_ROUNDS];
+			double v[1 + NN__SIMD_COUNT_][MAX_ROUNDS];
 			for (int r = 0; r < rounds; r++) {
 				double t0 = now();
 				cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, (int)h, (int)n, (int)P,
 					    1.0, W, (int)h, X.data, (int)P, 0.0, Z, (int)h);
 				cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, (int)h, (int)P, (int)n,
 					    1.0, D, (int)h, X.data, (int)P, 0.0, G, (int)h);
-				double t1 = now();
-				if (simd == NN__SIMD_AVX2) {
-					nn__sparse_wx_f64(NN__SIMD_AVX2, Z, h, W, h, sp, -1, NULL);
-					nn__sparse_dxt_f64(NN__SIMD_AVX2, G, h, D, h, sp);
+				v[0][r] = (now() - t0) * 1e3;
+				for (int f = simd; f >= 0; f--) {
+					double t1 = now();
+					nn__sparse_wx_f64(f, Z, h, W, h, sp, -1, NULL);
+					nn__sparse_dxt_f64(f, G, h, D, h, sp);
+					v[1 + f][r] = (now() - t1) * 1e3;
 				}
-				double t2 = now();
-				nn__sparse_wx_f64(NN__SIMD_NONE, Z, h, W, h, sp, -1, NULL);
-				nn__sparse_dxt_f64(NN__SIMD_NONE, G, h, D, h, sp);
-				double t3 = now();
-				v[0][r] = (t1 - t0) * 1e3;
-				v[1][r] = simd == NN__SIMD_AVX2 ? (t2 - t1) * 1e3 : NAN;
-				v[2][r] = (t3 - t2) * 1e3;
 			}
 			nn__sparse_free(sp);
-			double m[3] = { median(v[0], rounds), median(v[1], rounds), median(v[2], rounds) };
-			char a[32], ax[32];
-			fmt(a, sizeof(a), m[1], "%.4g");
-			fmt(ax, sizeof(ax), m[0] / m[1], "%.2fx");
-			printf("%-6zu %5.2f %9.4g %9s %7s %9.4g %6.2fx\n", h, dens[di], m[0], a, ax, m[2],
-			       m[0] / m[2]);
-			for (int k = 0; k < 2; k++) { /* where the ratio falls through 1, interpolated */
-				double x = m[0] / m[k + 1];
-				if (isnan(cross[k]) && di > 0 && prev[k] >= 1 && x < 1)
-					cross[k] = dens[di - 1] + (dens[di] - dens[di - 1]) *
-								   (prev[k] - 1) / (prev[k] - x);
-				prev[k] = x;
+			double m0 = median(v[0], rounds);
+			printf("%-6zu %5.2f %9.4g", h, dens[di], m0);
+			for (int f = simd; f >= 0; f--) {
+				double m = median(v[1 + f], rounds), x = m0 / m;
+				printf(" %9.4g %6.2fx", m, x);
+				/* where the ratio falls through 1, interpolated */
+				if (isnan(cross[f]) && di > 0 && prev[f] >= 1 && x < 1)
+					cross[f] = dens[di - 1] + (dens[di] - dens[di - 1]) *
+								   (prev[f] - 1) / (prev[f] - x);
+				prev[f] = x;
 			}
+			printf("\n");
 			fflush(stdout);
 		}
-		char c0[32], c1[32];
-		fmt(c0, sizeof(c0), cross[0], "%.2f");
-		fmt(c1, sizeof(c1), cross[1], "%.2f");
-		printf("# crossover h = %zu: avx2 %s, portable %s (nn_input_threshold() here: %.2f)\n",
-		       h, isnan(cross[0]) && prev[0] >= 1 ? "> 1" : c0,
-		       isnan(cross[1]) && prev[1] >= 1 ? "> 1" : c1, nn_input_threshold());
+		printf("# crossover h = %zu:", h);
+		for (int f = simd; f >= 0; f--) {
+			char c[32];
+			fmt(c, sizeof(c), cross[f], "%.2f");
+			printf(" %s %s", nn__simd_name(f), isnan(cross[f]) && prev[f] >= 1 ? "> 1" : c);
+		}
+		printf(" (nn_input_threshold() here: %.2f)\n", nn_input_threshold());
 	}
 out:
 	free(buf);
@@ -626,60 +626,27 @@ static double ulps(double y, long double ref)
 	return (double)fabsl((long double)y - ref) / u;
 }
 
+/* exp of one vector's worth of doubles, by a family's kernel */
+typedef void (*vexp_fn)(double *y, const double *x);
+
 /*
- * The sigmoid pass A = 1 / (1 + exp(-(A + b))) over 30 x 500 and 128 x
- * 10,000 values, glibc's scalar exp against the AVX2 pass (libmvec's
- * 4-lane exp); then both exps over a dense sweep of the arguments the
- * sigmoid gives them, u = -z in [-40, 709] (beyond -37 sigma rounds to 1,
- * beyond 709 exp overflows and sigma is 0 either way), in ulps of the
- * true value (long double expl as the reference), and sigma itself.
+ * One family's exp over a dense sweep of the arguments the sigmoid gives
+ * it, u = -z in [-40, 709] (beyond -37 sigma rounds to 1, beyond 709 exp
+ * overflows and sigma is 0 either way), in ulps of the true value (long
+ * double expl as the reference), against glibc's scalar exp; and sigma.
  */
-static int run_sigmoid(const struct options *o)
+static void exp_sweep(const char *name, vexp_fn vexp, int lanes, long n)
 {
-	if (nn__cpu_simd() != NN__SIMD_AVX2) {
-		printf("# sigmoid: this CPU has no AVX2 + FMA: nn runs scalar exp only\n");
-		return 0;
-	}
-	static const size_t shapes[2][2] = { { 30, 500 }, { 128, 10000 } };
-	printf("# sigmoid pass A = sigma(A + b), ms, median of %d rounds\n", o->quick ? 3 : 9);
-	for (int s = 0; s < 2; s++) {
-		size_t rows = shapes[s][0], cols = shapes[s][1], n = rows * cols;
-		double *A = malloc(2 * n * sizeof(double)), *b = malloc(rows * sizeof(double));
-		if (!A || !b) {
-			free(A), free(b);
-			return NN_ENOMEM;
-		}
-		double *Z = A + n, v[2][MAX_ROUNDS];
-		for (size_t i = 0; i < n; i++)
-			Z[i] = (double)(i % 1000) / 100.0 - 5.0;
-		for (size_t i = 0; i < rows; i++)
-			b[i] = 0.01 * (double)i;
-		int rounds = o->quick ? 3 : 9;
-		for (int r = 0; r < rounds; r++)
-			for (int k = 0; k < 2; k++) {
-				memcpy(A, Z, n * sizeof(double));
-				double t0 = now();
-				nn__act_forward_f64(k ? NN__SIMD_AVX2 : NN__SIMD_NONE, NN_ACT_SIGMOID, A, rows,
-						cols, rows, b, NULL);
-				v[k][r] = (now() - t0) * 1e3;
-			}
-		double m0 = median(v[0], rounds), m1 = median(v[1], rounds);
-		printf("#   %zu x %zu: scalar exp %.4g ms, AVX2 + libmvec %.4g ms (%.1fx)\n", rows, cols,
-		       m0, m1, m0 / m1);
-		free(A), free(b);
-	}
-	/* the error sweep: 2^24 evenly spaced arguments, each nudged by a few ulps */
-	const long n = o->quick ? 1L << 20 : 1L << 24;
 	const double lo = -40.0, hi = 709.0;
 	double worst_v = 0, worst_s = 0, worst_sig_v = 0, worst_sig_s = 0, worst_diff = 0;
 	double at_v = 0, at_s = 0;
 	long differ = 0;
-	for (long i = 0; i < n; i += 4) {
-		double x[4], y[4];
-		for (int k = 0; k < 4; k++)
+	for (long i = 0; i < n; i += lanes) {
+		double x[16], y[16];
+		for (int k = 0; k < lanes; k++)
 			x[k] = lo + (hi - lo) * (double)(i + k) / (double)n;
-		nn__exp4_avx2(y, x);
-		for (int k = 0; k < 4; k++) {
+		vexp(y, x);
+		for (int k = 0; k < lanes; k++) {
 			long double ref = expl((long double)x[k]);
 			double ys = exp(x[k]);
 			double ev = ulps(y[k], ref), es = ulps(ys, ref);
@@ -698,14 +665,69 @@ static int run_sigmoid(const struct options *o)
 			worst_sig_s = rs > worst_sig_s ? rs : worst_sig_s;
 		}
 	}
-	printf("# exp over %ld arguments in [%g, %g], in ulps of the true value (expl):\n", n, lo, hi);
-	printf("#   libmvec _ZGVdN4v_exp: max %.3f ulp (at %.17g)\n", worst_v, at_v);
+	printf("# %s: exp over %ld arguments in [%g, %g], in ulps of the true value (expl):\n", name,
+	       n, lo, hi);
+	printf("#   vector exp (%d lanes): max %.3f ulp (at %.17g)\n", lanes, worst_v, at_v);
 	printf("#   scalar exp:           max %.3f ulp (at %.17g)\n", worst_s, at_s);
 	printf("#   the two differ on %.1f %% of the arguments, by at most %.3g relative\n",
 	       100.0 * (double)differ / (double)n, worst_diff);
-	printf("# sigma = 1 / (1 + exp(-z)) for the same z: max relative error %.3g (vector exp),"
+	printf("#   sigma = 1 / (1 + exp(-z)) for the same z: max relative error %.3g (vector exp),"
 	       " %.3g (scalar exp)\n",
 	       worst_sig_v, worst_sig_s);
+}
+
+/*
+ * The sigmoid pass A = 1 / (1 + exp(-(A + b))) over 30 x 500 and 128 x
+ * 10,000 values, in each family this CPU runs (portable: glibc's scalar
+ * exp; AVX2 and AVX-512: libmvec's 4- and 8-lane exps); then each vector
+ * exp's error (exp_sweep).
+ */
+static int run_sigmoid(const struct options *o)
+{
+	int simd = nn__cpu_simd();
+	if (simd == NN__SIMD_NONE) {
+		printf("# sigmoid: the portable kernels only (this CPU, or NN_SIMD): scalar exp\n");
+		return 0;
+	}
+	static const size_t shapes[2][2] = { { 30, 500 }, { 128, 10000 } };
+	int rounds = o->quick ? 3 : 9;
+	printf("# sigmoid pass A = sigma(A + b), ms, median of %d rounds\n", rounds);
+	for (int s = 0; s < 2; s++) {
+		size_t rows = shapes[s][0], cols = shapes[s][1], n = rows * cols;
+		double *A = malloc(2 * n * sizeof(double)), *b = malloc(rows * sizeof(double));
+		if (!A || !b) {
+			free(A), free(b);
+			return NN_ENOMEM;
+		}
+		double *Z = A + n, v[NN__SIMD_COUNT_][MAX_ROUNDS];
+		for (size_t i = 0; i < n; i++)
+			Z[i] = (double)(i % 1000) / 100.0 - 5.0;
+		for (size_t i = 0; i < rows; i++)
+			b[i] = 0.01 * (double)i;
+		for (int r = 0; r < rounds; r++)
+			for (int f = 0; f <= simd; f++) {
+				memcpy(A, Z, n * sizeof(double));
+				double t0 = now();
+				nn__act_forward_f64(f, NN_ACT_SIGMOID, A, rows, cols, rows, b, NULL);
+				v[f][r] = (now() - t0) * 1e3;
+			}
+		double m0 = median(v[0], rounds);
+		printf("#   %zu x %zu: none (scalar exp) %.4g ms", rows, cols, m0);
+		for (int f = 1; f <= simd; f++) {
+			double m = median(v[f], rounds);
+			printf(", %s %.4g ms (%.1fx)", nn__simd_name(f), m, m0 / m);
+		}
+		printf("\n");
+		free(A), free(b);
+	}
+	long n = o->quick ? 1L << 20 : 1L << 24;
+#ifdef NN_HAVE_AVX2_KERNELS
+	exp_sweep("avx2", nn__vexp_avx2_f64, 4, n);
+#endif
+#ifdef NN_HAVE_AVX512_KERNELS
+	if (simd >= NN__SIMD_AVX512)
+		exp_sweep("avx512", nn__vexp_avx512_f64, 8, n);
+#endif
 	return 0;
 }
 

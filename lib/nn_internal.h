@@ -136,11 +136,17 @@ static inline double *nn__gb(double *grad, const nn_net *net, size_t l)
 
 /* cpu.c: what this machine runs. */
 
-/* The kernel families: the portable C loops, and AVX2 with FMA (x86-64). */
-enum { NN__SIMD_NONE = 0, NN__SIMD_AVX2 = 1 };
+/* The kernel families, each a superset of the one before: the portable C
+ * loops, AVX2 with FMA, AVX-512 (F, DQ, VL, BW) (x86-64). */
+enum { NN__SIMD_NONE = 0, NN__SIMD_AVX2 = 1, NN__SIMD_AVX512 = 2, NN__SIMD_COUNT_ };
 
-/* The best family this CPU supports and this build holds (checked at run time). */
+/* The best family this CPU supports and this build holds (checked once,
+ * at the first call), or the lower one the environment's NN_SIMD asks for
+ * ("none", "avx2", "avx512"; anything else is ignored). */
 int nn__cpu_simd(void);
+
+/* "none", "avx2", "avx512". */
+const char *nn__simd_name(int simd);
 
 /* Threads the BLAS runs a product on (OpenBLAS's own count when it is the
  * BLAS), at least 1 and at most the online processors. */
@@ -195,15 +201,6 @@ void nn__act_backward_f64(int simd, nn_activation act, double *D, const double *
 			  size_t cols, size_t ld, double *db, const double *mask);
 void nn__act_backward_f32(int simd, nn_activation act, float *D, const float *A, size_t rows,
 			  size_t cols, size_t ld, float *db, const float *mask);
-
-/* activation_avx2.c: the sigmoid passes above for AVX2 + FMA CPUs (same
- * formulas; exp is glibc's 4-lane _ZGVdN4v_exp when libmvec is there). */
-void nn__sigmoid_forward_avx2(double *A, size_t rows, size_t cols, size_t ld, const double *b);
-void nn__sigmoid_output_avx2(double *A, double *Z, size_t rows, size_t cols, const double *b);
-void nn__sigmoid_backward_avx2(double *D, const double *A, size_t rows, size_t cols, size_t ld,
-			       double *db);
-/* 4 exps at once, as the AVX2 passes compute them (for the tests' error bound). */
-void nn__exp4_avx2(double *y, const double *x);
 
 /* act'(z) written through a = act(z). */
 double nn__act_deriv_from_output(nn_activation act, double a);
@@ -469,11 +466,6 @@ void nn__spmm_portable_f64(double *Out, size_t ld_out, const double *In, size_t 
 void nn__spmm_portable_f32(float *Out, size_t ld_out, const float *In, size_t ld_in, size_t h,
 			   const size_t *ptr, const uint32_t *idx, const float *val, size_t c0,
 			   size_t c1);
-/* AVX2: In (h x k) packed in 32-row panels P by nn__pack_panels. kt, cb:
- * the cache tiles (k indices, columns). */
-void nn__spmm_avx2(double *Out, size_t ld_out, const double *P, size_t h, size_t k,
-		   const size_t *ptr, const uint32_t *idx, const double *val, size_t c0, size_t c1,
-		   size_t kt, size_t cb, size_t *cursor);
 /* Panels of 32 rows: P[(r / 32) * k * 32 + j * 32 + r % 32] = In[r, j], rows
  * past h zero; for columns j0 <= j < j1. */
 void nn__pack_panels_f64(double *P, const double *In, size_t ld_in, size_t h, size_t k,
@@ -556,6 +548,41 @@ void nn__update_f64(const nn__update_args *a, double *restrict p, const double *
 		    double *restrict u, double *restrict v, size_t n, double lam);
 void nn__update_f32(const nn__update_args *a, float *restrict p, const float *restrict g,
 		    float *restrict u, float *restrict v, size_t n, double lam);
+
+/*
+ * The vector kernels of each family (kernels/simd.h) and precision, named
+ * family then precision: nn__spmm_avx2_f64, nn__sigmoid_forward_avx512_f32...
+ * Called only when nn__cpu_simd() says the CPU runs the family.
+ *
+ * spmm: the kernel of nn__spmm_portable with In (h x k) packed in 32-row
+ *   panels P by nn__pack_panels; kt, cb: the cache tiles (k indices,
+ *   columns); cursor: scratch, (h / 32 rounded up) x cb.
+ * sigmoid_forward, _output, _backward: nn__act_forward, _forward_output and
+ *   _backward for the sigmoid without dropout (same formulas; exp is
+ *   libmvec's when the build found it).
+ * vexp: exp of one vector's worth of values (4, 8 or 16), as those passes
+ *   compute it (for the tests' error bound).
+ * update: nn__update, vectorised.
+ */
+#define NN__KERNELS(fam, T, real)                                                               \
+	void nn__spmm_##fam##_##T(real *Out, size_t ld_out, const real *P, size_t h, size_t k,  \
+				  const size_t *ptr, const uint32_t *idx, const real *val,       \
+				  size_t c0, size_t c1, size_t kt, size_t cb, size_t *cursor);   \
+	void nn__sigmoid_forward_##fam##_##T(real *A, size_t rows, size_t cols, size_t ld,       \
+					     const real *b);                                     \
+	void nn__sigmoid_output_##fam##_##T(real *A, real *Z, size_t rows, size_t cols,          \
+					    const real *b);                                      \
+	void nn__sigmoid_backward_##fam##_##T(real *D, const real *A, size_t rows, size_t cols,  \
+					      size_t ld, real *db);                              \
+	void nn__vexp_##fam##_##T(real *y, const real *x);                                      \
+	void nn__update_##fam##_##T(const nn__update_args *a, real *restrict p,                  \
+				    const real *restrict g, real *restrict u, real *restrict v,  \
+				    size_t n, double lam);
+NN__KERNELS(avx2, f64, double)
+NN__KERNELS(avx2, f32, float)
+NN__KERNELS(avx512, f64, double)
+NN__KERNELS(avx512, f32, float)
+#undef NN__KERNELS
 
 /* dist.c: what distributed runs share. */
 

@@ -27,6 +27,8 @@ Suite *layers_suite(void);
 Suite *values_suite(void);
 /* float32 networks (issue 16) */
 Suite *precision_suite(void);
+/* the vector kernels of every family (issue 16) */
+Suite *kernels_suite(void);
 /* nn_version (issue 13) */
 Suite *version_suite(void);
 /* the one atomic writer (issue 12) */

@@ -36,6 +36,7 @@ static const struct {
 	{ "values", values_suite },
 	/* float32 networks (issue 16) */
 	{ "precision", precision_suite },
+	{ "kernels", kernels_suite },
 	/* nn_version (issue 13) */
 	{ "version", version_suite },
 	/* the one atomic writer (issue 12) */

@@ -1,11 +1,12 @@
 /*
- * The sparse first layer (sparse.c, sparse_avx2.c) and the vectorised
- * passes (activation_avx2.c): the kernels against a naive product on
+ * The sparse first layer (sparse.c, spmm.c, spmm_simd.c) and the vectorised
+ * sigmoid passes (sigmoid_simd.c): the kernels against a naive product on
  * inputs of several densities with odd sizes, empty columns and rows and
  * an all-zero sample; the two products of a step against dgemm, on 1 to 3
  * threads; a gradient check through the sparse path; 100 training steps
  * sparse against dense; the vector exp's error; the API. Everything runs
- * on the portable kernels and, when the CPU has them, the AVX2 ones.
+ * on the portable kernels and, when the CPU has them, the AVX2 and
+ * AVX-512 ones.
  */
 #include <cblas.h>
 #include <math.h>
@@ -16,13 +17,12 @@
 #include "suites.h"
 #include "test_util.h"
 
-/* The kernel families this CPU can run: portable, and AVX2 when present. */
+/* The kernel families this CPU can run, 0 .. n_simd() - 1 (NN__SIMD_...):
+ * portable, AVX2, AVX-512 as far as it has them. */
 static int n_simd(void)
 {
-	return nn__cpu_simd() == NN__SIMD_AVX2 ? 2 : 1;
+	return nn__cpu_simd() + 1;
 }
-
-static const int simd_of[2] = { NN__SIMD_NONE, NN__SIMD_AVX2 };
 
 /*
  * X (rows x cols, ld rows + 2) with about `density` of its entries
@@ -99,8 +99,8 @@ START_TEST(test_products)
 					Z[i] = 7.0; /* sentinel in the rows h..ld-1 */
 				for (size_t i = 0; i < ld * rows; i++)
 					G[i] = 7.0;
-				nn__sparse_wx_f64(simd_of[s], Z, ld, W, ld, sp, -1, NULL);
-				nn__sparse_dxt_f64(simd_of[s], G, ld, D, ld, sp);
+				nn__sparse_wx_f64(s, Z, ld, W, ld, sp, -1, NULL);
+				nn__sparse_dxt_f64(s, G, ld, D, ld, sp);
 				for (size_t c = 0; c < cols; c++) {
 					ck_assert_double_le(tu_max_rel_err(Z + c * ld, Zr + c * ld, h, 1.0),
 							    1e-13);
@@ -130,7 +130,8 @@ START_TEST(test_products)
 END_TEST
 
 /* Threads and tiles never change a result: 1, 2 and 3 threads give the
- * same bits, on a product big enough for several tiles of every kind. */
+ * same bits, on a product big enough for several tiles of every kind; and
+ * the vector families (AVX2, AVX-512) give the same bits as each other. */
 START_TEST(test_threads_same_bits)
 {
 	nn_rng *rng;
@@ -140,6 +141,7 @@ START_TEST(test_threads_same_bits)
 	sparse_fill(&Xbuf, &X, rows, cols, 0.2, rng);
 	double *W = malloc(h * rows * sizeof(double)), *D = malloc(h * cols * sizeof(double));
 	double *Z[3], *G[3];
+	double *Zv = malloc(h * cols * sizeof(double)), *Gv = malloc(h * rows * sizeof(double));
 	for (size_t i = 0; i < h * rows; i++)
 		W[i] = nn_rng_uniform(rng, -1, 1);
 	for (size_t i = 0; i < h * cols; i++)
@@ -150,18 +152,25 @@ START_TEST(test_threads_same_bits)
 			Z[t] = malloc(h * cols * sizeof(double));
 			G[t] = malloc(h * rows * sizeof(double));
 			ck_assert_int_eq(nn__sparse_new(&sp, &X, h, t + 1, 0), 0);
-			nn__sparse_wx_f64(simd_of[s], Z[t], h, W, h, sp, -1, NULL);
-			nn__sparse_dxt_f64(simd_of[s], G[t], h, D, h, sp);
+			nn__sparse_wx_f64(s, Z[t], h, W, h, sp, -1, NULL);
+			nn__sparse_dxt_f64(s, G[t], h, D, h, sp);
 			nn__sparse_free(sp);
 		}
 		for (size_t t = 1; t < 3; t++) {
 			ck_assert_mem_eq(Z[t], Z[0], h * cols * sizeof(double));
 			ck_assert_mem_eq(G[t], G[0], h * rows * sizeof(double));
 		}
+		if (s == NN__SIMD_AVX2) {
+			memcpy(Zv, Z[0], h * cols * sizeof(double));
+			memcpy(Gv, G[0], h * rows * sizeof(double));
+		} else if (s > NN__SIMD_AVX2) {
+			ck_assert_mem_eq(Z[0], Zv, h * cols * sizeof(double));
+			ck_assert_mem_eq(G[0], Gv, h * rows * sizeof(double));
+		}
 		for (size_t t = 0; t < 3; t++)
 			free(Z[t]), free(G[t]);
 	}
-	free(W), free(D);
+	free(W), free(D), free(Zv), free(Gv);
 	nn_matrix_free(&Xbuf);
 	nn_rng_free(rng);
 }
@@ -276,7 +285,7 @@ START_TEST(test_gradcheck)
 	size_t n = nn_net_param_count(p.net);
 	double *w = nn_net_params(p.net), *g = nn_net_params(grad), *f = nn_net_params(fd);
 	for (int s = 0; s < n_simd(); s++) {
-		ws->simd = simd_of[s];
+		ws->simd = s;
 		nn__forward(ws, p.net, &p.X, sp, NULL);
 		nn__output_pass(NULL, ws, p.net, &(nn__target){ .labels = p.y.data }, g, NULL);
 		nn__backward(g, ws, p.net, sp, NULL);
@@ -328,8 +337,8 @@ START_TEST(test_train_100)
 			ck_assert_int_eq(nn_net_clone(&b, p.net), 0);
 			ck_assert_int_eq(nn_gd_new(&ga, a, &p.X, &p.y, 5e-3), 0);
 			ck_assert_int_eq(nn_gd_new(&gb, b, &p.X, &p.y, 5e-3), 0);
-			nn__gd_set_simd(ga, simd_of[s]);
-			nn__gd_set_simd(gb, simd_of[s]);
+			nn__gd_set_simd(ga, s);
+			nn__gd_set_simd(gb, s);
 			ck_assert_int_eq(nn_gd_set_input(ga, NN_INPUT_DENSE), 0);
 			ck_assert_int_eq(nn_gd_set_input(gb, NN_INPUT_SPARSE), 0);
 			ck_assert_int_eq(nn_gd_set_threads(gb, threads), 0);
@@ -385,67 +394,87 @@ START_TEST(test_single_layer)
 }
 END_TEST
 
-/* The AVX2 passes against the portable ones: the backward pass bit for
- * bit, the forward passes within the vector exp's error. And the vector
- * exp itself over the sigmoid's working range, in ulps of scalar exp. */
+/* Each vector family's passes against the portable ones: the backward
+ * pass bit for bit, the forward passes within the vector exp's error. And
+ * the vector exps themselves over the sigmoid's working range, in ulps of
+ * scalar exp. (tests/test_kernels.c does the same in float32.) */
 START_TEST(test_elementwise)
 {
-	if (nn__cpu_simd() != NN__SIMD_AVX2)
-		return; /* one family: nothing to compare */
 	nn_rng *rng;
 	ck_assert_int_eq(nn_rng_new(&rng, 12), 0);
 	const size_t rows = 31, cols = 17, ld = 33;
 	size_t sz = ld * cols;
-	double *A = malloc(sz * sizeof(double)), *B = malloc(sz * sizeof(double));
+	double *A0 = malloc(sz * sizeof(double)), *A = malloc(sz * sizeof(double));
+	double *B = malloc(sz * sizeof(double)), *D0 = malloc(sz * sizeof(double));
 	double *Z1 = malloc(sz * sizeof(double)), *Z2 = malloc(sz * sizeof(double));
 	double *D1 = malloc(sz * sizeof(double)), *D2 = malloc(sz * sizeof(double));
+	double *Z0 = malloc(sz * sizeof(double));
 	double b[31], db1[31], db2[31];
 	for (size_t i = 0; i < sz; i++) {
-		A[i] = B[i] = nn_rng_uniform(rng, -30, 30);
-		D1[i] = D2[i] = nn_rng_uniform(rng, -1, 1);
+		A0[i] = nn_rng_uniform(rng, -30, 30);
+		D0[i] = nn_rng_uniform(rng, -1, 1);
+		Z0[i] = nn_rng_uniform(rng, -20, 20);
 	}
 	for (size_t i = 0; i < rows; i++)
 		b[i] = nn_rng_uniform(rng, -1, 1);
-	A[5] = B[5] = -800; /* exp overflows: sigma is 0 */
-	A[6] = B[6] = 800;
-	nn__act_forward_f64(NN__SIMD_NONE, NN_ACT_SIGMOID, A, rows, cols, ld, b, NULL);
-	nn__act_forward_f64(NN__SIMD_AVX2, NN_ACT_SIGMOID, B, rows, cols, ld, b, NULL);
-	for (size_t j = 0; j < cols; j++)
-		ck_assert_double_le(tu_max_rel_err(A + j * ld, B + j * ld, rows, 1e-300), 4e-16);
-	ck_assert_double_eq(B[5], 0.0);
-	ck_assert_double_eq(B[6], 1.0);
-	for (size_t j = 0; j < cols; j++) /* the padding rows were not touched */
-		for (size_t i = rows; i < ld; i++)
-			ck_assert_mem_eq(&A[i + j * ld], &B[i + j * ld], sizeof(double));
-	nn__act_backward_f64(NN__SIMD_NONE, NN_ACT_SIGMOID, D1, A, rows, cols, ld, db1, NULL);
-	nn__act_backward_f64(NN__SIMD_AVX2, NN_ACT_SIGMOID, D2, A, rows, cols, ld, db2, NULL);
-	ck_assert_mem_eq(D1, D2, sz * sizeof(double));
-	ck_assert_mem_eq(db1, db2, sizeof(db1));
+	A0[5] = -800; /* exp overflows: sigma is 0 */
+	A0[6] = 800;
+	for (int f = NN__SIMD_AVX2; f < n_simd(); f++) {
+		memcpy(A, A0, sz * sizeof(double));
+		memcpy(B, A0, sz * sizeof(double));
+		nn__act_forward_f64(NN__SIMD_NONE, NN_ACT_SIGMOID, A, rows, cols, ld, b, NULL);
+		nn__act_forward_f64(f, NN_ACT_SIGMOID, B, rows, cols, ld, b, NULL);
+		for (size_t j = 0; j < cols; j++)
+			ck_assert_double_le(tu_max_rel_err(A + j * ld, B + j * ld, rows, 1e-300),
+					    4e-16);
+		ck_assert_double_eq(B[5], 0.0);
+		ck_assert_double_eq(B[6], 1.0);
+		for (size_t j = 0; j < cols; j++) /* the padding rows were not touched */
+			for (size_t i = rows; i < ld; i++)
+				ck_assert_mem_eq(&A[i + j * ld], &B[i + j * ld], sizeof(double));
+		memcpy(D1, D0, sz * sizeof(double));
+		memcpy(D2, D0, sz * sizeof(double));
+		nn__act_backward_f64(NN__SIMD_NONE, NN_ACT_SIGMOID, D1, A, rows, cols, ld, db1, NULL);
+		nn__act_backward_f64(f, NN_ACT_SIGMOID, D2, A, rows, cols, ld, db2, NULL);
+		ck_assert_mem_eq(D1, D2, sz * sizeof(double));
+		ck_assert_mem_eq(db1, db2, sizeof(db1));
 
-	/* the output layer: Z kept, same bits; A within the exp's error */
-	for (size_t i = 0; i < rows * cols; i++)
-		Z1[i] = Z2[i] = nn_rng_uniform(rng, -20, 20);
-	nn__act_forward_output_f64(NN__SIMD_NONE, NN_ACT_SIGMOID, A, Z1, rows, cols, b);
-	nn__act_forward_output_f64(NN__SIMD_AVX2, NN_ACT_SIGMOID, B, Z2, rows, cols, b);
-	ck_assert_mem_eq(Z1, Z2, rows * cols * sizeof(double));
-	ck_assert_double_le(tu_max_rel_err(A, B, rows * cols, 1e-300), 4e-16);
+		/* the output layer: Z kept, same bits; A within the exp's error */
+		memcpy(Z1, Z0, sz * sizeof(double));
+		memcpy(Z2, Z0, sz * sizeof(double));
+		nn__act_forward_output_f64(NN__SIMD_NONE, NN_ACT_SIGMOID, A, Z1, rows, cols, b);
+		nn__act_forward_output_f64(f, NN_ACT_SIGMOID, B, Z2, rows, cols, b);
+		ck_assert_mem_eq(Z1, Z2, rows * cols * sizeof(double));
+		ck_assert_double_le(tu_max_rel_err(A, B, rows * cols, 1e-300), 4e-16);
+	}
 
 	/* exp over [-40, 40] (sigma is 1 or 0 to double precision beyond):
 	 * at most 4 ulps from scalar exp, glibc's documented bound for libmvec */
-	double worst = 0;
-	for (long k = -400000; k < 400000; k += 4) {
-		double x[4], y[4];
-		for (int i = 0; i < 4; i++)
-			x[i] = (double)(k + i) * 1e-4 + 0.3e-4;
-		nn__exp4_avx2(y, x);
-		for (int i = 0; i < 4; i++) {
-			double e = exp(x[i]);
-			double ulps = fabs(y[i] - e) / (nextafter(e, INFINITY) - e);
-			worst = ulps > worst ? ulps : worst;
+	for (int f = NN__SIMD_AVX2; f < n_simd(); f++) {
+		double worst = 0;
+		for (long k = -400000; k < 400000; k += 8) {
+			double x[8], y[8];
+			for (int i = 0; i < 8; i++)
+				x[i] = (double)(k + i) * 1e-4 + 0.3e-4;
+#ifdef NN_HAVE_AVX512_KERNELS
+			if (f == NN__SIMD_AVX512)
+				nn__vexp_avx512_f64(y, x);
+#endif
+#ifdef NN_HAVE_AVX2_KERNELS
+			if (f == NN__SIMD_AVX2) {
+				nn__vexp_avx2_f64(y, x);
+				nn__vexp_avx2_f64(y + 4, x + 4);
+			}
+#endif
+			for (int i = 0; i < 8; i++) {
+				double e = exp(x[i]);
+				double ulps = fabs(y[i] - e) / (nextafter(e, INFINITY) - e);
+				worst = ulps > worst ? ulps : worst;
+			}
 		}
+		ck_assert_double_le(worst, 4.0);
 	}
-	ck_assert_double_le(worst, 4.0);
-	free(A), free(B), free(Z1), free(Z2), free(D1), free(D2);
+	free(A0), free(A), free(B), free(Z0), free(Z1), free(Z2), free(D0), free(D1), free(D2);
 	nn_rng_free(rng);
 }
 END_TEST

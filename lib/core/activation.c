@@ -12,8 +12,8 @@
  *   softmax     a = e^z / sum e^z, per column (output layer only; its
  *               Jacobian is not diagonal, so the output pass handles it)
  *
- * On AVX2 CPUs the float64 sigmoid passes go to activation_avx2.c: the
- * same formulas 4 lanes at a time, with glibc's vector exp.
+ * On AVX2 and AVX-512 CPUs the sigmoid passes go to kernels/sigmoid_simd.c:
+ * the same formulas 4 to 16 lanes at a time, with glibc's vector exp.
  *
  * Compiled once for each precision (real.h); the scalar forms, in double,
  * once.
@@ -130,14 +130,8 @@ static void column_forward(nn_activation act, real *a, const real *z, const real
 void NN_T(nn__act_forward)(int simd, nn_activation act, real *A, size_t rows, size_t cols,
 			   size_t ld, const real *b, const real *mask)
 {
-#if defined(NN_HAVE_AVX2_KERNELS) && !defined(NN_REAL_F32)
-	if (simd == NN__SIMD_AVX2 && act == NN_ACT_SIGMOID && !mask) {
-		nn__sigmoid_forward_avx2(A, rows, cols, ld, b);
-		return;
-	}
-#else
-	(void)simd;
-#endif
+	if (act == NN_ACT_SIGMOID && !mask)
+		NN_SIMD_RETURN(simd, nn__sigmoid_forward, A, rows, cols, ld, b);
 	for (size_t j = 0; j < cols; j++) {
 		real *a = A + j * ld;
 		column_forward(act, a, a, b, rows);
@@ -152,14 +146,8 @@ void NN_T(nn__act_forward)(int simd, nn_activation act, real *A, size_t rows, si
 void NN_T(nn__act_forward_output)(int simd, nn_activation act, real *A, real *Z, size_t rows,
 				  size_t cols, const real *b)
 {
-#if defined(NN_HAVE_AVX2_KERNELS) && !defined(NN_REAL_F32)
-	if (simd == NN__SIMD_AVX2 && act == NN_ACT_SIGMOID) {
-		nn__sigmoid_output_avx2(A, Z, rows, cols, b);
-		return;
-	}
-#else
-	(void)simd;
-#endif
+	if (act == NN_ACT_SIGMOID)
+		NN_SIMD_RETURN(simd, nn__sigmoid_output, A, Z, rows, cols, b);
 	for (size_t j = 0; j < cols; j++) {
 		real *z = Z + j * rows, *a = A + j * rows;
 		if (act == NN_ACT_SIGMOID) {
@@ -192,14 +180,8 @@ void NN_T(nn__act_forward_output)(int simd, nn_activation act, real *A, real *Z,
 void NN_T(nn__act_backward)(int simd, nn_activation act, real *D, const real *A, size_t rows,
 			    size_t cols, size_t ld, real *db, const real *mask)
 {
-#if defined(NN_HAVE_AVX2_KERNELS) && !defined(NN_REAL_F32)
-	if (simd == NN__SIMD_AVX2 && act == NN_ACT_SIGMOID && !mask) {
-		nn__sigmoid_backward_avx2(D, A, rows, cols, ld, db);
-		return;
-	}
-#else
-	(void)simd;
-#endif
+	if (act == NN_ACT_SIGMOID && !mask)
+		NN_SIMD_RETURN(simd, nn__sigmoid_backward, D, A, rows, cols, ld, db);
 	for (size_t i = 0; i < rows; i++)
 		db[i] = 0;
 	if (mask) {

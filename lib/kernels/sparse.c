@@ -10,7 +10,7 @@
  * Both are one kernel, Out = In S with S compressed by columns (X for the
  * first, X^T -- that is X by rows -- for the second), that keeps a block of
  * up to 32 outputs of one column in registers while it runs over that
- * column's non-zeros (sparse_avx2.c; the portable loops below hold 8).
+ * column's non-zeros (spmm_simd.c; the portable loops of spmm.c hold 8).
  * Every output is a sum over the non-zeros in ascending order, whichever
  * kernel, tiles or threads ran: only the rounding of a fused multiply-add
  * (AVX2) against a multiply then an add (portable) tells the paths apart,

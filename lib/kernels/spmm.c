@@ -3,29 +3,25 @@
  * maths): one kernel, Out = In S with S compressed by columns, for both
  * products of a training step, split over the pool's threads.
  *
- * Compiled once for each precision (real.h). The float64 copy runs the
- * AVX2 kernel of sparse_avx2.c on AVX2 CPUs; the float32 copy runs the
- * portable one.
+ * Compiled once for each precision (real.h). Each copy runs its
+ * precision's kernel of the CPU's family (spmm_simd.c), or the portable
+ * one below.
  */
 #include <string.h>
 
 #include "nn_internal.h"
 #include "core/real.h"
 
-#if defined(NN_HAVE_AVX2_KERNELS) && !defined(NN_REAL_F32)
-#define KERNEL_SIMD nn__spmm_avx2
+/* In packed in panels: the vector families' kernels read it so */
 static int packed(int simd)
 {
+#if defined(NN_HAVE_AVX2_KERNELS)
 	return simd >= NN__SIMD_AVX2;
-}
 #else
-#define KERNEL_SIMD(...) ((void)0)
-static int packed(int simd)
-{
 	(void)simd;
 	return 0;
-}
 #endif
+}
 
 static size_t blocks(size_t h)
 {
@@ -111,6 +107,16 @@ struct job {
 	const real *bias;   /* added before it */
 };
 
+/* The columns [b0, b1) of a job's product, by the family's kernel. */
+static void block(const struct job *j, size_t i, size_t b0, size_t b1)
+{
+	NN_SIMD_RETURN(j->simd, nn__spmm, j->Out, j->ld_out, j->sp->panel, j->h, j->k, j->ptr,
+		       j->idx, j->val, b0, b1, j->kt, j->cb,
+		       j->sp->cursor + i * j->sp->cursor_per_thread);
+	NN_T(nn__spmm_portable)(j->Out, j->ld_out, j->In, j->ld_in, j->h, j->ptr, j->idx, j->val,
+				b0, b1);
+}
+
 static void pack_job(void *arg, size_t i, size_t n)
 {
 	const struct job *j = arg;
@@ -128,12 +134,7 @@ static void spmm_job(void *arg, size_t i, size_t n)
 	size_t step = j->act < 0 ? c1 - c0 : j->cb;
 	for (size_t b0 = c0; b0 < c1; b0 += step) {
 		size_t b1 = c1 - b0 < step ? c1 : b0 + step;
-		if (packed(j->simd))
-			KERNEL_SIMD(j->Out, j->ld_out, j->sp->panel, j->h, j->k, j->ptr, j->idx, j->val,
-				    b0, b1, j->kt, j->cb, j->sp->cursor + i * j->sp->cursor_per_thread);
-		else
-			NN_T(nn__spmm_portable)(j->Out, j->ld_out, j->In, j->ld_in, j->h, j->ptr,
-						j->idx, j->val, b0, b1);
+		block(j, i, b0, b1);
 		if (j->act >= 0)
 			NN_T(nn__act_forward)(j->simd, (nn_activation)j->act, j->Out + b0 * j->ld_out,
 					      j->h, b1 - b0, j->ld_out, j->bias, NULL);

@@ -61,7 +61,7 @@ struct nn_gd {
  */
 static double threshold(int simd)
 {
-	return simd == NN__SIMD_AVX2 ? 0.40 : 0.15;
+	return simd >= NN__SIMD_AVX2 ? 0.40 : 0.15;
 }
 
 NN_EXPORT double nn_input_threshold(void)

@@ -121,8 +121,39 @@ int nn__optim_fits(const nn_optim *o, const nn_net *net)
 	return 0;
 }
 
+/* The update loop of the CPU's family (update.c); all give the same bits. */
+#define UPDATE(T, real)                                                                          \
+	static void update_##T(int simd, const nn__update_args *a, real *p, const real *g,       \
+			       real *u, real *v, size_t n, double lam)                          \
+	{                                                                                        \
+		UPDATE_SIMD(T)                                                                   \
+		nn__update_##T(a, p, g, u, v, n, lam);                                           \
+	}
+#if defined(NN_HAVE_AVX512_KERNELS)
+#define UPDATE_SIMD(T)                                                                           \
+	if (simd >= NN__SIMD_AVX512) {                                                           \
+		nn__update_avx512_##T(a, p, g, u, v, n, lam);                                    \
+		return;                                                                          \
+	}                                                                                        \
+	if (simd >= NN__SIMD_AVX2) {                                                             \
+		nn__update_avx2_##T(a, p, g, u, v, n, lam);                                      \
+		return;                                                                          \
+	}
+#elif defined(NN_HAVE_AVX2_KERNELS)
+#define UPDATE_SIMD(T)                                                                           \
+	if (simd >= NN__SIMD_AVX2) {                                                             \
+		nn__update_avx2_##T(a, p, g, u, v, n, lam);                                      \
+		return;                                                                          \
+	}
+#else
+#define UPDATE_SIMD(T) (void)simd;
+#endif
+UPDATE(f64, double)
+UPDATE(f32, float)
+
 void nn__optim_update(nn_optim *o, void *params, const void *grad, double eta, double scale)
 {
+	int simd = nn__cpu_simd();
 	o->t++;
 	nn__update_args a = { .kind = o->kind, .eta = eta, .scale = scale, .mu = o->mu,
 			      .beta1 = o->beta1, .beta2 = o->beta2, .eps = o->eps,
@@ -137,13 +168,13 @@ void nn__optim_update(nn_optim *o, void *params, const void *grad, double eta, d
 			size_t n = part ? o->n_b[l] : o->n_w[l], at = off * elem;
 			double lam = part ? 0.0 : o->l2;
 			if (o->f32)
-				nn__update_f32(&a, (float *)(p + at), (const float *)(g + at),
-					       u ? (float *)(u + at) : NULL, v ? (float *)(v + at) : NULL,
-					       n, lam);
+				update_f32(simd, &a, (float *)(p + at), (const float *)(g + at),
+					   u ? (float *)(u + at) : NULL, v ? (float *)(v + at) : NULL,
+					   n, lam);
 			else
-				nn__update_f64(&a, (double *)(p + at), (const double *)(g + at),
-					       u ? (double *)(u + at) : NULL,
-					       v ? (double *)(v + at) : NULL, n, lam);
+				update_f64(simd, &a, (double *)(p + at), (const double *)(g + at),
+					   u ? (double *)(u + at) : NULL,
+					   v ? (double *)(v + at) : NULL, n, lam);
 			off += n;
 		}
 	}

@@ -5,17 +5,22 @@
  * Each loop reads its settings from locals and its buffers through
  * restrict pointers, so that the compiler vectorises it: the loads and
  * stores of one element never wait for another's, and nothing is re-read
- * after a store. The arithmetic is the scalar formula, operation for
- * operation (no fused multiply-add: the library is built as ISO C, which
- * keeps contraction off), so a vectorised copy gives the same bits.
+ * after a store; sqrt is the instruction, without the errno path that
+ * would keep the loop scalar (-fno-math-errno). The arithmetic is the
+ * scalar formula, operation for operation (-ffp-contract=off: no fused
+ * multiply-add), so every copy gives the same bits as the scalar loop the
+ * tests hold it against.
  *
- * Compiled once for each precision (real.h); a float32 optimiser keeps its
- * state in float32 and its settings are rounded to float32 once.
+ * Compiled for each precision and family (real.h, kernels/simd.h): the
+ * portable copy at -O3 (SSE2, 2 doubles at a time), and the AVX2 and
+ * AVX-512 ones, chosen at run time by nn__optim_update. A float32
+ * optimiser keeps its state in float32; its settings are rounded to
+ * float32 once.
  */
 #include "nn_internal.h"
 #include "core/real.h"
 
-void NN_T(nn__update)(const nn__update_args *a, real *restrict p, const real *restrict g,
+void NN_K(nn__update)(const nn__update_args *a, real *restrict p, const real *restrict g,
 		      real *restrict u, real *restrict v, size_t n, double lam_)
 {
 	const real eta = (real)a->eta, scale = (real)a->scale, lam = (real)lam_;
