@@ -120,9 +120,11 @@ int main(int argc, char **argv)
 			return fail(rc);
 		struct rusage ru;
 		getrusage(RUSAGE_SELF, &ru);
-		printf("task %s x %zu x %zu seconds %.3f peak_rss_mib %.1f\n", task_name(t.task),
-		       t.x.rows, t.x.cols,
+		printf("task %s x %zu x %zu seconds %.3f cpu %.3f peak_rss_mib %.1f\n",
+		       task_name(t.task), t.x.rows, t.x.cols,
 		       (double)(b.tv_sec - a.tv_sec) + 1e-9 * (double)(b.tv_nsec - a.tv_nsec),
+		       (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+			       1e-6 * (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec),
 		       (double)ru.ru_maxrss / 1024.0);
 		nn_table_free(&t);
 		return 0;

@@ -449,6 +449,69 @@ START_TEST(test_csv_python)
 }
 END_TEST
 
+/*
+ * Numbers against strtod: the reader's fast path (19 digits, 10^-22 ..
+ * 10^22) and its strtod fallback must both give strtod's double, for
+ * random spellings (leading zeros, points anywhere, exponents -340 .. 280,
+ * more than 19 digits) and the edges of the fast path.
+ */
+START_TEST(test_csv_numbers)
+{
+	static const char *const edges[] = {
+		"9007199254740992", "9007199254740993", "18014398509481985", "1e22", "1e23",
+		"-1e-22", "1e-23", "1234567890123456789", "12345678901234567890", "0.1", "-0",
+		"-0.0e5", "0e-400", "4.9e-324", "2.4703282292062328e-324", "2.2250738585072011e-308",
+		"1.7976931348623157e308", "000000000000000000000000001.5", "1.000000000000000000001",
+		"0.000000000000000000000000000000001", "123456.789e-3", "+.5e+1", "5.E1",
+	};
+	const size_t n_rand = 20000, n = n_rand + sizeof edges / sizeof *edges;
+	char *text = malloc(n * 64 + 8), *p = text;
+	char (*cells)[64] = malloc(n * sizeof *cells);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_ptr_nonnull(cells);
+	uint64_t r = 14;
+	for (size_t k = 0; k < n; k++) {
+		char *c = cells[k];
+		if (k >= n_rand) {
+			snprintf(c, 64, "%s", edges[k - n_rand]);
+		} else {
+			size_t len = 0, nd;
+			r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+			nd = 1 + (r >> 33) % 24;
+			if (r >> 60 & 1)
+				c[len++] = '-';
+			size_t point = (r >> 20) % (nd + 2);
+			for (size_t d = 0; d < nd; d++) {
+				r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+				if (d == point)
+					c[len++] = '.';
+				c[len++] = (char)('0' + (r >> 33) % 10);
+			}
+			if (r >> 40 & 1)
+				len += (size_t)snprintf(c + len, 64 - len, "e%d", (int)((r >> 41) % 621) - 340);
+			c[len] = '\0';
+		}
+		p += sprintf(p, "%s\n", c);
+	}
+	nn_table t;
+	nn_table_options o = nn_table_defaults();
+	o.target = "";
+	o.header = 0;
+	ck_assert_int_eq(nn_table_read_buffer(&t, text, (size_t)(p - text), "n.csv", &o), 0);
+	ck_assert_uint_eq(t.x.cols, n);
+	size_t wrong = 0;
+	for (size_t k = 0; k < n; k++) {
+		double ref = strtod(cells[k], NULL);
+		if (!same(t.x.data[k], ref) && wrong++ < 5)
+			fprintf(stderr, "'%s': %a, strtod %a\n", cells[k], t.x.data[k], ref);
+	}
+	ck_assert_uint_eq(wrong, 0);
+	nn_table_free(&t);
+	free(cells);
+	free(text);
+}
+END_TEST
+
 /* ---- CSV: spellings of one table --------------------------------------------------------- */
 
 /* The table every spelling below holds: 3 samples, features a b, target y. */
@@ -995,6 +1058,7 @@ Suite *table_suite(void)
 	tc = tcase_create("csv");
 	tcase_set_timeout(tc, 60); /* localedef takes seconds */
 	tcase_add_test(tc, test_csv_python);
+	tcase_add_test(tc, test_csv_numbers);
 	tcase_add_test(tc, test_csv_spellings);
 	tcase_add_test(tc, test_csv_detect);
 	tcase_add_test(tc, test_csv_target);

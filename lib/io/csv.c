@@ -16,8 +16,9 @@
  * (table.c): so hexadecimal, "1,5" or "1_000" are never numbers, and the
  * value is strtod's correctly rounded one, the double numpy and pandas read.
  */
-#include <errno.h>
+#include <float.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -131,12 +132,11 @@ static int next_cell(const nn__csv *c, cur *u, cell *x, int *last, char *err)
 					u->line);
 	} else {
 		size_t start = i;
-		while (i < n && s[i] != c->delim && !is_eol(s[i])) {
-			if (s[i] == '\0')
-				return nn__fail(err, NN_EFORMAT, "%s:%zu: a NUL byte: not a text file",
-						c->name, u->line);
+		while (i < n && !c->stop[(unsigned char)s[i]])
 			i++;
-		}
+		if (i < n && s[i] == '\0')
+			return nn__fail(err, NN_EFORMAT, "%s:%zu: a NUL byte: not a text file",
+					c->name, u->line);
 		size_t e = i;
 		while (e > start && is_space(c, s[e - 1]))
 			e--;
@@ -171,9 +171,27 @@ static int nonfinite_word(const char *p, size_t len)
 	return 0;
 }
 
+static int is_digit(char ch)
+{
+	return ch >= '0' && ch <= '9';
+}
+
+/* The powers of ten a double holds exactly: up to 10^22 (5^22 < 2^53). */
+static const double exact_pow10[23] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+};
+
 /*
  * What p[0 .. len) spells: NUM_OK with the number in *v, NUM_NOT, or
  * NUM_NONFINITE (NaN, Inf, or a number beyond the doubles); NN_ENOMEM.
+ *
+ * While the grammar is checked the significant digits are gathered: when
+ * they are at most 19, make an integer M <= 2^53 and the power of ten e is
+ * in [-22, 22], M * 10^e (or M / 10^-e) is one correctly rounded operation
+ * on two exact doubles, hence strtod's own result (Clinger's fast path,
+ * which needs the operation done in double precision: FLT_EVAL_METHOD 0).
+ * Everything else -- long or extreme numbers -- goes to strtod.
  */
 static int number(nn__csv *c, const char *p, size_t len, double *v)
 {
@@ -183,28 +201,53 @@ static int number(nn__csv *c, const char *p, size_t len, double *v)
 	}
 	while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
 		len--;
-	size_t i = 0, digits = 0;
+	size_t i = 0, digits = 0, sig = 0;
+	uint64_t m = 0;
+	long frac = 0, ex = 0;
+	int neg = 0;
 	if (i < len && (p[i] == '+' || p[i] == '-'))
-		i++;
+		neg = p[i++] == '-';
 	size_t sign = i;
-	while (i < len && p[i] >= '0' && p[i] <= '9')
-		i++, digits++;
-	if (i < len && p[i] == '.')
-		for (i++; i < len && p[i] >= '0' && p[i] <= '9'; i++)
-			digits++;
+	for (int point = 0; i < len; i++) {
+		if (p[i] == '.' && !point) {
+			point = 1;
+			continue;
+		}
+		if (!is_digit(p[i]))
+			break;
+		digits++;
+		frac += point;
+		if ((sig || p[i] != '0') && sig++ < 19)
+			m = m * 10 + (uint64_t)(p[i] - '0');
+	}
 	if (digits == 0)
-		return nonfinite_word(p + sign, len - sign) ? NUM_NONFINITE : NUM_NOT;
+		return i == sign && nonfinite_word(p + sign, len - sign) ? NUM_NONFINITE : NUM_NOT;
 	if (i < len && (p[i] == 'e' || p[i] == 'E')) {
 		size_t e = ++i;
-		if (i < len && (p[i] == '+' || p[i] == '-'))
+		int eneg = 0;
+		if (i < len && (p[i] == '+' || p[i] == '-')) {
+			eneg = p[i] == '-';
 			e = ++i;
-		while (i < len && p[i] >= '0' && p[i] <= '9')
-			i++;
+		}
+		for (; i < len && is_digit(p[i]); i++)
+			if (ex < 100000) /* beyond, strtod says 0 or Inf */
+				ex = ex * 10 + (p[i] - '0');
 		if (i == e)
 			return NUM_NOT;
+		ex = eneg ? -ex : ex;
 	}
 	if (i != len)
 		return NUM_NOT;
+#if FLT_EVAL_METHOD == 0
+	long e10 = ex - frac;
+	if (sig <= 19 && m <= (UINT64_C(1) << 53) && (m == 0 || (e10 >= -22 && e10 <= 22))) {
+		double x = (double)m;
+		if (m != 0)
+			x = e10 < 0 ? x / exact_pow10[-e10] : x * exact_pow10[e10];
+		*v = neg ? -x : x;
+		return NUM_OK;
+	}
+#endif
 	/* strtod needs a terminated string; the cell is followed by more text */
 	char stack[NUM_STACK], *b = stack;
 	if (len >= NUM_STACK) {
@@ -220,11 +263,10 @@ static int number(nn__csv *c, const char *p, size_t len, double *v)
 	memcpy(b, p, len);
 	b[len] = '\0';
 	char *end;
-	errno = 0;
 	*v = strtod(b, &end);
 	if (end != b + len)
 		return NUM_NOT;
-	/* ERANGE also flags an underflow to 0 or a subnormal: numpy keeps those */
+	/* an underflow to 0 or a subnormal is kept, as numpy keeps it */
 	return isfinite(*v) ? NUM_OK : NUM_NONFINITE;
 }
 
@@ -350,6 +392,7 @@ int nn__csv_start(nn__csv *c, nn__cols *cols, const void *buf, size_t len, const
 	*c = (nn__csv){ .s = buf, .n = len, .name = name, .comment = opt->comment };
 	size_t pos = len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
 	c->delim = opt->delimiter ? opt->delimiter : sniff(c, pos);
+	c->stop[(unsigned char)c->delim] = c->stop['\n'] = c->stop['\r'] = c->stop[0] = 1;
 	cur u = { pos, 1 };
 	if (!next_row(c, &u))
 		return nn__fail(err, NN_ESIZE, "%s: no data rows (no row at all)", name);

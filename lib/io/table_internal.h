@@ -64,6 +64,7 @@ typedef struct nn__csv {
 	size_t pos;        /* the next data row starts here ... */
 	size_t line;       /* ... on this line (1-based) */
 	char delim, comment;
+	unsigned char stop[256]; /* 1 for the bytes that end an unquoted cell */
 	int header;        /* 1: the first row was a header */
 	const char *name;  /* for messages */
 	char *scratch;     /* a NUL-terminated copy of a long number */
