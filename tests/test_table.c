@@ -8,7 +8,6 @@
  * clear error. tests/table_python.sh holds the real scikit-learn data sets
  * and the round trip through np.load().
  */
-#include <dirent.h>
 #include <errno.h>
 #include <locale.h>
 #include <math.h>
@@ -30,28 +29,16 @@
 
 /* ---- helpers -------------------------------------------------------------- */
 
-static char tmpdir[64];
+static char tmpdir[TU_TMPDIR_LEN];
 
 static void make_tmpdir(void)
 {
-	snprintf(tmpdir, sizeof tmpdir, "/tmp/nn-table-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	ck_assert_int_eq(tu_tmpdir_new(tmpdir, "table"), 0);
 }
 
 static void remove_tmpdir(void)
 {
-	DIR *d = opendir(tmpdir);
-	struct dirent *e;
-	char p[512];
-	while (d && (e = readdir(d)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-			snprintf(p, sizeof p, "%s/%s", tmpdir, e->d_name);
-			if (unlink(p) != 0)
-				rmdir(p);
-		}
-	if (d)
-		closedir(d);
-	rmdir(tmpdir);
+	tu_tmpdir_remove(tmpdir);
 }
 
 static const char *tmp(const char *name)

@@ -282,20 +282,16 @@ static int shortest(char out[32], double v)
 }
 
 /*
- * Class ids from the numbers of column k: themselves when they are all
- * integers in [0, NN_TABLE_MAX_KEPT_ID], else their ranks among the
- * distinct values.
+ * Class ids from the numbers of column k into ids (N of them), their names
+ * into *names: the numbers themselves when they are all integers in
+ * [0, NN_TABLE_MAX_KEPT_ID], else their ranks among the distinct values.
+ * 0 or NN_ENOMEM.
  */
-static int classes_numeric(nn_table *t, const nn__cols *cols, size_t k, const char *name,
-			   char *err)
+static int classes_numeric(int *ids, nn__names *names, const nn__cols *cols, size_t k)
 {
-	size_t C = cols->C, N = cols->N, n_classes;
-	double max = 0.0, *u = NULL;
-	int kept = 1, rc = NN_ENOMEM;
-	nn__names s = { 0 };
-	int *ids = malloc(N * sizeof(int));
-	if (!ids)
-		goto out;
+	size_t C = cols->C, N = cols->N, n_classes = 0;
+	double max = 0.0;
+	int kept = 1;
 	for (size_t j = 0; j < N; j++) {
 		double v = cols->v[k + j * C];
 		if (!(v >= 0.0 && v <= NN_TABLE_MAX_KEPT_ID && v == floor(v)))
@@ -307,45 +303,35 @@ static int classes_numeric(nn_table *t, const nn__cols *cols, size_t k, const ch
 		n_classes = (size_t)max + 1;
 		for (size_t j = 0; j < N; j++)
 			ids[j] = (int)cols->v[k + j * C];
-		if (nn__names_new(&s, n_classes, n_classes * 6) < 0) /* at most "65535" */
-			goto out;
+		if (nn__names_new(names, n_classes, n_classes * 6) < 0) /* at most "65535" */
+			return NN_ENOMEM;
 		for (size_t c = 0; c < n_classes; c++) {
 			char b[32];
-			nn__names_add(&s, b, (size_t)snprintf(b, sizeof b, "%zu", c));
+			nn__names_add(names, b, (size_t)snprintf(b, sizeof b, "%zu", c));
 		}
-	} else {
-		if (!(u = malloc(N * sizeof(double))))
-			goto out;
-		for (size_t j = 0; j < N; j++)
-			u[j] = cols->v[k + j * C] + 0.0; /* -0 is 0 */
-		qsort(u, N, sizeof(double), cmp_double);
-		n_classes = 0;
-		for (size_t j = 0; j < N; j++)
-			if (j == 0 || u[j] != u[n_classes - 1])
-				u[n_classes++] = u[j];
-		for (size_t j = 0; j < N; j++) {
-			double v = cols->v[k + j * C] + 0.0;
-			const double *f = bsearch(&v, u, n_classes, sizeof(double), cmp_double);
-			ids[j] = (int)(f - u);
-		}
-		if (nn__names_new(&s, n_classes, n_classes * 32) < 0)
-			goto out;
-		for (size_t c = 0; c < n_classes; c++) {
-			char b[32];
-			nn__names_add(&s, b, (size_t)shortest(b, u[c]));
-		}
+		return 0;
 	}
-	t->labels = (nn_labels){ .n = N, .data = ids, .owner = 1 };
-	t->n_classes = n_classes;
-	t->class_names = s.v;
-	ids = NULL;
-	rc = 0;
-out:
-	if (rc == NN_ENOMEM)
-		nn__fail(err, rc, "%s: out of memory for the classes of %zu rows", name, N);
-	free(ids);
+	double *u = malloc(N * sizeof(double));
+	if (!u)
+		return NN_ENOMEM;
+	for (size_t j = 0; j < N; j++)
+		u[j] = cols->v[k + j * C] + 0.0; /* -0 is 0 */
+	qsort(u, N, sizeof(double), cmp_double);
+	for (size_t j = 0; j < N; j++)
+		if (j == 0 || u[j] != u[n_classes - 1])
+			u[n_classes++] = u[j];
+	for (size_t j = 0; j < N; j++) {
+		double v = cols->v[k + j * C] + 0.0;
+		const double *f = bsearch(&v, u, n_classes, sizeof(double), cmp_double);
+		ids[j] = (int)(f - u);
+	}
+	int rc = nn__names_new(names, n_classes, n_classes * 32);
+	for (size_t c = 0; rc == 0 && c < n_classes; c++) {
+		char b[32];
+		nn__names_add(names, b, (size_t)shortest(b, u[c]));
+	}
 	free(u);
-	return rc;
+	return rc < 0 ? NN_ENOMEM : 0;
 }
 
 typedef struct text_entry {
@@ -358,16 +344,14 @@ static int cmp_text(const void *a, const void *b)
 	return strcmp(((const text_entry *)a)->s, ((const text_entry *)b)->s);
 }
 
-/* Class ids from the texts of the text column: their ranks in byte order. */
-static int classes_text(nn_table *t, const nn__cols *cols, const char *name, char *err)
+/* Class ids from the texts of the text column, their ranks in byte order,
+ * into ids, and the texts into *names. 0 or NN_ENOMEM. */
+static int classes_text(int *ids, nn__names *names, const nn__cols *cols)
 {
 	size_t N = cols->N, n_classes = 0, bytes = 0;
-	int rc = NN_ENOMEM;
-	nn__names s = { 0 };
-	int *ids = malloc(N * sizeof(int));
 	text_entry *e = malloc(N * sizeof(text_entry));
-	if (!ids || !e)
-		goto out;
+	if (!e)
+		return NN_ENOMEM;
 	for (size_t j = 0; j < N; j++)
 		e[j] = (text_entry){ .s = cols->pool + cols->text_off[j], .row = j };
 	qsort(e, N, sizeof *e, cmp_text);
@@ -378,22 +362,12 @@ static int classes_text(nn_table *t, const nn__cols *cols, const char *name, cha
 		}
 		ids[e[j].row] = (int)(n_classes - 1);
 	}
-	if (nn__names_new(&s, n_classes, bytes) < 0)
-		goto out;
-	for (size_t j = 0; j < N; j++)
+	int rc = nn__names_new(names, n_classes, bytes);
+	for (size_t j = 0; rc == 0 && j < N; j++)
 		if (j == 0 || strcmp(e[j].s, e[j - 1].s) != 0)
-			nn__names_add(&s, e[j].s, strlen(e[j].s));
-	t->labels = (nn_labels){ .n = N, .data = ids, .owner = 1 };
-	t->n_classes = n_classes;
-	t->class_names = s.v;
-	ids = NULL;
-	rc = 0;
-out:
-	if (rc == NN_ENOMEM)
-		nn__fail(err, rc, "%s: out of memory for the classes of %zu rows", name, N);
-	free(ids);
+			nn__names_add(names, e[j].s, strlen(e[j].s));
 	free(e);
-	return rc;
+	return rc < 0 ? NN_ENOMEM : 0;
 }
 
 /* NN_TASK_AUTO with one numeric target: classes when every value is integral. */
@@ -433,10 +407,18 @@ static int build(nn_table *t, nn__cols *cols, const size_t *tcol, size_t T,
 		if (N > INT_MAX) /* ids are ints */
 			return nn__fail(err, NN_ESIZE, "%s: %zu rows: too many for class labels",
 					name, N);
-		rc = text ? classes_text(t, cols, name, err)
-			  : classes_numeric(t, cols, tcol[0], name, err);
-		if (rc < 0)
-			return rc;
+		nn__names names = { 0 };
+		int *ids = malloc(N * sizeof(int));
+		rc = !ids ? NN_ENOMEM : text ? classes_text(ids, &names, cols)
+					     : classes_numeric(ids, &names, cols, tcol[0]);
+		if (rc < 0) {
+			free(ids);
+			return nn__fail(err, rc, "%s: out of memory for the classes of %zu rows",
+					name, N);
+		}
+		t->labels = (nn_labels){ .n = N, .data = ids, .owner = 1 };
+		t->n_classes = names.n;
+		t->class_names = names.v;
 	}
 	if (cols->names) {
 		size_t *fcol = malloc(F * sizeof(size_t));
