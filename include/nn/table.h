@@ -37,9 +37,10 @@
  * units) therefore reads as classes under NN_TASK_AUTO: say
  * NN_TASK_REGRESS.
  *
- * Memory follows the file: the text is read whole, then parsed once into
- * doubles (8 bytes a cell, a cell being at least 2 bytes of text), with no
- * line buffer; a .npy header's shape is checked against the bytes present
+ * Memory follows the data: text is parsed once, as it is read, into
+ * doubles (8 bytes a cell, a cell being at least 2 bytes of text); what is
+ * held of the text itself is a window of about a megabyte (more only for a
+ * longer row). A .npy header's shape is checked against the bytes present
  * before anything is allocated for it. doc/table.md lists every error and
  * its message, and the measured speed and memory.
  */
@@ -138,8 +139,8 @@ typedef struct nn_table {
 NN_EXPORT int nn_table_read(nn_table *t, const char *path, const nn_table_options *opt);
 
 /**
- * nn_table_read() on bytes in memory (the same reader: the file version
- * reads the file, then parses it as this does).
+ * nn_table_read() on bytes in memory: the same reader, the same result
+ * and the same errors as for a file of these bytes.
  * @param t    out: the table.
  * @param buf  len bytes (may be NULL when len is 0); borrowed for the call.
  * @param len  their number.

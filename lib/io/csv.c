@@ -1,6 +1,12 @@
 /*
- * Delimited text (CSV, TSV, ...): rows of cells, the text held whole in
- * memory and walked once, cell by cell, with no line buffer.
+ * Delimited text (CSV, TSV, ...): rows of cells, walked once, cell by cell,
+ * in a window of the text (nn__win): a whole buffer, or the part of a
+ * stream from the row being read on. When a row runs past the end of the
+ * window, the functions below say MORE; the row loop then drops the rows
+ * already read, reads on, and reads that row again from its start, so that
+ * nothing it did (its cells' text, its errors) counts twice. Only the start
+ * keeps the beginning of the text (the first SNIFF_ROWS lines, for the
+ * delimiter and header detection).
  *
  * A cell is RFC 4180's: unquoted, up to the next delimiter or line end, its
  * surrounding spaces dropped; or quoted, "...", where "" is one quote and
@@ -26,6 +32,8 @@
 
 #define SNIFF_ROWS 20 /* rows the delimiter detection looks at */
 #define NUM_STACK  64 /* a number shorter than this is converted from the stack */
+#define SNIFF_MAX  ((size_t)1 << 24) /* bytes the delimiter detection may read ahead */
+#define MORE       2  /* the window ends inside a row that the text goes on with */
 
 /* A place in the text: a byte offset and its line (1-based). */
 typedef struct cur {
@@ -52,55 +60,69 @@ static int is_eol(char ch)
 	return ch == '\n' || ch == '\r';
 }
 
-/* Step over the line end at u (LF, CRLF or CR), if there is one. */
-static void eol(const nn__csv *c, cur *u)
+/* Step over the line end at u (LF, CRLF or CR), if there is one: 0, or
+ * MORE for a CR at the end of the window (an LF may follow it). */
+static int eol(const nn__csv *c, cur *u)
 {
-	if (u->pos < c->n && c->s[u->pos] == '\r') {
+	const nn__win *w = c->w;
+	if (u->pos < w->n && w->s[u->pos] == '\r') {
+		if (u->pos + 1 == w->n && !w->eof)
+			return MORE;
 		u->pos++;
-		if (u->pos < c->n && c->s[u->pos] == '\n')
+		if (u->pos < w->n && w->s[u->pos] == '\n')
 			u->pos++;
 		u->line++;
-	} else if (u->pos < c->n && c->s[u->pos] == '\n') {
+	} else if (u->pos < w->n && w->s[u->pos] == '\n') {
 		u->pos++;
 		u->line++;
 	}
+	return 0;
 }
 
-/* Move u to the start of the next row, past blank and comment lines; 0 at
- * the end of the text. */
+/* Move u to the start of the next row, past blank and comment lines: 1, 0
+ * at the end of the text, or MORE. */
 static int next_row(const nn__csv *c, cur *u)
 {
-	while (u->pos < c->n) {
+	const nn__win *w = c->w;
+	const char *s = (const char *)w->s;
+	while (u->pos < w->n) {
 		size_t i = u->pos;
-		if (c->comment && c->s[i] == c->comment) {
-			while (i < c->n && !is_eol(c->s[i]))
+		if (c->comment && s[i] == c->comment) {
+			while (i < w->n && !is_eol(s[i]))
 				i++;
 		} else {
-			while (i < c->n && is_space(c, c->s[i]))
+			while (i < w->n && is_space(c, s[i]))
 				i++;
-			if (i < c->n && !is_eol(c->s[i]))
+			if (i < w->n && !is_eol(s[i]))
 				return 1;
 		}
-		u->pos = i;
-		eol(c, u);
+		cur v = { i, u->line }; /* at the end of the window: MORE below */
+		if (eol(c, &v) == MORE)
+			return MORE;
+		*u = v;
 	}
-	return 0;
+	return w->eof ? 0 : MORE;
 }
 
 /*
  * Read the cell that starts at u into *x and step past it and its
  * delimiter; *last = 1 when it ends its row (u is then past the line end).
+ * 0, MORE, or an error.
  */
 static int next_cell(const nn__csv *c, cur *u, cell *x, int *last, char *err)
 {
-	const char *s = c->s;
-	size_t n = c->n, i = u->pos;
+	const nn__win *w = c->w;
+	const char *s = (const char *)w->s;
+	size_t n = w->n, i = u->pos;
+	cur v = *u; /* u moves only when the cell is whole */
 	while (i < n && is_space(c, s[i]))
 		i++;
 	*x = (cell){ .line = u->line };
 	if (i < n && s[i] == '"') {
 		size_t start = ++i;
 		for (;; i++) {
+			if (i == n && !w->eof)
+				return MORE;
 			if (i == n)
 				return nn__fail(err, NN_EFORMAT,
 						"%s:%zu: a quoted cell is never closed", c->name,
@@ -116,9 +138,9 @@ static int next_cell(const nn__csv *c, cur *u, cell *x, int *last, char *err)
 			}
 			if (ch == '\0')
 				return nn__fail(err, NN_EFORMAT, "%s:%zu: a NUL byte: not a text file",
-						c->name, u->line);
+						c->name, v.line);
 			if (ch == '\n' || (ch == '\r' && !(i + 1 < n && s[i + 1] == '\n')))
-				u->line++;
+				v.line++;
 		}
 		x->p = s + start;
 		x->len = i - start;
@@ -126,31 +148,37 @@ static int next_cell(const nn__csv *c, cur *u, cell *x, int *last, char *err)
 		i++;
 		while (i < n && is_space(c, s[i]))
 			i++;
+		if (i == n && !w->eof) /* also: the quote just read may be the first of "" */
+			return MORE;
 		if (i < n && s[i] != c->delim && !is_eol(s[i]))
 			return nn__fail(err, NN_EFORMAT,
 					"%s:%zu: text after the closing quote of a cell", c->name,
-					u->line);
+					v.line);
 	} else {
 		size_t start = i;
 		while (i < n && !c->stop[(unsigned char)s[i]])
 			i++;
+		if (i == n && !w->eof)
+			return MORE;
 		if (i < n && s[i] == '\0')
 			return nn__fail(err, NN_EFORMAT, "%s:%zu: a NUL byte: not a text file",
-					c->name, u->line);
+					c->name, v.line);
 		size_t e = i;
 		while (e > start && is_space(c, s[e - 1]))
 			e--;
 		x->p = s + start;
 		x->len = e - start;
 	}
+	v.pos = i;
 	if (i < n && s[i] == c->delim) {
-		u->pos = i + 1;
+		v.pos = i + 1;
 		*last = 0;
 	} else {
-		u->pos = i;
-		eol(c, u);
+		if (eol(c, &v) == MORE)
+			return MORE;
 		*last = 1;
 	}
+	*u = v;
 	return 0;
 }
 
@@ -294,20 +322,29 @@ static const char candidates[4] = { ',', '\t', ';', '|' };
  * The delimiter of the first SNIFF_ROWS rows: the candidate found the same
  * non-zero number of times (outside quotes) on every one of them, the most
  * often found if several are; else the most frequent overall; else ','
- * (one column).
+ * (one column). Only the rows that end within SNIFF_MAX bytes count (the
+ * first one always), so that a stray quote does not pull a whole file into
+ * memory, and a buffer and a stream of it decide alike. 0, or MORE while
+ * the window does not reach that far.
  */
-static char sniff(const nn__csv *c, size_t pos)
+static int sniff(const nn__csv *c, size_t pos, char *delim)
 {
 	size_t first[4] = { 0 }, total[4] = { 0 };
 	int same[4] = { 1, 1, 1, 1 };
 	nn__csv t = *c;
 	t.delim = 0; /* a line of tabs is blank here */
 	cur u = { pos, 1 };
-	for (int r = 0; r < SNIFF_ROWS && next_row(&t, &u); r++) {
+	const nn__win *w = c->w;
+	for (int r = 0; r < SNIFF_ROWS; r++) {
+		int rc = next_row(&t, &u);
+		if (rc == MORE && (r == 0 || u.pos - pos < SNIFF_MAX))
+			return MORE;
+		if (rc != 1)
+			break;
 		size_t cnt[4] = { 0 }, i = u.pos;
 		int quoted = 0;
-		for (; i < c->n; i++) {
-			char ch = c->s[i];
+		for (; i < w->n; i++) {
+			char ch = (char)w->s[i];
 			if (ch == '"')
 				quoted = !quoted;
 			else if (!quoted && is_eol(ch))
@@ -316,8 +353,10 @@ static char sniff(const nn__csv *c, size_t pos)
 				for (int k = 0; k < 4; k++)
 					cnt[k] += ch == candidates[k];
 		}
-		u.pos = i;
-		eol(&t, &u);
+		if (r > 0 && i - pos > SNIFF_MAX)
+			break;
+		if (i == w->n && !w->eof)
+			return MORE;
 		for (int k = 0; k < 4; k++) {
 			if (r == 0)
 				first[k] = cnt[k];
@@ -325,6 +364,9 @@ static char sniff(const nn__csv *c, size_t pos)
 				same[k] = 0;
 			total[k] += cnt[k];
 		}
+		u.pos = i;
+		if (eol(&t, &u) == MORE)
+			return MORE;
 	}
 	int best = -1;
 	for (int k = 0; k < 4; k++)
@@ -339,7 +381,8 @@ static char sniff(const nn__csv *c, size_t pos)
 	for (int k = 0; best < 0; k++)
 		if (candidates[k] != c->comment)
 			best = k;
-	return candidates[best];
+	*delim = candidates[best];
+	return 0;
 }
 
 /* Whether a cell reads as a number (NaN and Inf included), for detection. */
@@ -365,7 +408,7 @@ static int detect_header(nn__csv *c, cur r1, cur r2, int more, int *header, char
 	while (!last1) {
 		cell a, b;
 		int na, nb = 0;
-		if ((rc = next_cell(c, &r1, &a, &last1, err)) < 0 ||
+		if ((rc = next_cell(c, &r1, &a, &last1, err)) != 0 ||
 		    (rc = numeric_cell(c, &a, &na)) < 0)
 			return rc;
 		if (!more) {
@@ -375,7 +418,7 @@ static int detect_header(nn__csv *c, cur r1, cur r2, int more, int *header, char
 		}
 		if (last2)
 			break;
-		if ((rc = next_cell(c, &r2, &b, &last2, err)) < 0 ||
+		if ((rc = next_cell(c, &r2, &b, &last2, err)) != 0 ||
 		    (rc = numeric_cell(c, &b, &nb)) < 0)
 			return rc;
 		if (!na && nb) {
@@ -386,31 +429,31 @@ static int detect_header(nn__csv *c, cur r1, cur r2, int more, int *header, char
 	return 0;
 }
 
-int nn__csv_start(nn__csv *c, nn__cols *cols, const void *buf, size_t len, const char *name,
-		  const nn_table_options *opt, char *err)
+/* The start once the window holds enough of the text: 0, MORE or an error. */
+static int start(nn__csv *c, nn__cols *cols, size_t pos, const nn_table_options *opt, char *err)
 {
-	*c = (nn__csv){ .s = buf, .n = len, .name = name, .comment = opt->comment };
-	size_t pos = len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-	c->delim = opt->delimiter ? opt->delimiter : sniff(c, pos);
-	c->stop[(unsigned char)c->delim] = c->stop['\n'] = c->stop['\r'] = c->stop[0] = 1;
 	cur u = { pos, 1 };
-	if (!next_row(c, &u))
-		return nn__fail(err, NN_ESIZE, "%s: no data rows (no row at all)", name);
+	int rc = next_row(c, &u);
+	if (rc == 0)
+		return nn__fail(err, NN_ESIZE, "%s: no data rows (no row at all)", c->name);
+	if (rc == MORE)
+		return MORE;
 	cur r1 = u;
 	size_t C = 0, bytes = 0;
-	int last = 0, rc;
-	while (!last) {
+	for (int last = 0; !last;) {
 		cell x;
-		if ((rc = next_cell(c, &u, &x, &last, err)) < 0)
+		if ((rc = next_cell(c, &u, &x, &last, err)) != 0)
 			return rc;
 		C++;
 		bytes += x.len + 1;
 	}
 	cur r2 = u;
 	int more = next_row(c, &r2);
+	if (more == MORE)
+		return MORE;
 	int header = opt->header;
-	if (header < 0 && (rc = detect_header(c, r1, r2, more, &header, err)) < 0)
-		return rc == NN_ENOMEM ? nn__fail(err, rc, "%s: out of memory", name) : rc;
+	if (header < 0 && (rc = detect_header(c, r1, r2, more, &header, err)) != 0)
+		return rc == NN_ENOMEM ? nn__fail(err, rc, "%s: out of memory", c->name) : rc;
 	cols->C = C;
 	c->header = header;
 	c->pos = header ? r2.pos : r1.pos;
@@ -419,8 +462,9 @@ int nn__csv_start(nn__csv *c, nn__cols *cols, const void *buf, size_t len, const
 		return 0;
 	nn__names names;
 	if (nn__names_new(&names, C, bytes) < 0)
-		return nn__fail(err, NN_ENOMEM, "%s: out of memory for %zu column names", name, C);
-	for (last = 0; !last;) {
+		return nn__fail(err, NN_ENOMEM, "%s: out of memory for %zu column names", c->name,
+				C);
+	for (int last = 0; !last;) {
 		cell x;
 		next_cell(c, &r1, &x, &last, err); /* read once already: cannot fail */
 		char *nm = nn__names_add(&names, x.p, x.len);
@@ -429,6 +473,34 @@ int nn__csv_start(nn__csv *c, nn__cols *cols, const void *buf, size_t len, const
 	}
 	cols->names = names.v;
 	return 0;
+}
+
+int nn__csv_start(nn__csv *c, nn__cols *cols, nn__win *w, const nn_table_options *opt, char *err)
+{
+	*c = (nn__csv){ .w = w, .name = w->name, .comment = opt->comment };
+	size_t pos;
+	int rc;
+	/* enough of the beginning for a byte order mark and the detection; the
+	 * window keeps all of it until the first rows are read */
+	for (;;) {
+		rc = 0;
+		if (w->n < 3 && !w->eof)
+			rc = MORE;
+		pos = w->n >= 3 && memcmp(w->s, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+		c->delim = opt->delimiter;
+		if (rc == 0 && !c->delim)
+			rc = sniff(c, pos, &c->delim);
+		if (rc == 0)
+			break;
+		if ((rc = nn__win_more(w, 0, err)) < 0)
+			return rc;
+	}
+	c->stop[(unsigned char)c->delim] = c->stop['\n'] = c->stop['\r'] = c->stop[0] = 1;
+	/* the first two rows may run past the window */
+	while ((rc = start(c, cols, pos, opt, err)) == MORE)
+		if ((rc = nn__win_more(w, 0, err)) < 0)
+			return rc;
+	return rc;
 }
 
 /* ---- data rows ------------------------------------------------------------ */
@@ -446,15 +518,16 @@ static const char *col_name(char out[NN__SAFE_LEN + 24], const nn__cols *cols, s
 }
 
 /*
- * Room for one more row: capacity doubles, but never beyond the rows the
- * rest of the text can hold -- a row of C cells takes at least 2C bytes --
- * nor beyond max_rows, so that v stays within about 4 bytes per byte of
- * text whatever C is.
+ * Room for one more row: capacity doubles, but never beyond twice the rows
+ * read plus the rows the rest of the window can hold -- a row of C cells
+ * takes at least 2C bytes -- nor beyond max_rows. So v stays within 8
+ * bytes per byte of text read (4 for a whole buffer read at once),
+ * whatever C is, and a first row of 10^6 cells does not buy 64 rows.
  */
 static int grow_rows(nn__cols *cols, size_t left, size_t max_rows)
 {
-	size_t C = cols->C;
-	size_t bound = cols->N + left / (2 * C) + 1;
+	size_t C = cols->C, ahead = left / (2 * C) + 1;
+	size_t bound = cols->N + (cols->N > ahead ? cols->N : ahead);
 	size_t cap = cols->cap ? cols->cap * 2 : 64;
 	if (cap > bound)
 		cap = bound;
@@ -523,29 +596,52 @@ static int store(nn__csv *c, nn__cols *cols, size_t k, const cell *x, double *v,
 	return 0;
 }
 
+/* The cells of the row at u as row cols->N: 0, MORE or an error. */
+static int read_row(nn__csv *c, nn__cols *cols, cur *u, size_t max_rows, char *err)
+{
+	size_t C = cols->C, line = u->line, k = 0;
+	int rc;
+	if (cols->N == cols->cap && (rc = grow_rows(cols, c->w->n - u->pos, max_rows)) < 0)
+		return nn__fail(err, rc, "%s: out of memory for %zu rows of %zu columns", c->name,
+				cols->N + 1, C);
+	double *row = cols->v + cols->N * C;
+	for (int last = 0; !last; k++) {
+		cell x;
+		if ((rc = next_cell(c, u, &x, &last, err)) != 0)
+			return rc;
+		if (k < C && (rc = store(c, cols, k, &x, row + k, err)) < 0)
+			return rc;
+	}
+	if (k != C)
+		return nn__fail(err, NN_ESHAPE, "%s:%zu: %zu cells, the %s has %zu", c->name, line,
+				k, c->header ? "header" : "first row", C);
+	return 0;
+}
+
 int nn__csv_rows(nn__csv *c, nn__cols *cols, size_t max_rows, char *err)
 {
 	cur u = { c->pos, c->line };
-	size_t C = cols->C;
 	int rc;
 	cols->text_numeric = 1;
-	while (cols->N < max_rows && next_row(c, &u)) {
-		size_t line = u.line;
-		if (cols->N == cols->cap && (rc = grow_rows(cols, c->n - u.pos, max_rows)) < 0)
-			return nn__fail(err, rc, "%s: out of memory for %zu rows of %zu columns",
-					c->name, cols->N + 1, C);
-		double *row = cols->v + cols->N * C;
-		size_t k = 0;
-		for (int last = 0; !last; k++) {
-			cell x;
-			if ((rc = next_cell(c, &u, &x, &last, err)) < 0)
+	while (cols->N < max_rows) {
+		/* a row cut by the end of the window is read again: a cell is stored
+		 * only once it is whole, so its value and whether it is a number
+		 * stand; only the copies of its text are dropped */
+		cur at = u;
+		size_t pool_len = cols->pool_len;
+		if ((rc = next_row(c, &u)) == 0)
+			break;
+		if (rc == 1)
+			rc = read_row(c, cols, &u, max_rows, err);
+		if (rc == MORE) {
+			cols->pool_len = pool_len;
+			if ((rc = nn__win_more(c->w, at.pos, err)) < 0)
 				return rc;
-			if (k < C && (rc = store(c, cols, k, &x, row + k, err)) < 0)
-				return rc;
+			u = (cur){ 0, at.line };
+			continue;
 		}
-		if (k != C)
-			return nn__fail(err, NN_ESHAPE, "%s:%zu: %zu cells, the %s has %zu", c->name,
-					line, k, c->header ? "header" : "first row", C);
+		if (rc < 0)
+			return rc;
 		cols->N++;
 	}
 	if (cols->N == 0)

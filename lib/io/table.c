@@ -464,61 +464,162 @@ static int build(nn_table *t, nn__cols *cols, const size_t *tcol, size_t T,
 	return 0;
 }
 
+/* ---- the window ---------------------------------------------------------------------- */
+
+void nn__win_mem(nn__win *w, const void *buf, size_t len, const char *name)
+{
+	*w = (nn__win){ .s = buf ? buf : (const void *)"", .n = len, .eof = 1, .name = name };
+}
+
+void nn__win_stream(nn__win *w, nn__read_fn read, void *ctx, size_t chunk, const char *name)
+{
+	*w = (nn__win){ .s = (const unsigned char *)"", .chunk = chunk ? chunk : 1, .read = read,
+			.ctx = ctx, .name = name };
+}
+
+void nn__win_free(nn__win *w)
+{
+	free(w->own);
+	w->own = NULL;
+	w->s = (const unsigned char *)"";
+	w->n = w->cap = 0;
+}
+
+int nn__win_more(nn__win *w, size_t drop, char *err)
+{
+	if (w->pending) {
+		if (err)
+			memcpy(err, w->pending_err, NN_TABLE_ERROR_LEN);
+		return w->pending;
+	}
+	if (w->eof)
+		return 0;
+	if (drop) {
+		memmove(w->own, w->own + drop, w->n - drop);
+		w->n -= drop;
+	}
+	if (w->max && w->n >= w->max)
+		return nn__fail(err, NN_ESIZE, "%s: more than %zu bytes to hold at once", w->name,
+				w->max);
+	if (w->cap - w->n < w->chunk) {
+		/* full: a row longer than what is free; double (at least a chunk more) */
+		size_t cap = w->cap > SIZE_MAX / 2 ? SIZE_MAX : w->cap * 2;
+		if (cap - w->n < w->chunk)
+			cap = w->n > SIZE_MAX - w->chunk ? SIZE_MAX : w->n + w->chunk;
+		if (w->max && cap > w->max)
+			cap = w->max;
+		unsigned char *p = realloc(w->own, cap);
+		if (!p)
+			return nn__fail(err, NN_ENOMEM, "%s: out of memory for %zu bytes of text",
+					w->name, cap);
+		w->own = p;
+		w->cap = cap;
+	}
+	size_t got = 0;
+	char msg[NN_TABLE_ERROR_LEN] = "";
+	int rc = w->read(w->ctx, w->own + w->n, w->cap - w->n, &got, msg);
+	w->n += got;
+	w->s = w->own;
+	if (rc < 0 && got > 0) {
+		w->pending = rc;
+		memcpy(w->pending_err, msg, sizeof msg);
+		return 0;
+	}
+	if (rc < 0) {
+		if (err)
+			memcpy(err, msg, sizeof msg);
+		return rc;
+	}
+	w->eof = got == 0;
+	return 0;
+}
+
+int nn__win_all(nn__win *w, char *err)
+{
+	while (!w->eof || w->pending) {
+		/* read the rest in chunks that grow with it: a linear cost */
+		if (w->chunk < w->n)
+			w->chunk = w->n;
+		int rc = nn__win_more(w, 0, err);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* At least k bytes in the window, unless the input is shorter. */
+static int win_fill(nn__win *w, size_t k, char *err)
+{
+	int rc = 0;
+	while (w->n < k && !w->eof && (rc = nn__win_more(w, 0, err)) == 0)
+		;
+	return rc;
+}
+
+/* nn__src (gzip) as a reader. */
+static int src_read(void *s, unsigned char *buf, size_t n, size_t *got, char *err)
+{
+	return nn__src_read(s, buf, n, got, err);
+}
+
 /* ---- the formats ------------------------------------------------------------------ */
 
-static int read_npy(nn__cols *cols, const unsigned char *buf, size_t len, const char *name,
-		    size_t max_rows, char *err)
+static int read_npy(nn__cols *cols, nn__win *w, size_t max_rows, char *err)
 {
 	nn__npy h;
-	int rc = nn__npy_parse(&h, buf, len, name, err);
+	int rc = nn__win_all(w, err);
+	if (rc == 0)
+		rc = nn__npy_parse(&h, w->s, w->n, w->name, err);
 	if (rc < 0)
 		return rc;
 	cols->C = h.d;
 	cols->N = h.n < max_rows ? h.n : max_rows;
-	/* n * d items take at least n * d bytes of buf: no overflow */
+	/* n * d items take at least n * d bytes of the input: no overflow */
 	if (!(cols->v = malloc(cols->C * cols->N * sizeof(double))))
-		return nn__fail(err, NN_ENOMEM, "%s: out of memory for %zu x %zu doubles", name,
+		return nn__fail(err, NN_ENOMEM, "%s: out of memory for %zu x %zu doubles", w->name,
 				cols->C, cols->N);
-	return nn__npy_convert(cols->v, &h, buf, cols->N, name, err);
+	return nn__npy_convert(cols->v, &h, w->s, cols->N, w->name, err);
 }
 
-/* Parse buf (no locale switch: read_buffer's), gzip-compressed once at most. */
-static int parse(nn_table *t, const unsigned char *buf, size_t len, const char *name,
-		 const nn_table_options *o, int gz_ok, char *err)
+/* Read w (no locale switch: the caller's), gzip-compressed once at most. */
+static int parse(nn_table *t, nn__win *w, const nn_table_options *o, int gz_ok, char *err)
 {
 	nn__cols cols = { .text_col = SIZE_MAX };
 	nn__csv csv = { 0 };
 	size_t *tcol = NULL, T = 0;
 	unsigned char *mark = NULL;
-	int rc;
-	if (gz_ok && len >= 2 && buf[0] == 0x1f && buf[1] == 0x8b) {
+	int rc = win_fill(w, 6, err), npy;
+	if (rc < 0)
+		return rc;
+	if (gz_ok && w->n >= 2 && w->s[0] == 0x1f && w->s[1] == 0x8b) {
+		/* the compressed bytes in memory, inflated as the text is read */
 		nn__src s;
-		unsigned char *text = NULL;
-		size_t tlen = 0;
-		rc = nn__src_open_mem(&s, buf, len, name, err);
-		if (rc == 0)
-			rc = nn__src_slurp(&text, &tlen, &s, NN__TABLE_MAX_INFLATED, err);
+		nn__win z;
+		size_t chunk = w->chunk ? w->chunk : NN__WIN_CHUNK; /* before win_all grows it */
+		if ((rc = nn__win_all(w, err)) < 0 ||
+		    (rc = nn__src_open_mem(&s, w->s, w->n, w->name, err)) < 0)
+			return rc;
+		nn__win_stream(&z, src_read, &s, chunk, w->name);
+		z.max = NN__TABLE_MAX_INFLATED;
+		rc = parse(t, &z, o, 0, err);
+		nn__win_free(&z);
 		nn__src_close(&s);
-		if (rc == 0)
-			rc = parse(t, text, tlen, name, o, 0, err);
-		free(text);
 		return rc;
 	}
-	int npy = nn__npy_magic(buf, len);
-	if (npy)
-		rc = read_npy(&cols, buf, len, name, o->max_rows, err);
+	if ((npy = nn__npy_magic(w->s, w->n)))
+		rc = read_npy(&cols, w, o->max_rows, err);
 	else
-		rc = nn__csv_start(&csv, &cols, buf, len, name, o, err);
+		rc = nn__csv_start(&csv, &cols, w, o, err);
 	if (rc < 0)
 		goto out;
 	/* at most one target per column; the option's items are bounded by C too */
 	tcol = malloc(cols.C * sizeof(size_t));
 	mark = calloc(cols.C, 1);
 	if (!tcol || !mark) {
-		rc = nn__fail(err, NN_ENOMEM, "%s: out of memory for %zu columns", name, cols.C);
+		rc = nn__fail(err, NN_ENOMEM, "%s: out of memory for %zu columns", w->name, cols.C);
 		goto out;
 	}
-	if ((rc = targets(tcol, &T, mark, o, cols.names, cols.C, name, err)) < 0)
+	if ((rc = targets(tcol, &T, mark, o, cols.names, cols.C, w->name, err)) < 0)
 		goto out;
 	if (!npy) {
 		/* the one target column that may name classes */
@@ -527,7 +628,7 @@ static int parse(nn_table *t, const unsigned char *buf, size_t len, const char *
 		if ((rc = nn__csv_rows(&csv, &cols, o->max_rows, err)) < 0)
 			goto out;
 	}
-	rc = build(t, &cols, tcol, T, mark, o->task, name, err);
+	rc = build(t, &cols, tcol, T, mark, o->task, w->name, err);
 out:
 	nn__csv_end(&csv);
 	nn__cols_free(&cols);
@@ -536,23 +637,34 @@ out:
 	return rc;
 }
 
+/* After a failure: free what t holds but its error, and record the detail. */
+static int failed(nn_table *t, int rc)
+{
+	char msg[NN_TABLE_ERROR_LEN];
+	memcpy(msg, t->error, sizeof msg);
+	nn_table_free(t);
+	memcpy(t->error, msg, sizeof msg);
+	if (!t->error[0])
+		snprintf(t->error, sizeof t->error, "%s", nn_strerror(rc));
+	return nn__errorf(rc, "%s", t->error);
+}
+
 /* parse() in the C locale, so that "1.5" is a number under any LC_NUMERIC. */
-static int read_buffer(nn_table *t, const void *buf, size_t len, const char *name,
-		       const nn_table_options *opt)
+int nn__table_read_win(nn_table *t, nn__win *w, const nn_table_options *opt)
 {
 	char *err = t->error;
 	nn_table_options o = opt ? *opt : nn_table_defaults();
-	int rc = check_options(&o, name, err);
+	int rc = check_options(&o, w->name, err);
 	if (rc < 0)
-		return rc;
+		return failed(t, rc);
 	locale_t c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
 	if (c_locale == (locale_t)0)
-		return nn__fail(err, NN_ENOMEM, "%s: cannot make the C locale", name);
+		return failed(t, nn__fail(err, NN_ENOMEM, "%s: cannot make the C locale", w->name));
 	locale_t old = uselocale(c_locale);
-	rc = parse(t, buf ? buf : (const void *)"", len, name, &o, 1, err);
+	rc = parse(t, w, &o, 1, err);
 	uselocale(old);
 	freelocale(c_locale);
-	return rc;
+	return rc < 0 ? failed(t, rc) : 0;
 }
 
 /* ---- files ---------------------------------------------------------------------- */
@@ -568,75 +680,55 @@ static const char *file_kind(mode_t m)
  * O_NONBLOCK, so that a FIFO put in the file's place since is not waited
  * on for a writer, and fstat() of what was opened decides.
  */
-int nn__read_file(unsigned char **buf, size_t *len, const char *path, char *err)
+int nn__file_open(nn__file *f, const char *path, char *err)
 {
 	struct stat st;
-	unsigned char *b = NULL;
-	size_t have = 0, cap;
-	int fd = -1, rc;
-	*buf = NULL;
-	*len = 0;
-	if (stat(path, &st) != 0 || (fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY |
-						       O_CLOEXEC)) < 0 ||
-	    fstat(fd, &st) != 0) {
+	*f = (nn__file){ .fd = -1, .path = path };
+	int ok = stat(path, &st) == 0;
+	if (ok && S_ISREG(st.st_mode)) {
+		ok = (f->fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)) >= 0 &&
+		     fstat(f->fd, &st) == 0;
+	}
+	if (!ok) {
 		int e = errno;
-		rc = nn__fail(err, e == ENOENT || e == ENOTDIR ? NN_ENOENT : NN_EIO, "%s: %s", path,
-			      strerror(e));
-		goto out;
+		nn__file_close(f);
+		return nn__fail(err, e == ENOENT || e == ENOTDIR ? NN_ENOENT : NN_EIO, "%s: %s", path,
+				strerror(e));
 	}
 	if (!S_ISREG(st.st_mode)) {
-		rc = nn__fail(err, NN_EIO, "%s: %s, not a regular file", path, file_kind(st.st_mode));
-		goto out;
+		nn__file_close(f);
+		return nn__fail(err, NN_EIO, "%s: %s, not a regular file", path,
+				file_kind(st.st_mode));
 	}
-	/* the size stat() saw, + 1 to see the end in one read; more if it grew */
-	cap = st.st_size >= 0 && (uint64_t)st.st_size < SIZE_MAX / 2 ? (size_t)st.st_size + 1 : 1;
-	for (;;) {
-		if (have == cap || !b) {
-			size_t ncap = b ? (cap > SIZE_MAX / 2 ? SIZE_MAX : cap * 2) : cap;
-			unsigned char *nb = realloc(b, ncap);
-			if (!nb) {
-				rc = nn__fail(err, NN_ENOMEM, "%s: out of memory for %zu bytes", path,
-					      ncap);
-				goto out;
-			}
-			b = nb;
-			cap = ncap;
-		}
-		ssize_t r = read(fd, b + have, cap - have);
+	return 0;
+}
+
+int nn__file_read(void *ctx, unsigned char *buf, size_t n, size_t *got, char *err)
+{
+	nn__file *f = ctx;
+	*got = 0;
+	while (*got < n) {
+		ssize_t r = read(f->fd, buf + *got, n - *got);
 		if (r < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
-		if (r < 0) {
-			rc = nn__fail(err, NN_EIO, "%s: read error: %s", path, strerror(errno));
-			goto out;
-		}
+		if (r < 0)
+			return nn__fail(err, NN_EIO, "%s: read error: %s", f->path, strerror(errno));
 		if (r == 0)
 			break;
-		have += (size_t)r;
+		*got += (size_t)r;
 	}
-	*buf = b;
-	*len = have;
-	b = NULL;
-	rc = 0;
-out:
-	if (fd >= 0)
-		close(fd);
-	free(b);
-	return rc;
+	return 0;
+}
+
+void nn__file_close(nn__file *f)
+{
+	if (f && f->fd >= 0)
+		close(f->fd);
+	if (f)
+		f->fd = -1;
 }
 
 /* ---- the public functions ------------------------------------------------------ */
-
-/* After a failure: free what t holds but its error, and record the detail. */
-static int failed(nn_table *t, int rc)
-{
-	char msg[NN_TABLE_ERROR_LEN];
-	memcpy(msg, t->error, sizeof msg);
-	nn_table_free(t);
-	memcpy(t->error, msg, sizeof msg);
-	if (!t->error[0])
-		snprintf(t->error, sizeof t->error, "%s", nn_strerror(rc));
-	return nn__errorf(rc, "%s", t->error);
-}
 
 NN_EXPORT int nn_table_read_buffer(nn_table *t, const void *buf, size_t len, const char *name,
 				   const nn_table_options *opt)
@@ -647,8 +739,9 @@ NN_EXPORT int nn_table_read_buffer(nn_table *t, const void *buf, size_t len, con
 	memset(t, 0, sizeof *t);
 	if (!buf && len)
 		return failed(t, NN_ENULL);
-	int rc = read_buffer(t, buf, len, name ? name : "<buffer>", opt);
-	return rc < 0 ? failed(t, rc) : 0;
+	nn__win w;
+	nn__win_mem(&w, buf, len, name ? name : "<buffer>");
+	return nn__table_read_win(t, &w, opt);
 }
 
 NN_EXPORT int nn_table_read(nn_table *t, const char *path, const nn_table_options *opt)
@@ -659,13 +752,16 @@ NN_EXPORT int nn_table_read(nn_table *t, const char *path, const nn_table_option
 	memset(t, 0, sizeof *t);
 	if (!path)
 		return failed(t, NN_ENULL);
-	unsigned char *buf = NULL;
-	size_t len = 0;
-	int rc = nn__read_file(&buf, &len, path, t->error);
-	if (rc == 0)
-		rc = read_buffer(t, buf, len, path, opt);
-	free(buf);
-	return rc < 0 ? failed(t, rc) : 0;
+	nn__file f;
+	int rc = nn__file_open(&f, path, t->error);
+	if (rc < 0)
+		return failed(t, rc);
+	nn__win w;
+	nn__win_stream(&w, nn__file_read, &f, NN__WIN_CHUNK, path);
+	rc = nn__table_read_win(t, &w, opt);
+	nn__win_free(&w);
+	nn__file_close(&f);
+	return rc;
 }
 
 NN_EXPORT void nn_table_free(nn_table *t)

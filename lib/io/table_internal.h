@@ -25,7 +25,8 @@ _Static_assert(NN_TABLE_ERROR_LEN == NN_MNIST_ERROR_LEN, "nn__fail() writes NN_M
  * 10,000 bytes unless told otherwise. */
 #define NN__NPY_MAX_HEADER ((size_t)1 << 16)
 
-/* A gzip-compressed table may inflate to at most this much text. */
+/* The window on inflated gzip content holds at most this much (a .npy
+ * inside is held whole; text streams through). */
 #define NN__TABLE_MAX_INFLATED ((size_t)1 << 32)
 
 /* The columns of a file before the target is taken out. */
@@ -56,11 +57,59 @@ int nn__names_new(nn__names *s, size_t n, size_t bytes);
 /* Append a copy of p[0 .. len) and a NUL; the copy. */
 char *nn__names_add(nn__names *s, const char *p, size_t len);
 
+/* ---- table.c: a window on the input ------------------------------------------ */
+
+/* Read up to n bytes into buf: *got < n only at the end (then 0 forever). */
+typedef int (*nn__read_fn)(void *ctx, unsigned char *buf, size_t n, size_t *got, char *err);
+
+/*
+ * The part of the input in memory: all of a buffer, or what a reader has
+ * delivered and the parser still needs. Readers read ahead in chunks; the
+ * buffer grows only when one row does not fit, so it stays about a chunk
+ * plus the longest row.
+ */
+typedef struct nn__win {
+	const unsigned char *s; /* s[0 .. n): the bytes held (not NUL-terminated) */
+	size_t n;
+	int eof;                /* 1: nothing follows s[n - 1] */
+	unsigned char *own;     /* a stream's buffer (s == own), cap bytes; NULL for a buffer */
+	size_t cap;
+	size_t chunk;           /* read at least this much at a time */
+	size_t max;             /* hold at most this much (NN_ESIZE beyond); 0: no limit */
+	nn__read_fn read;
+	void *ctx;
+	const char *name;       /* for messages */
+	int pending;            /* a read error met after some bytes: reported when the */
+	char pending_err[NN_TABLE_ERROR_LEN]; /* parser needs what comes after them */
+} nn__win;
+
+#define NN__WIN_CHUNK ((size_t)1 << 20)
+
+/* A window on all of buf, or on what read(ctx, ...) delivers. */
+void nn__win_mem(nn__win *w, const void *buf, size_t len, const char *name);
+void nn__win_stream(nn__win *w, nn__read_fn read, void *ctx, size_t chunk, const char *name);
+void nn__win_free(nn__win *w);
+
+/* Drop the first `drop` bytes, then read on (growing the buffer when it
+ * is full); at the end, eof is set. 0, or the reader's error, NN_ENOMEM.
+ * An error that comes after some bytes (a corrupt gzip stream, a failing
+ * disk) is kept until those are used up, so that what the text says
+ * before it is read -- and an error there is the one reported, however
+ * far ahead the reads go. */
+int nn__win_more(nn__win *w, size_t drop, char *err);
+
+/* Read everything (s[0 .. n) is then the whole input). */
+int nn__win_all(nn__win *w, char *err);
+
+/* The table reader behind nn_table_read() and nn_table_read_buffer(): the
+ * options checked, the C locale, the format told by the first bytes. On
+ * failure t holds nothing but t->error; the detail is recorded. */
+int nn__table_read_win(nn_table *t, nn__win *w, const nn_table_options *opt);
+
 /* ---- csv.c: delimited text ------------------------------------------------ */
 
 typedef struct nn__csv {
-	const char *s;     /* the text (not NUL-terminated) and its length */
-	size_t n;
+	nn__win *w;        /* the text */
 	size_t pos;        /* the next data row starts here ... */
 	size_t line;       /* ... on this line (1-based) */
 	char delim, comment;
@@ -72,13 +121,13 @@ typedef struct nn__csv {
 } nn__csv;
 
 /*
- * Start reading text: skip a byte order mark, detect the delimiter (when
- * opt->delimiter is 0) and the header (opt->header -1), count the columns.
- * Sets cols->C and, with a header, cols->names. NN_ESIZE when the text holds
- * no row at all; NN_EFORMAT, NN_ENOMEM.
+ * Start reading the text of w: skip a byte order mark, detect the delimiter
+ * (when opt->delimiter is 0) and the header (opt->header -1), count the
+ * columns. Sets cols->C and, with a header, cols->names. NN_ESIZE when the
+ * text holds no row at all; NN_EFORMAT, NN_ENOMEM, the reader's errors.
  */
-int nn__csv_start(nn__csv *c, nn__cols *cols, const void *buf, size_t len, const char *name,
-		  const nn_table_options *opt, char *err);
+int nn__csv_start(nn__csv *c, nn__cols *cols, nn__win *w, const nn_table_options *opt,
+		  char *err);
 
 /*
  * Parse the data rows (at most max_rows) into cols->v: every cell a finite
@@ -122,13 +171,20 @@ int nn__npy_parse(nn__npy *h, const unsigned char *buf, size_t len, const char *
 int nn__npy_convert(double *out, const nn__npy *h, const unsigned char *buf, size_t keep,
 		    const char *name, char *err);
 
-/* ---- table.c -------------------------------------------------------------------- */
+/* ---- table.c: files -------------------------------------------------------------- */
+
+typedef struct nn__file {
+	int fd;
+	const char *path;
+} nn__file;
 
 /*
- * A whole regular file into *buf (malloc'ed; the caller frees it), growing
- * with what the reads deliver. A FIFO, device or directory is refused
- * without blocking on it (NN_EIO); NN_ENOENT, NN_ENOMEM.
+ * Open a regular file for reading. A FIFO, device or directory is refused
+ * without blocking on it (NN_EIO); NN_ENOENT. nn__file_read is its
+ * nn__read_fn (ctx: the nn__file); nn__file_close(NULL or closed) is a no-op.
  */
-int nn__read_file(unsigned char **buf, size_t *len, const char *path, char *err);
+int nn__file_open(nn__file *f, const char *path, char *err);
+int nn__file_read(void *f, unsigned char *buf, size_t n, size_t *got, char *err);
+void nn__file_close(nn__file *f);
 
 #endif /* NN_TABLE_INTERNAL_H */
