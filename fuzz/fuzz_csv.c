@@ -3,9 +3,9 @@
  * mostly, but whatever the first bytes say (gzip, .npy) -- with the default
  * options and a few others that reach the other paths: no target, several
  * targets, a forced task, a given delimiter and header, a row limit.
- * The same bytes are also read as a stream, a few bytes at a time (the
- * size taken from the input): it must give the very same table or error,
- * else the target traps.
+ * The same bytes (up to 2 KiB) are also read as a stream, a few bytes at a
+ * time (the sizes taken from the input): it must give the very same table
+ * or error, else the target traps.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -78,10 +78,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (int k = 0; k < 6; k++) {
 		nn_table t, s;
 		int rc = nn_table_read_buffer(&t, data, size, "fuzz.csv", &o[k]);
-		if (k < 2) {
-			trickle tr = { data, size, 0, size ? 1 + data[size - 1] % 7 : 1 };
+		/* the stream reads a row again whenever a read ends inside it: keep
+		 * the inputs small enough for that to stay quick */
+		if (k < 2 && size <= 2048) {
+			trickle tr = { data, size, 0, size ? 1 + data[size - 1] % 61 : 1 };
 			nn__win w;
-			nn__win_stream(&w, trickle_read, &tr, 1 + (size ? data[0] % 13 : 0), "fuzz.csv");
+			nn__win_stream(&w, trickle_read, &tr, 1 + (size ? data[0] % 61 : 0), "fuzz.csv");
 			memset(&s, 0, sizeof s);
 			int rs = nn__table_read_win(&s, &w, &o[k]);
 			nn__win_free(&w);

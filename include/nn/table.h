@@ -6,9 +6,10 @@
  * nn_table_read() tells the format by the content, never by the name: a
  * file that starts with the .npy magic (the byte 0x93, then "NUMPY") is an
  * array whose columns are the table's columns; one that starts with the
- * gzip magic is decompressed first; anything else is delimited text. One row of the file
- * is one sample, so it becomes one COLUMN of nn_table::x (F x N, the
- * convention of nn_matrix) and one entry of the target.
+ * gzip magic is decompressed (as it is read) first; anything else is
+ * delimited text. One row of the file is one sample, so it becomes one
+ * COLUMN of nn_table::x (F x N, the convention of nn_matrix) and one entry
+ * of the target.
  *
  * Text: a header row or none (detected), the delimiter ',', tab, ';' or
  * '|' (detected), RFC 4180 quoting ("a,b", and "" for a quote inside
@@ -128,13 +129,15 @@ typedef struct nn_table {
  * @param path the file.
  * @param opt  the options; NULL for nn_table_defaults().
  * @return 0, or NN_ENULL, NN_EINVAL (bad options, or a target that is not
- *         a column), NN_ENOENT, NN_EIO (not a regular file, a read error),
+ *         a column), NN_ENOENT, NN_ENOTFILE (a directory, FIFO, socket or
+ *         device), NN_EIO (a read error),
  *         NN_EFORMAT (malformed text: a cell that is not a number, a quote
  *         never closed, a NUL byte), NN_ESHAPE (a row with more or fewer
  *         cells than the first), NN_ENONFINITE (NaN or Inf), NN_ESIZE (no
  *         data row, no feature column), NN_ENOMEM, and for .npy content
  *         NN_EVERSION, NN_ETRUNC and the codes of nn_npy_read(); for gzip
- *         content NN_EGZIP and NN_ETRUNC.
+ *         content NN_EGZIP, NN_ETRUNC and NN_ESIZE (a stream that inflates
+ *         like a bomb: doc/mnist.md).
  */
 NN_EXPORT int nn_table_read(nn_table *t, const char *path, const nn_table_options *opt);
 
@@ -155,7 +158,8 @@ NN_EXPORT int nn_table_read_buffer(nn_table *t, const void *buf, size_t len, con
 NN_EXPORT void nn_table_free(nn_table *t);
 
 /**
- * Read a numpy .npy array (format versions 1.0, 2.0 and 3.0): a 1-D array
+ * Read a numpy .npy array (format versions 1.0, 2.0 and 3.0; the file may
+ * be gzip-compressed, as nn_table_read() reads it): a 1-D array
  * of N values becomes a 1 x N matrix, a 2-D (N, d) array -- N samples of d
  * values, C or Fortran order -- a d x N matrix (sample n is column n).
  * dtypes: float64, float32, int64/32/16/8, uint64/32/16/8 and bool, either
@@ -166,7 +170,8 @@ NN_EXPORT void nn_table_free(nn_table *t);
  * the size the shape says.
  * @param m    out: the matrix (ld = rows); empty on failure.
  * @param path a regular file.
- * @return 0, NN_ENULL, NN_ENOENT, NN_EIO, NN_EMAGIC (not a .npy file),
+ * @return 0, NN_ENULL, NN_ENOENT, NN_ENOTFILE, NN_EIO, NN_EGZIP,
+ *         NN_EMAGIC (not a .npy file),
  *         NN_EVERSION, NN_EFORMAT (a header or dtype nn does not read, bytes
  *         after the data, a bool that is not 0 or 1), NN_ESHAPE (not 1-D or
  *         2-D), NN_ESIZE (a zero or overflowing size), NN_ETRUNC (less data

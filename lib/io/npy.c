@@ -400,14 +400,17 @@ NN_EXPORT int nn_npy_read(nn_matrix *m, const char *path)
 	if (!path)
 		return NN_ENULL;
 	char err[NN_TABLE_ERROR_LEN] = "";
-	nn__file f;
+	nn__src s;
 	nn__win w;
-	nn__win_stream(&w, nn__file_read, &f, NN__WIN_CHUNK, path);
-	int rc = nn__file_open(&f, path, err);
-	if (rc == 0 && (rc = nn__win_all(&w, err)) == 0)
-		rc = npy_read(m, w.s, w.n, path, err);
+	nn__win_stream(&w, nn__src_reader, &s, NN__WIN_CHUNK, path);
+	int rc = nn__src_open_file(&s, path, err);
+	if (rc == 0) {
+		w.max = s.gz ? NN__TABLE_MAX_INFLATED : 0;
+		if ((rc = nn__win_all(&w, err)) == 0)
+			rc = npy_read(m, w.s, w.n, path, err);
+		nn__src_close(&s);
+	}
 	nn__win_free(&w);
-	nn__file_close(&f);
 	return rc < 0 ? nn__errorf(rc, "%s", err) : 0;
 }
 

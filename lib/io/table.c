@@ -11,15 +11,11 @@
  * overwrites a cell not yet moved, since sample j's features land at or
  * before where they were.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <locale.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "nn_internal.h"
 #include "table_internal.h"
@@ -556,8 +552,7 @@ static int win_fill(nn__win *w, size_t k, char *err)
 	return rc;
 }
 
-/* nn__src (gzip) as a reader. */
-static int src_read(void *s, unsigned char *buf, size_t n, size_t *got, char *err)
+int nn__src_reader(void *s, unsigned char *buf, size_t n, size_t *got, char *err)
 {
 	return nn__src_read(s, buf, n, got, err);
 }
@@ -591,15 +586,17 @@ static int parse(nn_table *t, nn__win *w, const nn_table_options *o, int gz_ok, 
 	int rc = win_fill(w, 6, err), npy;
 	if (rc < 0)
 		return rc;
-	if (gz_ok && w->n >= 2 && w->s[0] == 0x1f && w->s[1] == 0x8b) {
+	if (gz_ok && !w->inflated && w->n >= 2 && w->s[0] == 0x1f && w->s[1] == 0x8b) {
 		/* the compressed bytes in memory, inflated as the text is read */
 		nn__src s;
 		nn__win z;
-		size_t chunk = w->chunk ? w->chunk : NN__WIN_CHUNK; /* before win_all grows it */
+		/* a stream keeps its chunk (taken before win_all grows it); inflating
+		 * a buffer, 64 KiB at a time is as fast and costs less for small ones */
+		size_t chunk = w->read ? w->chunk : (size_t)1 << 16;
 		if ((rc = nn__win_all(w, err)) < 0 ||
 		    (rc = nn__src_open_mem(&s, w->s, w->n, w->name, err)) < 0)
 			return rc;
-		nn__win_stream(&z, src_read, &s, chunk, w->name);
+		nn__win_stream(&z, nn__src_reader, &s, chunk, w->name);
 		z.max = NN__TABLE_MAX_INFLATED;
 		rc = parse(t, &z, o, 0, err);
 		nn__win_free(&z);
@@ -667,67 +664,6 @@ int nn__table_read_win(nn_table *t, nn__win *w, const nn_table_options *opt)
 	return rc < 0 ? failed(t, rc) : 0;
 }
 
-/* ---- files ---------------------------------------------------------------------- */
-
-static const char *file_kind(mode_t m)
-{
-	return S_ISDIR(m) ? "a directory" : S_ISFIFO(m) ? "a FIFO" : S_ISSOCK(m) ? "a socket"
-	       : S_ISCHR(m) || S_ISBLK(m) ? "a device" : "not a regular file";
-}
-
-/*
- * stat() first, so that a device is never opened; then open() with
- * O_NONBLOCK, so that a FIFO put in the file's place since is not waited
- * on for a writer, and fstat() of what was opened decides.
- */
-int nn__file_open(nn__file *f, const char *path, char *err)
-{
-	struct stat st;
-	*f = (nn__file){ .fd = -1, .path = path };
-	int ok = stat(path, &st) == 0;
-	if (ok && S_ISREG(st.st_mode)) {
-		ok = (f->fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)) >= 0 &&
-		     fstat(f->fd, &st) == 0;
-	}
-	if (!ok) {
-		int e = errno;
-		nn__file_close(f);
-		return nn__fail(err, e == ENOENT || e == ENOTDIR ? NN_ENOENT : NN_EIO, "%s: %s", path,
-				strerror(e));
-	}
-	if (!S_ISREG(st.st_mode)) {
-		nn__file_close(f);
-		return nn__fail(err, NN_EIO, "%s: %s, not a regular file", path,
-				file_kind(st.st_mode));
-	}
-	return 0;
-}
-
-int nn__file_read(void *ctx, unsigned char *buf, size_t n, size_t *got, char *err)
-{
-	nn__file *f = ctx;
-	*got = 0;
-	while (*got < n) {
-		ssize_t r = read(f->fd, buf + *got, n - *got);
-		if (r < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (r < 0)
-			return nn__fail(err, NN_EIO, "%s: read error: %s", f->path, strerror(errno));
-		if (r == 0)
-			break;
-		*got += (size_t)r;
-	}
-	return 0;
-}
-
-void nn__file_close(nn__file *f)
-{
-	if (f && f->fd >= 0)
-		close(f->fd);
-	if (f)
-		f->fd = -1;
-}
-
 /* ---- the public functions ------------------------------------------------------ */
 
 NN_EXPORT int nn_table_read_buffer(nn_table *t, const void *buf, size_t len, const char *name,
@@ -752,15 +688,19 @@ NN_EXPORT int nn_table_read(nn_table *t, const char *path, const nn_table_option
 	memset(t, 0, sizeof *t);
 	if (!path)
 		return failed(t, NN_ENULL);
-	nn__file f;
-	int rc = nn__file_open(&f, path, t->error);
+	/* a regular file only, never blocking on a FIFO; gzip inflated as read */
+	nn__src s;
+	int rc = nn__src_open_file(&s, path, t->error);
 	if (rc < 0)
 		return failed(t, rc);
 	nn__win w;
-	nn__win_stream(&w, nn__file_read, &f, NN__WIN_CHUNK, path);
+	nn__win_stream(&w, nn__src_reader, &s, NN__WIN_CHUNK, path);
+	w.inflated = 1;
+	if (s.gz)
+		w.max = NN__TABLE_MAX_INFLATED;
 	rc = nn__table_read_win(t, &w, opt);
 	nn__win_free(&w);
-	nn__file_close(&f);
+	nn__src_close(&s);
 	return rc;
 }
 

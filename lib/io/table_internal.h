@@ -7,8 +7,8 @@
  * and -- for the one target column that may hold class names -- the text of
  * each of its cells. table.c takes the target out of it and builds nn_table.
  * Details go to an err buffer of NN_TABLE_ERROR_LEN bytes (nn_table::error)
- * through nn__fail(), the MNIST readers' helper; gzip goes through their
- * byte source (nn__src).
+ * through nn__fail(), the MNIST readers' helper; files and gzip go through
+ * their byte source (nn__src: a regular file only, inflated as it is read).
  */
 #ifndef NN_TABLE_INTERNAL_H
 #define NN_TABLE_INTERNAL_H
@@ -25,7 +25,7 @@ _Static_assert(NN_TABLE_ERROR_LEN == NN_MNIST_ERROR_LEN, "nn__fail() writes NN_M
  * 10,000 bytes unless told otherwise. */
 #define NN__NPY_MAX_HEADER ((size_t)1 << 16)
 
-/* The window on inflated gzip content holds at most this much (a .npy
+/* A window on inflated gzip content holds at most this much (a .npy
  * inside is held whole; text streams through). */
 #define NN__TABLE_MAX_INFLATED ((size_t)1 << 32)
 
@@ -79,6 +79,7 @@ typedef struct nn__win {
 	nn__read_fn read;
 	void *ctx;
 	const char *name;       /* for messages */
+	int inflated;           /* 1: the reader inflated any gzip already (a file) */
 	int pending;            /* a read error met after some bytes: reported when the */
 	char pending_err[NN_TABLE_ERROR_LEN]; /* parser needs what comes after them */
 } nn__win;
@@ -104,6 +105,9 @@ int nn__win_all(nn__win *w, char *err);
 /* The table reader behind nn_table_read() and nn_table_read_buffer(): the
  * options checked, the C locale, the format told by the first bytes. On
  * failure t holds nothing but t->error; the detail is recorded. */
+
+/* nn__src as a reader (ctx: the nn__src). */
+int nn__src_reader(void *src, unsigned char *buf, size_t n, size_t *got, char *err);
 int nn__table_read_win(nn_table *t, nn__win *w, const nn_table_options *opt);
 
 /* ---- csv.c: delimited text ------------------------------------------------ */
@@ -170,21 +174,5 @@ int nn__npy_parse(nn__npy *h, const unsigned char *buf, size_t len, const char *
  */
 int nn__npy_convert(double *out, const nn__npy *h, const unsigned char *buf, size_t keep,
 		    const char *name, char *err);
-
-/* ---- table.c: files -------------------------------------------------------------- */
-
-typedef struct nn__file {
-	int fd;
-	const char *path;
-} nn__file;
-
-/*
- * Open a regular file for reading. A FIFO, device or directory is refused
- * without blocking on it (NN_EIO); NN_ENOENT. nn__file_read is its
- * nn__read_fn (ctx: the nn__file); nn__file_close(NULL or closed) is a no-op.
- */
-int nn__file_open(nn__file *f, const char *path, char *err);
-int nn__file_read(void *f, unsigned char *buf, size_t n, size_t *got, char *err);
-void nn__file_close(nn__file *f);
 
 #endif /* NN_TABLE_INTERNAL_H */
