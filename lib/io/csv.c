@@ -4,9 +4,9 @@
  * stream from the row being read on. When a row runs past the end of the
  * window, the functions below say MORE; the row loop then drops the rows
  * already read, reads on, and reads that row again from its start, so that
- * nothing it did (its cells' text, its errors) counts twice. Only the start
- * keeps the beginning of the text (the first SNIFF_ROWS lines, for the
- * delimiter and header detection).
+ * nothing it did (its cells' text) counts twice. Only the start keeps the
+ * beginning of the text (the first SNIFF_ROWS rows, for the delimiter and
+ * header detection).
  *
  * A cell is RFC 4180's: unquoted, up to the next delimiter or line end, its
  * surrounding spaces dropped; or quoted, "...", where "" is one quote and
@@ -18,9 +18,10 @@
  *
  * Numbers are checked against a small grammar of our own -- an optional
  * sign, digits with an optional point, an optional exponent -- and only
- * then converted by strtod(), which the caller runs in the C locale
- * (table.c): so hexadecimal, "1,5" or "1_000" are never numbers, and the
- * value is strtod's correctly rounded one, the double numpy and pandas read.
+ * then converted: exactly by a fast path when they are short (number()),
+ * else by strtod(), which the caller runs in the C locale (table.c). So
+ * hexadecimal, "1,5" or "1_000" are never numbers, and the value is the
+ * correctly rounded double that strtod, numpy and pandas read.
  */
 #include <float.h>
 #include <math.h>

@@ -4,8 +4,8 @@
  * names. The format is told by the first bytes: the .npy magic, the gzip
  * magic (decompressed, then told again), else text.
  *
- * Every cell is parsed once, in file order, so the first error in the file
- * is the one reported. The C x N matrix of all columns becomes the F x N
+ * Cells are parsed in file order, each into its place at once, so the
+ * first error in the file is the one reported. The C x N matrix of all columns becomes the F x N
  * feature matrix in place: the targets are copied out, then each column
  * (sample) is moved down over the target cells -- a move that never
  * overwrites a cell not yet moved, since sample j's features land at or
