@@ -3,7 +3,7 @@
 # bounded time on its seed corpus. meson registers this as the tests
 # fuzz-<target> (suite 'fuzz'); by hand:
 #
-#   fuzz/run.sh idx|pickle|pickle-large|model|model-crc [out dir] [seconds]
+#   fuzz/run.sh idx|pickle|pickle-large|model|model-crc|csv|npy [out dir] [seconds]
 #
 # pickle-large is the pickle target on inputs of up to 1 MiB (its own corpus,
 # fuzz/corpus/pickle-large); model-crc is the model reader with the CRC
@@ -14,7 +14,7 @@
 # 77: skipped, clang or libFuzzer is missing (Debian: clang, libclang-rt-14-dev).
 set -u
 
-target=${1:?usage: run.sh idx|pickle|pickle-large|model|model-crc [out dir] [seconds]}
+target=${1:?usage: run.sh idx|pickle|pickle-large|model|model-crc|csv|npy [out dir] [seconds]}
 src=$(cd "$(dirname "$0")/.." && pwd)
 out=${2:-"${TMPDIR:-/tmp}/nn-fuzz"}
 secs=${3:-30}
@@ -28,6 +28,7 @@ pickle-large)
 	seeds="$src/fuzz/corpus/pickle-large $src/fuzz/corpus/pickle $src/tests/data/pickle" ;;
 model) harness=model seeds="$src/fuzz/corpus/model" max_len=8192 ;;
 model-crc) harness=model_crc seeds="$src/fuzz/corpus/model" max_len=8192 ;;
+csv|npy) harness=$target seeds="$src/fuzz/corpus/$target" max_len=8192 ;; # tables (issue 14)
 *) echo "fuzz: unknown target '$target'" >&2; exit 2 ;;
 esac
 mkdir -p "$out" || exit 1
@@ -52,6 +53,7 @@ else
 	srcs="$src/lib/mnist/idx.c $src/lib/mnist/pickle.c $src/lib/mnist/pickle_numpy.c $src/lib/mnist/mnist.c $src/lib/io/fileio.c"
 	libs="-lz -lm"
 fi
+case $target in csv|npy) srcs="$srcs $src/lib/io/table.c $src/lib/io/csv.c $src/lib/io/npy.c" ;; esac
 # shellcheck disable=SC2086
 "$cc" -std=c11 -g -O1 -D_POSIX_C_SOURCE=200809L \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \

@@ -33,5 +33,7 @@ Suite *kernels_suite(void);
 Suite *version_suite(void);
 /* the one atomic writer (issue 12) */
 Suite *fileio_suite(void);
+/* tables (issue 14) */
+Suite *table_suite(void);
 
 #endif

@@ -41,6 +41,8 @@ static const struct {
 	{ "version", version_suite },
 	/* the one atomic writer (issue 12) */
 	{ "fileio", fileio_suite },
+	/* tables (issue 14) */
+	{ "table", table_suite },
 };
 
 int main(int argc, char **argv)

@@ -1,5 +1,7 @@
+#include <dirent.h>
 #include <math.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -29,6 +31,28 @@ void tu_fill_labels(nn_labels *y, nn_rng *rng, size_t k)
 {
 	for (size_t i = 0; i < y->n; i++)
 		y->data[i] = (int)nn_rng_interval(rng, k == 1 ? 1 : k - 1);
+}
+
+int tu_tmpdir_new(char dir[TU_TMPDIR_LEN], const char *tag)
+{
+	snprintf(dir, TU_TMPDIR_LEN, "/tmp/nn-%s-XXXXXX", tag);
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+void tu_tmpdir_remove(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char p[512];
+	while (d && (e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+			snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+			if (unlink(p) != 0)
+				tu_tmpdir_remove(p); /* a directory the test made */
+		}
+	if (d)
+		closedir(d);
+	rmdir(dir);
 }
 
 /* The linker's --wrap=malloc routes every call from objects linked into the

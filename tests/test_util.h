@@ -16,6 +16,12 @@ void tu_fill_uniform(nn_matrix *m, nn_rng *rng, double lo, double hi);
 /* Random labels valid for an output layer of width k (k == 1: 0 or 1). */
 void tu_fill_labels(nn_labels *y, nn_rng *rng, size_t k);
 
+/* A new directory /tmp/nn-<tag>-XXXXXX for a test's files (0, or -1 with
+ * errno), and its removal with everything in it. */
+#define TU_TMPDIR_LEN 64
+int tu_tmpdir_new(char dir[TU_TMPDIR_LEN], const char *tag);
+void tu_tmpdir_remove(const char *dir);
+
 #endif
 
 /*

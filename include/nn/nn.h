@@ -28,6 +28,7 @@
  * - datasets.h: scikit-learn's make_blobs, make_circles, make_moons,
  *   make_classification and train_test_split
  * - mnist.h: MNIST as IDX files or mnist.pkl.gz
+ * - table.h: your own data, CSV/TSV text or numpy .npy (nn_table_read())
  * - mpi.h: data-parallel training (libnn-mpi, `pkg-config nn-mpi`; not
  *   included by nn.h)
  *
@@ -39,7 +40,7 @@
  *
  * Beyond this reference: the man pages nn(3), nn-mnist(1), nn-example1(1),
  * nn-example2(1) and nn-data(1), and the guides in the source tree's doc/
- * (design.md, conventions.md, toolkit.md, datasets.md, mnist.md,
+ * (design.md, conventions.md, toolkit.md, datasets.md, mnist.md, table.md,
  * model-format.md, mpi.md, performance.md).
  */
 #ifndef NN_NN_H
@@ -55,6 +56,7 @@
 #include "fit.h"
 #include "datasets.h"
 #include "mnist.h"
+#include "table.h"
 /* generated into the build tree from version.h.in: see version.h */
 #include "nn/version.h"
 
