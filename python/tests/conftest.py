@@ -21,6 +21,12 @@ if 'nn' not in sys.modules:
 import nn  # noqa: E402
 
 
+def pytest_configure(config):
+    # most tests train for a few epochs on purpose; the ones about the
+    # warning catch it with pytest.warns
+    config.addinivalue_line('filterwarnings', 'ignore::nn.errors.ConvergenceWarning')
+
+
 def program(name):
     """The path of a C example program of the build tree, or skip."""
     d = os.environ.get('NN_EXAMPLES')

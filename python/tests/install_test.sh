@@ -46,7 +46,8 @@ import nn
 assert nn.__file__.startswith("'"$purelib"'"), nn.__file__
 assert nn.__version__ == nn.library_version(), (nn.__version__, nn.library_version())
 X, y = nn.datasets.make_moons(200, noise=0.1, random_state=0)
-clf = nn.MLPClassifier(hidden_layer_sizes=(8,), max_iter=300, random_state=0).fit(X, y)
+clf = nn.MLPClassifier(hidden_layer_sizes=(16,), learning_rate_init=0.01, max_iter=300,
+                       random_state=0).fit(X, y)
 print("ok", clf.score(X, y) > 0.8)
 ')
 [ "$out" = "ok True" ] || { echo "FAIL: the installed package printed: $out"; exit 1; }

@@ -11,8 +11,9 @@ lib = _lib.lib
 
 def gradient_descent(net, x, y, eta, num_steps, print_best, every=1000):
     """Train net on (x, y) by full-batch gradient descent with the lecture's
-    summed quadratic cost; net holds the best model on return (also after
-    Ctrl-C, which then propagates). Returns the nn_train_result."""
+    summed quadratic cost; net holds the best model on return. Ctrl-C stops
+    the training between two steps and returns as after the last step.
+    Returns the nn_train_result."""
     X = _arrays.as_samples(x, 'x', n_features=net.n_inputs)
     labels = _arrays.as_labels(y, X.shape[0])
     m, lab = _arrays.matrix(X), _arrays.labels(labels)
@@ -36,8 +37,13 @@ def gradient_descent(net, x, y, eta, num_steps, print_best, every=1000):
             if print_best and i % every == 0:
                 result(gd, ctypes.byref(res))
                 print('Best by step %d: %.1f %%' % (i, res.best_correct * (100. / n)))
+    except KeyboardInterrupt:
+        # Ctrl-C between two steps: the lecture's loop has nothing to lose but
+        # time, so stop there and hand back the best model so far.
         result(gd, ctypes.byref(res))
+        print('Interrupted after %d steps: keeping the best model so far' % res.steps_run)
     finally:
+        result(gd, ctypes.byref(res))
         # the best model so far, also when interrupted
         check(lib.nn_net_copy_params(net._ptr, lib.nn_gd_best(gd)))
         lib.nn_gd_free(gd)
