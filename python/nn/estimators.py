@@ -403,7 +403,7 @@ class _BaseMLP(_Params):
                           warning_class(ConvergenceWarning))
 
     def _input(self, X):
-        net = self._fitted()
+        net = self.__dict__.get('_network') or self._fitted()
         return _arrays.as_samples(X, n_features=net.n_inputs, estimator=type(self).__name__)
 
 

@@ -78,13 +78,19 @@ class Network:
             acts = (ctypes.c_int * n)(*([hid] * (n - 1) + [out]))
             check(lib.nn_net_new(ctypes.byref(ptr), n, (ctypes.c_size_t * (n + 1))(*sizes),
                                  acts))
+        self._own(ptr)
+
+    def _own(self, ptr):
         self._ptr = ptr
+        # fixed for the network's life: read once, for the per-call checks
+        self.n_inputs = lib.nn_net_width(ptr, 0)
+        self.n_outputs = lib.nn_net_width(ptr, lib.nn_net_layers(ptr))
 
     @classmethod
     def _adopt(cls, ptr):
         """A Network owning the nn_net * ptr (a c_void_p)."""
         net = cls.__new__(cls)
-        net._ptr = ptr
+        net._own(ptr)
         return net
 
     def __del__(self):
@@ -104,14 +110,6 @@ class Network:
     def sizes(self):
         """The widths, input first: [n_0, n_1, ..., n_L]."""
         return [lib.nn_net_width(self._ptr, l) for l in range(self.n_layers + 1)]
-
-    @property
-    def n_inputs(self):
-        return lib.nn_net_width(self._ptr, 0)
-
-    @property
-    def n_outputs(self):
-        return lib.nn_net_width(self._ptr, self.n_layers)
 
     @property
     def activations(self):
@@ -285,10 +283,12 @@ class Network:
     def predict(self, X):
         """The class of each sample (N, d): the argmax of the outputs, or
         round(a) for one output unit. An int32 array of N ids."""
-        X = self._input(X)
+        X = _arrays.as_samples(X, n_features=self.n_inputs)
         m = _arrays.matrix(X)
         pred = np.empty(X.shape[0], dtype=np.int32)
-        check(lib.nn_predict(pred.ctypes.data, None, self._ptr, ctypes.byref(m)))
+        rc = lib.nn_predict(_arrays.address(pred), None, self._ptr, ctypes.byref(m))
+        if rc:
+            check(rc)
         return pred
 
     def predict_values(self, X):
@@ -298,7 +298,7 @@ class Network:
         m = _arrays.matrix(X)
         k = self.n_outputs
         out = np.empty((X.shape[0], k), dtype=np.float64)
-        om = _lib.nn_matrix(k, X.shape[0], k, out.ctypes.data, 0)
+        om = _lib.nn_matrix(k, X.shape[0], k, _arrays.address(out), 0)
         check(lib.nn_predict_values(ctypes.byref(om), None, self._ptr, ctypes.byref(m)))
         return out
 
@@ -353,7 +353,7 @@ class Network:
         return {'model': self.to_bytes()}
 
     def __setstate__(self, state):
-        self._ptr = Network.from_bytes(state['model'])._steal()
+        self._own(Network.from_bytes(state['model'])._steal())
 
     def _steal(self):
         ptr, self._ptr = self._ptr, None
