@@ -6,7 +6,9 @@ binding for one prediction of one sample.
 Both estimators get scikit-learn's defaults (100 ReLU units, Adam at 1e-3,
 alpha 1e-4, batches of min(200, n), at most 200 epochs, tol 1e-4 over 10
 epochs), so they stop by the same rule; each seed is one fit of each,
-alternating which goes first. Times are CPU seconds of this process
+alternating which goes first (--float32: again on float32 data, which
+scikit-learn keeps in float32, with nn's precision='float32'). Times are
+CPU seconds of this process
 (time.process_time: the machine is shared, and wall time counts the other
 jobs too) with ONE BLAS thread for numpy and nn alike, unless --threads says
 otherwise. Results go to stdout as the tables of doc/python.md.
@@ -30,6 +32,9 @@ def parse():
     ap.add_argument('--seeds', type=int, default=3, help='fits of each estimator per data set')
     ap.add_argument('--threads', type=int, default=1, help='BLAS threads (numpy and nn)')
     ap.add_argument('--calls', type=int, default=20000, help='predict calls timed')
+    ap.add_argument('--float32', action='store_true',
+                    help='also in float32: scikit-learn on float32 data, nn with '
+                    "precision='float32'")
     return ap.parse_args()
 
 
@@ -54,7 +59,10 @@ warnings.simplefilter('ignore', ConvergenceWarning)
 
 
 def fit(Est, X, y, Xt, yt, seed):
-    est = Est(random_state=seed)
+    # float32 data: scikit-learn then computes in float32, nn gets precision='float32'
+    f32 = X.dtype == np.float32
+    est = Est(random_state=seed, precision='float32') if f32 and Est is nn.MLPClassifier \
+        else Est(random_state=seed)
     c0, w0 = time.process_time(), time.perf_counter()
     est.fit(X, y)
     cpu, wall = time.process_time() - c0, time.perf_counter() - w0
@@ -112,8 +120,11 @@ def compare(name, X, y, Xt, yt, seeds):
         row[who] = {k: statistics.median(r[k] for r in rs) for k in ('cpu', 'wall', 'epochs')}
         row[who]['acc'] = statistics.mean(r['acc'] for r in rs)
         row[who]['per_epoch'] = statistics.median(r['cpu'] / r['epochs'] for r in rs)
-    row['floor'] = blas_floor(X.shape[0], X.shape[1], 100, len(np.unique(y)))
-    row['c_alone'] = c_alone(X, y, int(row['nn']['epochs']))
+    if X.dtype == np.float64:
+        row['floor'] = blas_floor(X.shape[0], X.shape[1], 100, len(np.unique(y)))
+        row['c_alone'] = c_alone(X, y, int(row['nn']['epochs']))
+    else:
+        row['floor'] = row['c_alone'] = float('nan')
     return name, X.shape, Xt.shape, row, runs['nn'][0]['est']
 
 
@@ -157,6 +168,13 @@ def main():
     if args.mnist:
         train_x, test_x, train_y, test_y = nn.load_mnist(args.mnist, 10000, 10000)
         results.append(compare('MNIST 10,000', train_x, train_y, test_x, test_y, args.seeds))
+    if args.float32:
+        f = np.float32
+        results.append(compare('digits 8x8, float32', tr.astype(f), ytr, te.astype(f), yte,
+                               args.seeds))
+        if args.mnist:
+            results.append(compare('MNIST 10,000, float32', train_x.astype(f), train_y,
+                                   test_x.astype(f), test_y, args.seeds))
 
     print()
     print('| data (train / test) | scikit-learn fit | nn fit | ratio | epochs (sk / nn) | '

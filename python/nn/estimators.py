@@ -22,6 +22,10 @@ C library (doc/python.md has the details):
   'step', 'exponential', 'cosine' schedules.
 - Initial weights: nn's default (He for ReLU layers, Glorot otherwise) from
   random_state.
+- precision 'float32': libnn's binary32 networks (nn_net_set_precision):
+  parameters, products (sgemm) and optimiser state in float, coefs_ float32
+  views; inputs are passed as float64 all the same (libnn takes doubles and
+  converts each batch as it gathers it).
 
 Training is driven batch by batch from Python through nn_fitter: the GIL is
 released during each batch (ctypes releases it for every call) and Ctrl-C
@@ -43,7 +47,7 @@ import numpy as np
 from . import _arrays, _lib
 from .errors import (DataConversionWarning, ConvergenceWarning, DivergedError, check,
                      exception, not_fitted, warning_class, NN_EDIVERGED)
-from .network import Network, load as _load_network
+from .network import Network, load as _load_network, precision_id
 from .random import as_rng
 
 lib = _lib.lib
@@ -52,19 +56,6 @@ _OPT_SGD, _OPT_MOMENTUM, _OPT_NESTEROV, _OPT_ADAM = 1, 2, 3, 4
 _SCHEDULES = {'constant': 0, 'step': 1, 'exponential': 2, 'cosine': 3}
 _HIDDEN = {'identity': 'identity', 'logistic': 'sigmoid', 'sigmoid': 'sigmoid',
            'tanh': 'tanh', 'relu': 'relu', 'leaky_relu': 'leaky-relu'}
-PRECISIONS = ('float64', 'float32')
-
-
-def check_precision(precision):
-    """The network precision: float64 now; float32 waits for libnn's float32 networks."""
-    if precision not in PRECISIONS:
-        raise ValueError("precision must be 'float64' or 'float32', not %r" % (precision,))
-    if precision == 'float32':
-        # The C API chooses the precision when a network is made (issue 16):
-        # once it does, Network() takes it and as_samples reads float32 in place.
-        raise NotImplementedError("precision='float32' needs float32 networks in libnn "
-                                  "(issue 16), which this version does not have yet")
-    return precision
 
 
 class _Params:
@@ -232,7 +223,7 @@ class _BaseMLP(_Params):
                              % (self.scaling,))
         if self.callback is not None and not callable(self.callback):
             raise ValueError('callback must be callable or None')
-        check_precision(self.precision)
+        precision_id(self.precision)
         return sizes
 
     def _fit_options(self, n_train):
@@ -268,11 +259,12 @@ class _BaseMLP(_Params):
     # ---- training ----
 
     def _network_for(self, sizes, n_in, n_out, out_act, cost, rng):
-        if (self.warm_start and getattr(self, '_network', None) is not None and
-                self._network.sizes == [n_in] + sizes + [n_out]):
-            return self._network
+        old = getattr(self, '_network', None)
+        if (self.warm_start and old is not None and old.sizes == [n_in] + sizes + [n_out] and
+                old.precision == self.precision):
+            return old
         net = Network([n_in] + sizes + [n_out], hidden=_HIDDEN[self.activation],
-                      output=out_act)
+                      output=out_act, precision=self.precision)
         net.cost = cost
         net.init('default', rng)
         return net
@@ -350,7 +342,7 @@ class _BaseMLP(_Params):
                 check(rc)
                 self.n_iter_ += 1
                 self.t_ += n
-                w2 = sum(float(np.dot(c.ravel(), c.ravel())) for c in net.coefs)
+                w2 = sum(float(np.vdot(c, c)) for c in net.coefs)
                 loss = st.train_cost / (n_out if values else 1) + 0.5 * self.alpha * w2 / batch
                 self.loss_curve_.append(loss)
                 self.loss_ = loss
@@ -524,7 +516,7 @@ class MLPClassifier(_BaseMLP):
         (for instance one nn-mnist wrote); classes_ are the network's class names
         (as ints when they all are), else 0 .. k-1."""
         net = network if isinstance(network, Network) else _load_network(network)
-        est = cls(hidden_layer_sizes=tuple(net.sizes[1:-1]))
+        est = cls(hidden_layer_sizes=tuple(net.sizes[1:-1]), precision=net.precision)
         k = max(net.n_outputs, 2)
         names = net.names('classes')
         if len(names) == k:
@@ -591,7 +583,7 @@ class MLPRegressor(_BaseMLP):
     def from_network(cls, network):
         """A fitted regressor around a trained nn.Network or a model file path."""
         net = network if isinstance(network, Network) else _load_network(network)
-        est = cls(hidden_layer_sizes=tuple(net.sizes[1:-1]))
+        est = cls(hidden_layer_sizes=tuple(net.sizes[1:-1]), precision=net.precision)
         est._network = net
         est.n_features_in_ = net.n_inputs
         est._y_1d = net.n_outputs == 1

@@ -7,7 +7,11 @@ as an (n_out, n_in) array (Fortran-ordered: the lecture's model['w1']),
 `net.coefs[l-1]` the same memory as an (n_in, n_out) C-ordered array
 (scikit-learn's coefs_[l-1]), `net.bias(l)` b_l. Writing through a view
 changes the network. Each view keeps its network alive, so a view outlives
-the Network object that handed it out safely.
+the Network object that handed it out safely. The views are float64 for a
+float64 network and float32 for a float32 one (precision='float32', libnn's
+binary32 networks): the parameters as the network holds them. A network's
+precision is chosen when it is made (or by with_precision(), a converted
+copy), never changed under views that point into its buffer.
 """
 
 import ctypes
@@ -31,6 +35,18 @@ TASKS = ['auto', 'classify', 'regress']
 SCALINGS = [None, 'standard', 'minmax']
 NAMES = ['features', 'classes', 'targets']
 INITS = ['default', 'randn', 'random', 'glorot', 'he', 'orthogonal']
+PRECISIONS = ['float64', 'float32']
+_LAYER_TYPES = ['dense', 'conv2d', 'maxpool', 'avgpool', 'flatten', 'dropout']
+
+
+def precision_id(name):
+    """The nn_precision of 'float64' or 'float32' (NotImplementedError for
+    float32 on a libnn without float32 networks)."""
+    if name not in PRECISIONS:
+        raise ValueError("precision must be 'float64' or 'float32', not %r" % (name,))
+    if name == 'float32':
+        _lib.require('nn_net_set_precision', "precision='float32'")
+    return PRECISIONS.index(name)
 
 
 def _index(name, table, aliases, what):
@@ -61,7 +77,8 @@ class Network:
     default: He or Glorot, seed 0); init() draws other weights.
     """
 
-    def __init__(self, layers, hidden='sigmoid', output=None):
+    def __init__(self, layers, hidden='sigmoid', output=None, precision='float64'):
+        prec = precision_id(precision)
         ptr = ctypes.c_void_p()
         out = activation_id(output if output is not None else hidden)
         hid = activation_id(hidden)
@@ -78,6 +95,11 @@ class Network:
             acts = (ctypes.c_int * n)(*([hid] * (n - 1) + [out]))
             check(lib.nn_net_new(ctypes.byref(ptr), n, (ctypes.c_size_t * (n + 1))(*sizes),
                                  acts))
+        if prec:
+            rc = lib.nn_net_set_precision(ptr, prec)
+            if rc:
+                lib.nn_net_free(ptr)
+                check(rc)
         self._own(ptr)
 
     def _own(self, ptr):
@@ -85,6 +107,30 @@ class Network:
         # fixed for the network's life: read once, for the per-call checks
         self.n_inputs = lib.nn_net_width(ptr, 0)
         self.n_outputs = lib.nn_net_width(ptr, lib.nn_net_layers(ptr))
+        f32 = _lib.has('nn_net_precision') and lib.nn_net_precision(ptr) == 1
+        self._dtype = np.dtype(np.float32 if f32 else np.float64)
+        self._layout = self._param_layout()
+
+    def _param_layout(self):
+        """Per layer, (offset of W, its rows, its columns, offset of b) in the
+        parameter buffer, or None for a layer without parameters: W_l is
+        units x inputs (dense) or C_out x k*k*C_in (convolution), then b_l."""
+        out, offset = [], 0
+        prev = lib.nn_net_input_shape(self._ptr)
+        for l in range(1, lib.nn_net_layers(self._ptr) + 1):
+            spec, shape = _lib.nn_layer(), _lib.nn_shape()
+            check(lib.nn_net_layer(ctypes.byref(spec), ctypes.byref(shape), self._ptr, l))
+            kind = _LAYER_TYPES[spec.type]
+            if kind in ('dense', 'conv2d'):
+                cols = (prev.channels * prev.height * prev.width if kind == 'dense'
+                        else spec.kernel * spec.kernel * prev.channels)
+                out.append((offset, spec.units, cols, offset + spec.units * cols))
+                offset += spec.units * (cols + 1)
+            else:
+                out.append(None)
+            prev = shape
+        assert offset == lib.nn_net_param_count(self._ptr)
+        return out
 
     @classmethod
     def _adopt(cls, ptr):
@@ -139,6 +185,20 @@ class Network:
     def n_params(self):
         return lib.nn_net_param_count(self._ptr)
 
+    @property
+    def precision(self):
+        """'float64' or 'float32': what the network computes in (and its views hold)."""
+        return 'float32' if self._dtype == np.float32 else 'float64'
+
+    def with_precision(self, precision):
+        """A copy computing in `precision` (float64 to float32 rounds each parameter)."""
+        prec = precision_id(precision)
+        net = self.copy()
+        if prec != PRECISIONS.index(self.precision):
+            check(lib.nn_net_set_precision(net._ptr, prec))
+            net._own(net._steal())
+        return net
+
     def describe(self):
         """The layers as nn_net_parse() reads them: '2, 10:sigmoid, 2:sigmoid'."""
         n = lib.nn_net_describe(None, 0, self._ptr)
@@ -162,34 +222,34 @@ class Network:
 
     @property
     def params(self):
-        """Every parameter, W_1 b_1 ... W_L b_L: a writable view of the network's buffer."""
-        return _arrays.wrap(lib.nn_net_params(self._ptr), (self.n_params,), np.float64,
-                            keep=self)
+        """Every parameter, W_1 b_1 ... W_L b_L: a writable view of the network's
+        buffer (float32 for a float32 network)."""
+        get = lib.nn_net_params_f32 if self._dtype == np.float32 else lib.nn_net_params
+        return _arrays.wrap(get(self._ptr), (self.n_params,), self._dtype, keep=self)
 
-    def _view(self, getter, l):
-        m = _lib.nn_matrix()
-        rc = getter(ctypes.byref(m), self._ptr, l)
-        if rc == -1 and 1 <= l <= self.n_layers:
-            return None  # a layer without weights
-        check(rc)
-        return m
+    def _layer(self, l):
+        if not 1 <= l <= len(self._layout):
+            raise IndexError('layer %d of a network of %d layers (they count from 1)'
+                             % (l, len(self._layout)))
+        return self._layout[l - 1]
 
     def weights(self, l):
         """W_l (1-based) as an (n_out, n_in) view (Fortran order, the lecture's
         model['w%d']); None for a layer without weights. A convolution's is
         C_out x (k*k*C_in), as nn_net_weights() says."""
-        m = self._view(lib.nn_net_weights, l)
-        if m is None:
+        at = self._layer(l)
+        if at is None:
             return None
+        w, rows, cols, _ = at
         # the C-ordered (cols, rows) array over a column-major rows x cols is its transpose
-        return _arrays.wrap(m.data, (m.cols, m.rows), np.float64, keep=self).T
+        return self.params[w:w + rows * cols].reshape(cols, rows).T
 
     def bias(self, l):
         """b_l (1-based) as an (n_out,) view; None for a layer without weights."""
-        m = self._view(lib.nn_net_bias, l)
-        if m is None:
+        at = self._layer(l)
+        if at is None:
             return None
-        return _arrays.wrap(m.data, (m.rows,), np.float64, keep=self)
+        return self.params[at[3]:at[3] + at[1]]
 
     @property
     def coefs(self):

@@ -1,6 +1,7 @@
 """Zero-copy where the layout allows, one copy where it does not; the GIL
 released during the C calls."""
 
+import ctypes
 import threading
 import time
 
@@ -151,3 +152,34 @@ def test_leading_dimension_rule():
     assert _arrays._leading_dimension(np.zeros((10, 3))[::2]) == 6
     assert _arrays._leading_dimension(np.zeros((5, 3), order='F')) == 0
     assert _arrays._leading_dimension(np.zeros((5, 3), dtype=np.float32)) == 0
+
+
+@pytest.mark.parametrize('spec', ['5, 7:tanh, 3', '8x8, conv:4:3:relu, maxpool, flatten, '
+                                  'dropout:0.5, 6:relu, 3:softmax',
+                                  '6x6x2, conv:3:3:relu:s2:same, avgpool, flatten, 2'])
+def test_weight_views_are_the_librarys_matrices(spec):
+    """The layout computed in Python is nn_net_weights()/nn_net_bias()'s, layer by layer."""
+    net = nn.Network(spec, hidden='relu')
+    for l in range(1, net.n_layers + 1):
+        m, b = _lib.nn_matrix(), _lib.nn_matrix()
+        rc = _lib.lib.nn_net_weights(ctypes.byref(m), net._ptr, l)
+        W = net.weights(l)
+        if rc:
+            assert W is None and net.bias(l) is None
+            continue
+        assert _lib.lib.nn_net_bias(ctypes.byref(b), net._ptr, l) == 0
+        assert W.shape == (m.rows, m.cols) and W.ctypes.data == m.data
+        assert net.bias(l).shape == (b.rows,) and net.bias(l).ctypes.data == b.data
+
+
+def test_float32_views_and_conversion():
+    net = nn.Network([4, 3, 2]).init('randn', 3)
+    f32 = net.with_precision('float32')
+    assert f32.precision == 'float32' and net.precision == 'float64'
+    assert f32.params.dtype == np.float32 and f32.weights(1).dtype == np.float32
+    np.testing.assert_array_equal(f32.params, net.params.astype(np.float32))
+    np.testing.assert_array_equal(f32.weights(2), net.weights(2).astype(np.float32))
+    X = np.random.RandomState(0).standard_normal((20, 4))
+    np.testing.assert_allclose(f32.predict_values(X), net.predict_values(X), rtol=1e-5)
+    back = f32.with_precision('float64')
+    np.testing.assert_array_equal(back.params, f32.params)     # float32 -> float64 is exact

@@ -173,8 +173,8 @@ def test_nn_parameters_and_precision():
         quad.fit(X, y)
     assert quad.network_.cost == 'quadratic' and quad.network_.scaling[0] == 'standard'
     np.testing.assert_allclose(quad.network_.scaling[1], X.mean(axis=0))
-    with pytest.raises(NotImplementedError, match='float32'):
-        nn.MLPClassifier(precision='float32').fit(X, y)
+    with pytest.raises(ValueError, match='precision'):
+        nn.MLPClassifier(precision='float16').fit(X, y)
     with pytest.raises(ValueError, match='lbfgs'):
         nn.MLPClassifier(solver='lbfgs').fit(X, y)
 
@@ -189,3 +189,29 @@ def test_model_from_an_estimator_loads_as_an_estimator(tmp_path, blobs):
     assert list(again.classes_) == [10, 11, 12]
     np.testing.assert_array_equal(again.predict(X), clf.predict(X))
     np.testing.assert_array_equal(again.predict_proba(X), clf.predict_proba(X))
+
+
+def test_float32_networks(tmp_path, blobs):
+    """precision='float32': libnn's binary32 networks, float32 views, the same answers."""
+    X, y = blobs
+    kw = dict(hidden_layer_sizes=(16,), learning_rate_init=0.01, max_iter=60, random_state=0)
+    f64 = nn.MLPClassifier(**kw).fit(X, y)
+    f32 = nn.MLPClassifier(precision='float32', **kw).fit(X, y)
+    assert f32.network_.precision == 'float32'
+    assert all(c.dtype == np.float32 for c in f32.coefs_ + f32.intercepts_)
+    assert np.shares_memory(f32.coefs_[1], f32.network_.params)
+    # the same run in float: the same predictions almost everywhere, losses within 1e-3
+    assert np.mean(f32.predict(X) == f64.predict(X)) >= 0.98
+    np.testing.assert_allclose(f32.loss_curve_, f64.loss_curve_, rtol=1e-3, atol=1e-4)
+    np.testing.assert_allclose(f32.coefs_[0], f64.coefs_[0], rtol=1e-3, atol=1e-4)
+    proba = f32.predict_proba(X)
+    assert proba.dtype == np.float64
+    f32.save(tmp_path / 'f32.nn')
+    net = nn.load(tmp_path / 'f32.nn')
+    assert net.precision == 'float32'
+    np.testing.assert_array_equal(net.params, f32.network_.params)
+    np.testing.assert_array_equal(net.predict_values(X), proba)
+    again = nn.MLPClassifier.from_network(net)
+    assert again.precision == 'float32'
+    f32.coefs_ = [c * 0 for c in f32.coefs_]      # assigning into float32 views
+    assert not f32.network_.params[:2 * 16].any()
