@@ -49,10 +49,16 @@ def test_read_table_classes_and_values(tmp_path):
     assert t.class_names == ['setosa', 'versicolor', 'virginica']
     np.testing.assert_array_equal(t.X, [[1.5, 0.2], [6.1, 1.9], [5.0, 1.5], [4.9, 0.1]])
     np.testing.assert_array_equal(t.y, [0, 2, 1, 0])
-    X, y = nn.read_table(p, target='sepal', task='regress')
-    np.testing.assert_array_equal(y, [1.5, 6.1, 5.0, 4.9])
+    q = tmp_path / 'houses.tsv'
+    q.write_text('# price by size\nrooms\tarea\tprice\n3\t70.5\t210.25\n5\t120\t330.5\n')
+    X, y = nn.read_table(q, target='price')
+    np.testing.assert_array_equal(X, [[3, 70.5], [5, 120]])
+    np.testing.assert_array_equal(y, [210.25, 330.5])
+    t = nn.read_table(q, target='rooms', task='regress')
+    assert t.task == 'regress' and t.feature_names == ['area', 'price']
+    np.testing.assert_array_equal(t.y, [3.0, 5.0])
     bad = tmp_path / 'bad.csv'
-    bad.write_text('a,b\n1,2\n3,n/a\n')
+    bad.write_text('a,b\n1,2\nn/a,3\n')
     with pytest.raises(nn.FormatError, match=r"bad.csv:3.*n/a"):
         nn.read_table(bad)
 
