@@ -154,18 +154,14 @@ def make_classification(n_samples=100, n_features=20, *, n_informative=2, n_redu
     opt.flip_y = float(flip_y)
     opt.class_sep = float(class_sep)
     opt.hypercube = bool(hypercube)
-    if shift is None:
-        opt.random_shift = 1
-    elif np.ndim(shift) == 0:
-        opt.shift = float(shift)
-    else:
-        opt.shifts, _ = vector(shift, 'shift', opt.n_features)
-    if scale is None:
-        opt.random_scale = 1
-    elif np.ndim(scale) == 0:
-        opt.scale = float(scale)
-    else:
-        opt.scales, _ = vector(scale, 'scale', opt.n_features)
+    for name, value in (('shift', shift), ('scale', scale)):
+        # None: drawn per feature; a number: for every feature; else one per feature
+        if value is None:
+            setattr(opt, 'random_' + name, 1)
+        elif np.ndim(value) == 0:
+            setattr(opt, name, float(value))
+        else:
+            setattr(opt, name + 's', vector(value, name, opt.n_features)[0])
     opt.shuffle = bool(shuffle)
     return _run(lib.nn_make_classification, opt, as_rng(random_state))
 

@@ -39,18 +39,25 @@ def sklearn_get_data(make, n):
     return skms.train_test_split(pos, value, test_size=0.2)
 
 
+def lecture_run(data, seed, make, get_data):
+    """The data of a lecture example for `seed`, and build_model's extra arguments:
+    scikit-learn's generators on np.random after np.random.seed(seed), as the
+    lecture's notebook; or, without scikit-learn, one nn stream through the data
+    and the weights."""
+    if data == 'sklearn':
+        np.random.seed(seed)
+        return sklearn_get_data(make, 500), {}
+    rng = nn.RandomState(seed)
+    return get_data(500, random_state=rng), {'random_state': rng}
+
+
 @pytest.mark.parametrize('seed', [1, 7])
 @pytest.mark.parametrize('data', ['sklearn', 'nn'])
 def test_first_network_is_nn_example1(seed, data, capsys):
     c = run_c('nn-example1', '--seed', str(seed))
-    if data == 'sklearn':
-        np.random.seed(seed)
-        train_pos, test_pos, train_value, test_value = sklearn_get_data('blobs', 500)
-        model = fn.build_model(train_pos, train_value, eta=5e-5)
-    else:   # no scikit-learn: one nn stream through data and weights
-        rng = nn.RandomState(seed)
-        train_pos, test_pos, train_value, test_value = example1.get_data(500, random_state=rng)
-        model = fn.build_model(train_pos, train_value, eta=5e-5, random_state=rng)
+    (train_pos, test_pos, train_value, test_value), kw = lecture_run(data, seed, 'blobs',
+                                                                      example1.get_data)
+    model = fn.build_model(train_pos, train_value, eta=5e-5, **kw)
     assert report(capsys.readouterr().out) == report(c)
     assert sorted(model) == ['b', 'w1', 'w2']
     f = fn.predict(test_pos, model)
@@ -65,15 +72,9 @@ def test_first_network_is_nn_example1(seed, data, capsys):
 @pytest.mark.parametrize('data', ['sklearn', 'nn'])
 def test_second_network_is_nn_example2(seed, data, capsys):
     c = run_c('nn-example2', '--seed', str(seed))
-    if data == 'sklearn':
-        np.random.seed(seed)
-        train_pos, test_pos, train_value, test_value = sklearn_get_data('circles', 500)
-        model = sn.build_model(10, train_pos, train_value, eta=5e-3, output_dim=2)
-    else:
-        rng = nn.RandomState(seed)
-        train_pos, test_pos, train_value, test_value = example2.get_data(500, random_state=rng)
-        model = sn.build_model(10, train_pos, train_value, eta=5e-3, output_dim=2,
-                               random_state=rng)
+    (train_pos, test_pos, train_value, test_value), kw = lecture_run(data, seed, 'circles',
+                                                                      example2.get_data)
+    model = sn.build_model(10, train_pos, train_value, eta=5e-3, output_dim=2, **kw)
     assert report(capsys.readouterr().out) == report(c)
     assert [model[k].shape for k in ('w1', 'b1', 'w2', 'b2')] == [(10, 2), (10, 1), (2, 10),
                                                                    (2, 1)]
