@@ -412,12 +412,14 @@ size_t nn__predict_column_f32(const float *a, size_t k);
  */
 struct nn_sparse {
 	size_t rows, cols, nnz;  /* X is rows x cols with nnz non-zeros */
+	size_t cap_cols, cap_nnz; /* room for so many columns and non-zeros */
 	size_t *col_ptr;         /* CSC: cols + 1 offsets into col_idx and col_val */
 	uint32_t *col_idx;       /* the row of each non-zero, ascending in each column */
 	void *col_val;           /* the values, in the network's precision */
 	size_t *row_ptr;         /* CSR: rows + 1 offsets into row_idx and row_val */
 	uint32_t *row_idx;       /* the column of each non-zero, ascending in each row */
 	void *row_val;
+	size_t *row_fill;        /* rows: scratch of the CSR's scatter */
 	int f32;                 /* the values are float32 */
 	size_t h;                /* the first layer's width the scratch is sized for */
 	size_t threads;          /* 1 or more: how the products are split */
@@ -429,6 +431,10 @@ struct nn_sparse {
 	nn__pool *pool;          /* threads - 1 workers; NULL for 1 thread */
 };
 
+/* The density of X at or below which the sparse products run, for the
+ * kernels of family simd (nn_input_threshold()). */
+double nn__sparse_threshold(int simd);
+
 /* Non-zero entries of X (count only). */
 size_t nn__count_nonzero(const nn_matrix *X);
 
@@ -437,6 +443,23 @@ size_t nn__count_nonzero(const nn_matrix *X);
  * 2^32 - 1) or NN_ENOMEM. */
 int nn__sparse_new(nn_sparse **sp, const nn_matrix *X, size_t h, size_t threads, int f32);
 void nn__sparse_free(nn_sparse *sp);
+
+/* The same, empty, with room for batches of up to max_cols columns of
+ * `rows` features and max_nnz non-zeros: a mini-batch run's, filled by
+ * nn__sparse_fill for each batch without allocating. */
+int nn__sparse_alloc(nn_sparse **sp, size_t rows, size_t max_cols, size_t max_nnz, size_t h,
+		     size_t threads, int f32);
+
+/* Fill sp with columns cols[0..n) of X (NULL: the first n), each feature i
+ * multiplied by scale[i] (NULL: as they are) and rounded to sp's precision
+ * -- the values nn__copy_columns gives when the shift is zero. n and the
+ * non-zeros within sp's room. */
+void nn__sparse_fill(nn_sparse *sp, const nn_matrix *X, const size_t *cols, size_t n,
+		     const double *scale);
+
+/* The most non-zeros n columns of X hold together: the sum of the n
+ * largest column counts (room for any batch of n). */
+size_t nn__sparse_max_nnz(const nn_matrix *X, size_t n);
 
 /* Change the thread count of sp (pool and splits); 0 or NN_ENOMEM. */
 int nn__sparse_set_threads(nn_sparse *sp, size_t threads);

@@ -479,6 +479,121 @@ START_TEST(test_elementwise)
 }
 END_TEST
 
+/* An epoch's allocations, for the mini-batch runs below. */
+static int count_epoch_allocs(void *user, const nn_epoch_stats *e)
+{
+	unsigned long *at = user;
+	(void)e;
+	at[at[0] < 15 ? ++at[0] : 15] = tu_alloc_count;
+	return 0;
+}
+
+/*
+ * Mini-batches gathered straight into compressed form (nn_fit_options.input)
+ * against the dense gather, on non-negative sparse inputs (so that min-max
+ * scaling keeps zeros) with shuffling, dropout and Adam, in both
+ * precisions and with and without scaling: the same training within
+ * rounding (fused multiply-adds against the BLAS's order), no allocation
+ * per epoch, and AUTO choosing by nn_input_threshold().
+ */
+START_TEST(test_fit_sparse)
+{
+	const size_t n0 = 60, N = 300, sizes[] = { n0, 24, 3 };
+	const nn_activation acts[] = { NN_ACT_RELU, NN_ACT_SOFTMAX };
+	nn_rng *rng;
+	ck_assert_int_eq(nn_rng_new(&rng, 31), 0);
+	nn_matrix Xbuf, X;
+	sparse_fill(&Xbuf, &X, n0, N, 0.2, rng);
+	nn_labels y;
+	ck_assert_int_eq(nn_labels_new(&y, N), 0);
+	for (size_t j = 0; j < N; j++) {
+		double s = 0;
+		for (size_t i = 0; i < n0; i++) {
+			NN_AT(&X, i, j) = fabs(NN_AT(&X, i, j));
+			s += NN_AT(&X, i, j) * (i % 3 ? 1.0 : -1.0);
+		}
+		y.data[j] = s < -0.5 ? 0 : s < 0.5 ? 1 : 2;
+	}
+	double density = (double)nn__count_nonzero(&X) / (double)(n0 * N);
+	for (int f32 = 0; f32 < 2; f32++)
+		for (int scaled = 0; scaled < 2; scaled++) {
+			nn_net *net[2];
+			nn_history h[2];
+			for (int sparse = 0; sparse < 2; sparse++) {
+				ck_assert_int_eq(nn_net_new(&net[sparse], 2, sizes, acts), 0);
+				ck_assert_int_eq(nn_net_set_precision(net[sparse], f32 ? NN_F32 : NN_F64), 0);
+				if (scaled) /* every feature's min is 0: the shift is 0 */
+					ck_assert_int_eq(nn_net_fit_scaling(net[sparse], NN_SCALING_MINMAX, &X), 0);
+				nn_fit_options o = nn_fit_defaults();
+				o.optim.kind = NN_OPT_ADAM;
+				o.eta = 0.01;
+				o.batch_size = 32;
+				o.epochs = 4;
+				o.dropout = 0.2;
+				o.input = sparse ? NN_INPUT_SPARSE : NN_INPUT_DENSE;
+				unsigned long at[16] = { 0 };
+				o.callback = count_epoch_allocs;
+				o.user = at;
+				nn_rng *r;
+				ck_assert_int_eq(nn_rng_new(&r, 8), 0);
+				nn_fitter *fit;
+				ck_assert_int_eq(nn_fitter_new(&fit, net[sparse], &X, &y, &o, r), 0);
+				ck_assert_int_eq(nn_fitter_input(fit), o.input);
+				nn_fitter_free(fit);
+				ck_assert_int_eq(nn_fit(net[sparse], &h[sparse], &X, &y, &o, r), 0);
+				ck_assert_uint_eq(at[0], 4);
+				for (size_t e = 2; e <= at[0]; e++)
+					ck_assert_uint_eq(at[e], at[1]);
+				nn_rng_free(r);
+			}
+			size_t n = nn_net_param_count(net[0]);
+			double *p[2];
+			for (int k = 0; k < 2; k++) {
+				ck_assert_ptr_nonnull(p[k] = malloc(n * sizeof(double)));
+				ck_assert_int_eq(nn_net_get_params(p[k], net[k]), 0);
+			}
+			double tol = f32 ? 1e-3 : 1e-10;
+			ck_assert_double_le(tu_max_rel_err(p[1], p[0], n, 1e-2), tol);
+			for (size_t e = 0; e < 4; e++)
+				ck_assert_double_le(fabs(h[1].epochs[e].train_cost - h[0].epochs[e].train_cost),
+						    tol * h[0].epochs[e].train_cost);
+			ck_assert_double_lt(h[1].epochs[3].train_cost, h[1].epochs[0].train_cost);
+			for (int k = 0; k < 2; k++) {
+				free(p[k]);
+				nn_history_free(&h[k]);
+				nn_net_free(net[k]);
+			}
+		}
+
+	/* AUTO: sparse exactly when X is sparse enough for this CPU's kernels */
+	nn_net *net;
+	ck_assert_int_eq(nn_net_new(&net, 2, sizes, acts), 0);
+	nn_fit_options o = nn_fit_defaults();
+	nn_fitter *fit;
+	ck_assert_int_eq(nn_fitter_new(&fit, net, &X, &y, &o, rng), 0);
+	ck_assert_int_eq(nn_fitter_input(fit), density <= nn_input_threshold() ? NN_INPUT_SPARSE
+									   : NN_INPUT_DENSE);
+	nn_fitter_free(fit);
+	ck_assert_int_eq(nn_fitter_input(NULL), NN_INPUT_DENSE);
+	/* refused: an unknown mode; sparse under a scaling that moves zeros */
+	o.input = NN_INPUT_COUNT_;
+	ck_assert_int_eq(nn_fitter_new(&fit, net, &X, &y, &o, rng), NN_EINVAL);
+	o.input = NN_INPUT_SPARSE;
+	ck_assert_int_eq(nn_net_fit_scaling(net, NN_SCALING_STANDARD, &X), 0);
+	ck_assert_int_eq(nn_fitter_new(&fit, net, &X, &y, &o, rng), NN_EINVAL);
+	ck_assert_ptr_null(fit);
+	ck_assert_ptr_nonnull(strstr(nn_last_error(), "keeps zeros"));
+	o.input = NN_INPUT_AUTO; /* AUTO then reads it dense */
+	ck_assert_int_eq(nn_fitter_new(&fit, net, &X, &y, &o, rng), 0);
+	ck_assert_int_eq(nn_fitter_input(fit), NN_INPUT_DENSE);
+	nn_fitter_free(fit);
+	nn_net_free(net);
+	nn_labels_free(&y);
+	nn_matrix_free(&Xbuf);
+	nn_rng_free(rng);
+}
+END_TEST
+
 START_TEST(test_api)
 {
 	/* sparse data: AUTO takes the sparse path; dense data: the dense one */
@@ -590,6 +705,7 @@ Suite *sparse_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_train_100);
 	tcase_add_test(tc, test_api);
+	tcase_add_test(tc, test_fit_sparse);
 	tcase_add_test(tc, test_single_layer);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("elementwise");

@@ -100,6 +100,13 @@ typedef struct nn_fit_options {
 				       batches (dropout included: every process draws the masks
 				       of the whole batch and keeps its columns'). Zeroed
 				       (default): one process */
+	nn_input_mode input;      /**< how the first layer reads each batch: NN_INPUT_AUTO
+				       (default) gathers it straight into compressed form and runs
+				       the first layer's two products with the sparse kernels when
+				       X's density is at most nn_input_threshold() (see nn_gd_new);
+				       NN_INPUT_SPARSE always, NN_INPUT_DENSE never. Sparse needs a
+				       dense first layer and an input scaling that keeps zeros
+				       (none, or every shift 0), else NN_EINVAL (AUTO: dense) */
 } nn_fit_options;
 
 /** Every epoch's statistics. */
@@ -182,6 +189,13 @@ NN_EXPORT int nn_fitter_epoch(nn_fitter *f, nn_epoch_stats *st);
  * asked to stop, or the cost diverged; else 0.
  */
 NN_EXPORT int nn_fitter_done(const nn_fitter *f);
+
+/**
+ * How the run's first layer reads its batches: NN_INPUT_SPARSE (gathered
+ * into compressed form, the sparse kernels) or NN_INPUT_DENSE; what
+ * nn_fit_options.input chose.
+ */
+NN_EXPORT nn_input_mode nn_fitter_input(const nn_fitter *f);
 
 /**
  * Finish the run: with early stopping, put the weights of the lowest

@@ -70,11 +70,24 @@ void nn__sparse_free(nn_sparse *sp)
 	free(sp->row_ptr);
 	free(sp->row_idx);
 	free(sp->row_val);
+	free(sp->row_fill);
 	free(sp->col_split);
 	free(sp->row_split);
 	free(sp->panel);
 	free(sp->cursor);
 	free(sp);
+}
+
+/*
+ * Where the sparse products beat dgemm with a margin, by kernel family.
+ * `nn-bench --workloads sparsity` (doc/performance.md) measured the two
+ * products against dgemm at h = 30 and 128: the AVX2 kernels break even
+ * near 56-59 % non-zeros and are 1.4x faster at 40 %; the portable ones
+ * break even near 20-28 % and are 1.3-1.7x faster at 15 %.
+ */
+double nn__sparse_threshold(int simd)
+{
+	return simd >= NN__SIMD_AVX2 ? 0.40 : 0.15;
 }
 
 int nn__sparse_set_threads(nn_sparse *sp, size_t threads)
@@ -115,68 +128,36 @@ out:
 	return rc;
 }
 
-int nn__sparse_new(nn_sparse **out, const nn_matrix *X, size_t h, size_t threads, int f32)
+int nn__sparse_alloc(nn_sparse **out, size_t rows, size_t max_cols, size_t max_nnz, size_t h,
+		     size_t threads, int f32)
 {
 	*out = NULL;
-	size_t R = X->rows, C = X->cols;
+	size_t R = rows, C = max_cols;
 	if (R > UINT32_MAX || C > UINT32_MAX || h == 0)
 		return NN_ESIZE;
-	size_t nnz = nn__count_nonzero(X);
 	size_t big = R > C ? R : C, nrb = blocks(h);
-	if (nnz > SIZE_MAX / sizeof(double) || big > SIZE_MAX / sizeof(double) / NN__PANEL / nrb)
+	if (max_nnz > SIZE_MAX / sizeof(double) || big > SIZE_MAX / sizeof(double) / NN__PANEL / nrb)
 		return NN_ESIZE;
 	int rc = NN_ENOMEM;
 	nn_sparse *sp = calloc(1, sizeof(*sp));
 	if (!sp)
 		return rc;
 	sp->rows = R;
-	sp->cols = C;
-	sp->nnz = nnz;
+	sp->cap_cols = C;
+	sp->cap_nnz = max_nnz;
 	sp->h = h;
 	sp->f32 = f32;
 	size_t elem = f32 ? sizeof(float) : sizeof(double);
 	/* malloc(0) may return NULL: allocate at least one element */
-	size_t n1 = nnz ? nnz : 1;
-	if (!(sp->col_ptr = malloc((C + 1) * sizeof(size_t))) ||
+	size_t n1 = max_nnz ? max_nnz : 1;
+	if (!(sp->col_ptr = calloc(C + 1, sizeof(size_t))) ||
 	    !(sp->row_ptr = calloc(R + 1, sizeof(size_t))) ||
+	    !(sp->row_fill = malloc((R ? R : 1) * sizeof(size_t))) ||
 	    !(sp->col_idx = malloc(n1 * sizeof(uint32_t))) ||
 	    !(sp->row_idx = malloc(n1 * sizeof(uint32_t))) ||
 	    !(sp->col_val = malloc(n1 * elem)) || !(sp->row_val = malloc(n1 * elem)))
 		goto out;
-	/* CSC in one pass over X (its values in the network's precision); the row
-	 * counts on the way */
-	size_t t = 0;
-	double *cv64 = sp->col_val;
-	float *cv32 = sp->col_val;
-	for (size_t j = 0; j < C; j++) {
-		const double *x = X->data + j * X->ld;
-		sp->col_ptr[j] = t;
-		for (size_t i = 0; i < R; i++)
-			if (x[i] != 0.0) {
-				sp->col_idx[t] = (uint32_t)i;
-				if (f32)
-					cv32[t++] = (float)x[i];
-				else
-					cv64[t++] = x[i];
-				sp->row_ptr[i + 1]++;
-			}
-	}
-	sp->col_ptr[C] = t;
-	for (size_t i = 0; i < R; i++)
-		sp->row_ptr[i + 1] += sp->row_ptr[i];
-	/* CSR by scattering the CSC, column by column: ascending columns in each row */
-	size_t *fill = malloc((R ? R : 1) * sizeof(size_t));
-	if (!fill)
-		goto out;
-	memcpy(fill, sp->row_ptr, R * sizeof(size_t));
-	for (size_t j = 0; j < C; j++)
-		for (size_t s = sp->col_ptr[j]; s < sp->col_ptr[j + 1]; s++) {
-			size_t d = fill[sp->col_idx[s]]++;
-			sp->row_idx[d] = (uint32_t)j;
-			memcpy((char *)sp->row_val + d * elem, (char *)sp->col_val + s * elem, elem);
-		}
-	free(fill);
-	/* the AVX2 kernel's scratch: In packed in panels, and cursors for each
+	/* the vector kernels' scratch: In packed in panels, and cursors for each
 	 * panel and column of a block */
 	size_t cb = C < NN__CB_WX ? C : NN__CB_WX, cd = R < NN__CB_DXT ? R : NN__CB_DXT;
 	sp->cursor_per_thread = nrb * (cb > cd ? cb : cd);
@@ -192,3 +173,95 @@ out:
 	return rc;
 }
 
+/* The CSC of the columns picked from X, scaled, in type T; the row counts
+ * in row_ptr[i + 1] on the way. */
+#define FILL_CSC(T)                                                                               \
+	static void fill_csc_##T(nn_sparse *sp, const nn_matrix *X, const size_t *cols,         \
+				 size_t n, const double *scale)                                 \
+	{                                                                                         \
+		T *val = sp->col_val;                                                             \
+		size_t t = 0, R = sp->rows;                                                       \
+		for (size_t j = 0; j < n; j++) {                                                  \
+			const double *x = X->data + (cols ? cols[j] : j) * X->ld;                 \
+			sp->col_ptr[j] = t;                                                       \
+			for (size_t i = 0; i < R; i++)                                            \
+				if (x[i] != 0.0) {                                                \
+					sp->col_idx[t] = (uint32_t)i;                             \
+					val[t++] = (T)(scale ? x[i] * scale[i] : x[i]);           \
+					sp->row_ptr[i + 1]++;                                     \
+				}                                                                 \
+		}                                                                                 \
+		sp->col_ptr[n] = t;                                                               \
+	}
+FILL_CSC(double)
+FILL_CSC(float)
+
+/* The CSR by scattering the CSC, column by column: ascending columns in
+ * each row. */
+#define FILL_CSR(T)                                                                               \
+	static void fill_csr_##T(nn_sparse *sp)                                                   \
+	{                                                                                         \
+		const T *cv = sp->col_val;                                                        \
+		T *rv = sp->row_val;                                                              \
+		size_t *fill = sp->row_fill;                                                      \
+		memcpy(fill, sp->row_ptr, sp->rows * sizeof(size_t));                             \
+		for (size_t j = 0; j < sp->cols; j++)                                             \
+			for (size_t s = sp->col_ptr[j]; s < sp->col_ptr[j + 1]; s++) {           \
+				size_t d = fill[sp->col_idx[s]]++;                                \
+				sp->row_idx[d] = (uint32_t)j;                                     \
+				rv[d] = cv[s];                                                    \
+			}                                                                         \
+	}
+FILL_CSR(double)
+FILL_CSR(float)
+
+void nn__sparse_fill(nn_sparse *sp, const nn_matrix *X, const size_t *cols, size_t n,
+		     const double *scale)
+{
+	size_t R = sp->rows;
+	sp->cols = n;
+	memset(sp->row_ptr, 0, (R + 1) * sizeof(size_t));
+	if (sp->f32)
+		fill_csc_float(sp, X, cols, n, scale);
+	else
+		fill_csc_double(sp, X, cols, n, scale);
+	sp->nnz = sp->col_ptr[n];
+	for (size_t i = 0; i < R; i++)
+		sp->row_ptr[i + 1] += sp->row_ptr[i];
+	if (sp->f32)
+		fill_csr_float(sp);
+	else
+		fill_csr_double(sp);
+	split(sp->col_split, sp->col_ptr, sp->cols, sp->threads);
+	split(sp->row_split, sp->row_ptr, sp->rows, sp->threads);
+}
+
+int nn__sparse_new(nn_sparse **out, const nn_matrix *X, size_t h, size_t threads, int f32)
+{
+	int rc = nn__sparse_alloc(out, X->rows, X->cols, nn__count_nonzero(X), h, threads, f32);
+	if (!rc)
+		nn__sparse_fill(*out, X, NULL, X->cols, NULL);
+	return rc;
+}
+
+size_t nn__sparse_max_nnz(const nn_matrix *X, size_t n)
+{
+	size_t R = X->rows, total = 0;
+	size_t *hist = calloc(R + 1, sizeof(size_t)); /* hist[c]: the columns of c non-zeros */
+	if (!hist) /* a bound without the histogram: n full columns */
+		return n * R;
+	for (size_t j = 0; j < X->cols; j++) {
+		const double *x = X->data + j * X->ld;
+		size_t c = 0;
+		for (size_t i = 0; i < R; i++)
+			c += x[i] != 0.0;
+		hist[c]++;
+	}
+	for (size_t c = R + 1; c-- > 0 && n > 0;) {
+		size_t take = hist[c] < n ? hist[c] : n;
+		total += take * c;
+		n -= take;
+	}
+	free(hist);
+	return total;
+}

@@ -6,7 +6,10 @@
  *
  * A batch is gathered into one n_0 x batch_size buffer (the shuffled
  * columns are not contiguous in X); a full batch without shuffling uses X
- * in place. The last, smaller batch runs the same dgemm calls on fewer
+ * in place. A sparse input (opt.input, nn_gd_new's rule) is gathered
+ * straight into compressed form instead, in room sized once for the
+ * densest possible batch, and the first layer's two products run on the
+ * sparse kernels. The last, smaller batch runs the same calls on fewer
  * columns. A distributed run (opt->dist) goes through the same batch: each
  * process gathers the samples of the global batch that its shard holds
  * (possibly none), and one reduction sums [gradient, cost, correct] before
@@ -47,7 +50,9 @@ struct nn_fitter {
 	nn_optim *optim;         /* own or opt.resume */
 	size_t *perm;            /* the epoch's order of the N samples */
 	void *xb;                /* the gathered batch (n_0 x B, the network's precision, scaled
-				    as it scales its input), unless in place */
+				    as it scales its input), unless in place or sparse */
+	nn_sparse *sp;           /* or the batch in compressed form (opt.input), else NULL */
+	size_t *cols;            /* its columns of X (B) */
 	int *yb;                 /* its labels */
 	nn_matrix Yb;            /* or its target values (k x B) */
 	unsigned char *held;     /* held[j]: this process holds column j of the global batch */
@@ -135,6 +140,18 @@ static int check_options(const nn_fit_options *o)
 }
 
 /* Validate what nn_fitter_new is given; 0 or an error code. */
+/* The first layer can read a batch in compressed form: it is dense, and
+ * the input scaling sends 0 to 0. */
+static int sparse_ok(const nn_net *net)
+{
+	if (net->layer[0].type != NN_LAYER_DENSE)
+		return 0;
+	for (size_t i = 0; net->scaling != NN_SCALING_NONE && i < net->sizes[0]; i++)
+		if (net->shift[i] != 0.0)
+			return 0;
+	return 1;
+}
+
 static int check_run(const nn_net *net, const nn_matrix *X, const nn_labels *y,
 		     const nn_matrix *Y, const nn_fit_options *o, const nn_rng *rng)
 {
@@ -154,6 +171,11 @@ static int check_run(const nn_net *net, const nn_matrix *X, const nn_labels *y,
 	/* a distributed shard may be empty */
 	if ((rc = nn__check_data(net, X, y, Y, d->reduce != NULL)))
 		return rc;
+	if ((unsigned)o->input >= NN_INPUT_COUNT_)
+		return nn__errorf(NN_EINVAL, "input %d is not an nn_input_mode", (int)o->input);
+	if (o->input == NN_INPUT_SPARSE && !sparse_ok(net))
+		return nn__errorf(NN_EINVAL, "the sparse input path needs a dense first layer and "
+				  "an input scaling that keeps zeros (no shift)");
 	if (o->val_x && Y && !o->val_values)
 		return nn__errorf(NN_EINVAL, "a run on values validates on values: val_values");
 	if (o->val_x && y && !o->val_y)
@@ -181,6 +203,32 @@ static double mask_rate(const nn_net *net, const nn_fit_options *o, size_t l)
 }
 
 /* Everything the epochs need, allocated once. */
+/*
+ * The batches in compressed form, when opt.input asks or AUTO finds X
+ * sparse enough for this CPU's kernels (nn_input_threshold()): room for
+ * the B densest columns of X, so no batch allocates.
+ */
+static int alloc_sparse(nn_fitter *f)
+{
+	const nn_net *net = f->net;
+	const nn_matrix *X = f->X;
+	nn_input_mode mode = f->opt.input;
+	if (mode == NN_INPUT_DENSE || !sparse_ok(net))
+		return 0;
+	double cells = (double)X->rows * (double)X->cols;
+	if (mode == NN_INPUT_AUTO &&
+	    !(cells > 0 && (double)nn__count_nonzero(X) / cells <= nn__sparse_threshold(f->ws->simd)))
+		return 0;
+	size_t B = f->B < X->cols ? f->B : X->cols;
+	int rc = nn__sparse_alloc(&f->sp, net->sizes[0], B ? B : 1, nn__sparse_max_nnz(X, B),
+				  net->sizes[1], nn__blas_threads(), net->f32);
+	if (!rc && !(f->cols = malloc((B ? B : 1) * sizeof(size_t))))
+		rc = NN_ENOMEM;
+	if (!rc && f->in_place) /* X is every batch: compressed once (unscaled, float64) */
+		nn__sparse_fill(f->sp, X, NULL, X->cols, NULL);
+	return rc;
+}
+
 static int fitter_alloc(nn_fitter *f)
 {
 	const nn_net *net = f->net;
@@ -209,7 +257,9 @@ static int fitter_alloc(nn_fitter *f)
 	f->val_sse_k = f->sse_k + 2 * k; /* and the validation set's SST after it */
 	if ((rc = nn_workspace_new(&f->ws, net, B)))
 		return rc;
-	if (!f->in_place && !(f->xb = malloc(net->sizes[0] * B * elem)))
+	if ((rc = alloc_sparse(f)))
+		return rc;
+	if (!f->in_place && !f->sp && !(f->xb = malloc(net->sizes[0] * B * elem)))
 		return NN_ENOMEM;
 	if (f->Y && !f->in_place && (rc = nn_matrix_new(&f->Yb, k, B)))
 		return rc;
@@ -246,7 +296,7 @@ static uint64_t fingerprint(const nn_fitter *f)
 		o->eta, (double)o->schedule, (double)o->step_epochs, o->gamma, o->eta_min,
 		(double)f->B, (double)o->epochs, (double)o->shuffle, (double)o->patience,
 		(double)(o->val_x != NULL), (double)o->dist.shard_total, o->dropout, (double)rule.kind,
-		rule.momentum, rule.beta1, rule.beta2, rule.epsilon, rule.l2,
+		rule.momentum, rule.beta1, rule.beta2, rule.epsilon, rule.l2, (double)o->input,
 	};
 	uint64_t h = nn__net_fingerprint(f->net, NN__HASH_START);
 	h = nn__hash(h, settings, sizeof(settings));
@@ -356,10 +406,10 @@ static void begin_epoch(nn_fitter *f)
 		nn_rng_permutation(f->rng, f->perm, f->N);
 }
 
-/* The batch's samples that this process holds, gathered into xb (all of
- * them, alone; as the first layer reads them) with their targets, or X
- * itself when it is the one batch. *x, *ld: where the batch is; returns
- * its columns. */
+/* The batch's samples that this process holds, gathered into xb, or into
+ * sp in compressed form (all of them, alone; as the first layer reads
+ * them), with their targets; or X itself when it is the one batch. *x, *ld:
+ * where a dense batch is; returns its columns. */
 static size_t gather(nn_fitter *f, size_t nb, nn__target *t, const void **x, size_t *ld)
 {
 	if (f->in_place) {
@@ -376,7 +426,9 @@ static size_t gather(nn_fitter *f, size_t nb, nn__target *t, const void **x, siz
 		f->held[j] = g >= f->first && c < f->X->cols;
 		if (!f->held[j])
 			continue;
-		if (nn__needs_input_copy(net))
+		if (f->sp)
+			f->cols[k] = c;
+		else if (nn__needs_input_copy(net))
 			nn__input_copy((char *)f->xb + k * n0 * elem, n0, net, f->X, c, 1);
 		else
 			memcpy((char *)f->xb + k * n0 * elem, f->X->data + c * f->X->ld,
@@ -387,6 +439,9 @@ static size_t gather(nn_fitter *f, size_t nb, nn__target *t, const void **x, siz
 			f->yb[k] = f->y->data[c];
 		k++;
 	}
+	if (f->sp)
+		nn__sparse_fill(f->sp, f->X, f->cols, k,
+				net->scaling != NN_SCALING_NONE ? net->scale : NULL);
 	*t = f->Y ? (nn__target){ .Y = f->Yb.data, .ldy = kk } : (nn__target){ .labels = f->yb };
 	*x = f->xb;
 	*ld = n0;
@@ -440,9 +495,9 @@ NN_EXPORT int nn_fitter_batch(nn_fitter *f)
 	if (f->masks) /* drawn by every process, also one that holds no column */
 		draw_masks(f, nb);
 	if (cols) {
-		nn__forward_in(f->ws, net, x, ld, cols, NULL, f->masks);
+		nn__forward_in(f->ws, net, x, ld, cols, f->sp, f->masks);
 		nn__output_pass(&s, f->ws, net, &t, f->grad, sse_k);
-		nn__backward(f->grad, f->ws, net, NULL, f->masks);
+		nn__backward(f->grad, f->ws, net, f->sp, f->masks);
 	} else { /* an empty share of a distributed batch adds nothing to the sum */
 		memset(f->grad, 0, P * nn__elem(net));
 	}
@@ -583,11 +638,18 @@ NN_EXPORT int nn_fitter_finish(nn_fitter *f, nn_history *hist)
 	return 0;
 }
 
+NN_EXPORT nn_input_mode nn_fitter_input(const nn_fitter *f)
+{
+	return f && f->sp ? NN_INPUT_SPARSE : NN_INPUT_DENSE;
+}
+
 NN_EXPORT void nn_fitter_free(nn_fitter *f)
 {
 	if (!f)
 		return;
 	free(f->start);
+	nn__sparse_free(f->sp);
+	free(f->cols);
 	free(f->masks);
 	free(f->mask_buf);
 	free(f->epochs);

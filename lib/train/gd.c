@@ -52,21 +52,9 @@ struct nn_gd {
 	double best_cost, cost, last_cost;
 };
 
-/*
- * Where the sparse products beat dgemm with a margin, by kernel family.
- * `nn-bench --workloads sparsity` (doc/performance.md) measured the two
- * products against dgemm at h = 30 and 128: the AVX2 kernels break even
- * near 56-59 % non-zeros and are 1.4x faster at 40 %; the portable ones
- * break even near 20-28 % and are 1.3-1.7x faster at 15 %.
- */
-static double threshold(int simd)
-{
-	return simd >= NN__SIMD_AVX2 ? 0.40 : 0.15;
-}
-
 NN_EXPORT double nn_input_threshold(void)
 {
-	return threshold(nn__cpu_simd());
+	return nn__sparse_threshold(nn__cpu_simd());
 }
 
 /* Forward and output pass of the current parameters: cost, score, and the
@@ -87,7 +75,7 @@ static int gd_apply_input(nn_gd *gd, nn_input_mode mode)
 		return nn__errorf(NN_EINVAL, "the sparse input path needs a dense first layer");
 	int sparse = gd->X->cols > 0 && gd->net->layer[0].type == NN_LAYER_DENSE &&
 		     (mode == NN_INPUT_SPARSE ||
-		      (mode == NN_INPUT_AUTO && gd->density <= threshold(gd->ws->simd)));
+		      (mode == NN_INPUT_AUTO && gd->density <= nn__sparse_threshold(gd->ws->simd)));
 	if (sparse && !gd->sp) {
 		int rc = nn__sparse_new(&gd->sp, gd->X, gd->net->sizes[1], gd->threads, gd->net->f32);
 		if (rc)

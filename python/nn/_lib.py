@@ -121,7 +121,8 @@ class nn_fit_options(Structure):
                 ('dropout', c_double), ('val_x', POINTER(nn_matrix)),
                 ('val_y', POINTER(nn_labels)), ('val_values', POINTER(nn_matrix)),
                 ('patience', c_size_t), ('resume', c_void_p),
-                ('callback', nn_epoch_callback), ('user', c_void_p), ('dist', nn_dist)]
+                ('callback', nn_epoch_callback), ('user', c_void_p), ('dist', nn_dist),
+                ('input', c_int)]
 
 
 class nn_history(Structure):
@@ -312,6 +313,7 @@ _PROTOTYPES = {
     'nn_fitter_batch': (c_int, [P]),
     'nn_fitter_epoch': (c_int, [P, POINTER(nn_epoch_stats)]),
     'nn_fitter_done': (c_int, [P]),
+    'nn_fitter_input': (c_int, [P]),
     'nn_fitter_finish': (c_int, [P, POINTER(nn_history)]),
     'nn_fitter_free': (None, [P]),
     'nn_history_free': (None, [POINTER(nn_history)]),

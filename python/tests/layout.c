@@ -46,7 +46,7 @@ int main(void)
 	F(nn_fit_options, shuffle); F(nn_fit_options, dropout); F(nn_fit_options, val_x);
 	F(nn_fit_options, val_y); F(nn_fit_options, val_values); F(nn_fit_options, patience);
 	F(nn_fit_options, resume); F(nn_fit_options, callback); F(nn_fit_options, user);
-	F(nn_fit_options, dist);
+	F(nn_fit_options, dist); F(nn_fit_options, input);
 	S(nn_history); F(nn_history, n); F(nn_history, epochs); F(nn_history, best_epoch);
 	F(nn_history, stopped_early); F(nn_history, task);
 	S(nn_progress); F(nn_progress, step); F(nn_progress, cost); F(nn_progress, best_step);
