@@ -12,7 +12,7 @@
 #include "digits.h"
 #include "plot.h"
 
-static const char usage[] =
+static const char usage_head[] =
 	"usage: nn-mnist [options]\n"
 	"The lecture's handwritten digits: a 784-N-10 sigmoid network trained by\n"
 	"gradient descent on the first 500 training digits, tested on the first 100.\n"
@@ -28,9 +28,13 @@ static const char usage[] =
 	"  --steps N           gradient-descent steps (default 20000)\n"
 	"  --every K           print the best score every K steps (default 1000)\n"
 	"  --seed K            seed of the weights (0 to 4294967295); default: the clock\n"
+	"  --precision P       f64 (the default) or f32: the network computes in float32\n"
 	"  --plot FILE.png     test digits with their predicted labels, mistakes marked\n"
 	"  --plot-confusion FILE.png  the confusion matrix on the test digits\n"
 	"  --plot-curve FILE.png      cost and best accuracy against the step\n"
+	"  --plot-filters FILE.png    the first layer's filters, each scaled to its\n"
+	"                      own range (a convolution's kernels; a dense layer's\n"
+	"                      first 64 units as 28x28 images)\n"
 	"  --save-data FILE.csv       the digits used: 784 pixels, label, split\n"
 	"  --save-model FILE   write the trained network (nn's model file)\n"
 	"  --load-model FILE   evaluate a saved network instead of training one\n"
@@ -39,11 +43,15 @@ static const char usage[] =
 	"                      sparse when the digits are sparse enough; same results)\n"
 	"  --help              this text\n"
 	"  --version           the version of nn\n"
-	"IDX pixels are divided by 256, as in the lecture's mnist.pkl.gz.\n"
+	"IDX pixels are divided by 256, as in the lecture's mnist.pkl.gz.\n";
+
+static const char usage_batch[] =
 	"\n"
-	"Beyond the lecture: any of these flags trains by mini-batches (nn_fit) on\n"
-	"every image of the data (unless --train/--test say otherwise), with a line\n"
-	"per epoch; --hidden, --steps, --every and --plot-curve then do not apply.\n"
+	"Beyond the lecture: --model or any of these flags trains by mini-batches\n"
+	"(nn_fit) on every image of the data (unless --train/--test say otherwise),\n"
+	"with a line per epoch; --hidden, --steps, --every and --plot-curve then do\n"
+	"not apply.\n"
+	"  --model NAME        an architecture and its training defaults (below)\n"
 	"  --epochs N          passes over the training set (default 10)\n"
 	"  --batch N           samples per update (default 64)\n"
 	"  --optimizer NAME    sgd, momentum, nesterov or adam (default adam)\n"
@@ -52,8 +60,12 @@ static const char usage[] =
 	"  --gamma X           step, exp: factor per decay, in (0, 1] (default 0.5)\n"
 	"  --step-epochs N     step: epochs between decays (default 10)\n"
 	"  --eta-min X         cosine: the step size approached (default 0)\n"
-	"  --layers LIST       widths, 784 first and 10 last (default 784,256,10)\n"
-	"  --activation NAME   hidden layers: sigmoid, tanh, relu or leaky-relu (default relu)\n"
+	"  --layers SPEC       the network: the input (784, or 28x28 for convolutions),\n"
+	"                      then a layer an item: 256 or 256:relu (dense),\n"
+	"                      conv:32:3[:same][:s2][:relu], maxpool:2, avgpool:2,\n"
+	"                      flatten, dropout:0.5 (default 784,256,10)\n"
+	"  --activation NAME   layers without one: sigmoid, tanh, relu or leaky-relu\n"
+	"                      (default relu)\n"
 	"  --cost NAME         ce (softmax output, the default) or quadratic (sigmoid output)\n"
 	"  --init NAME         lecture, glorot, he or orthogonal (default he for relu\n"
 	"                      and leaky-relu, glorot otherwise)\n"
@@ -65,8 +77,59 @@ static const char usage[] =
 	"                      cost and keep the best epoch's weights\n"
 	"  --history FILE.csv  per epoch: seconds, eta, train and validation cost and accuracy\n"
 	"  --plot-history FILE.png  cost and accuracy against the epoch\n"
+	"  --progress          the batches done within an epoch, also when standard output\n"
+	"                      is not a terminal (on a terminal they always show)\n"
 	"With them --eta defaults to 0.001 for adam, 0.1 for sgd and 0.01 for momentum\n"
-	"and nesterov; the gradient is the mean over a batch.\n";
+	"and nesterov; the gradient is the mean over a batch.\n"
+	"\n"
+	"--model NAME: these layers and defaults; any flag given overrides them:\n";
+
+/* --model: an architecture and the defaults it trains with; a flag given wins. */
+typedef struct preset {
+	const char *name, *what, *layers;
+	int optimizer;  /* enum tool_fit_opt */
+	size_t batch, epochs;
+	int init;       /* enum tool_fit_init */
+} preset;
+
+static const preset presets[] = {
+	{ "convnet", "the Keras mnist_convnet example",
+	  "28x28, conv:32:3:relu, maxpool:2, conv:64:3:relu, maxpool:2, flatten, dropout:0.5, "
+	  "10:softmax", TOOL_OPT_ADAM, 128, 15, TOOL_FIT_INIT_GLOROT },
+	{ "lenet5", "LeNet-5 with ReLU and max-pooling",
+	  "28x28, conv:6:5:same:relu, maxpool:2, conv:16:5:relu, maxpool:2, flatten, 120:relu, "
+	  "84:relu, 10:softmax", TOOL_OPT_ADAM, 128, 10, TOOL_FIT_INIT_HE },
+	{ "dense", "a plain MLP with dropout",
+	  "784, 512:relu, dropout:0.2, 256:relu, dropout:0.2, 10:softmax", TOOL_OPT_ADAM, 128, 20,
+	  TOOL_FIT_INIT_HE },
+};
+#define N_PRESETS (sizeof(presets) / sizeof(presets[0]))
+static const char *const preset_names[N_PRESETS + 1] = { "convnet", "lenet5", "dense", NULL };
+
+/* The usage: the head, then each preset from the table, wrapped at 78 columns. */
+static void make_usage(char *buf, size_t n)
+{
+	size_t k = (size_t)snprintf(buf, n, "%s%s", usage_head, usage_batch);
+	for (size_t i = 0; i < N_PRESETS && k < n; i++) {
+		const preset *p = &presets[i];
+		char text[512], *save = NULL;
+		snprintf(text, sizeof(text), "%s: %s; %s, batch %zu, %zu epochs, %s initialisation",
+			 p->what, p->layers, tool_fit_optimizer_names[p->optimizer], p->batch, p->epochs,
+			 tool_fit_init_titles[p->init]);
+		k += (size_t)snprintf(buf + k, n - k, "  %-10s", p->name);
+		size_t col = 12;
+		for (char *w = strtok_r(text, " ", &save); w && k < n; w = strtok_r(NULL, " ", &save)) {
+			if (col + 1 + strlen(w) > 78) {
+				k += (size_t)snprintf(buf + k, n - k, "\n%12s", "");
+				col = 12;
+			}
+			k += (size_t)snprintf(buf + k, n - k, "%s%s", col > 12 ? " " : "", w);
+			col += (col > 12) + strlen(w);
+		}
+		if (k < n)
+			k += (size_t)snprintf(buf + k, n - k, "\n");
+	}
+}
 
 /* The bundled sample: the source tree's when this program runs from the build tree. */
 static const char *default_data(void)
@@ -161,7 +224,8 @@ static int load_files(tool_ctx *ctx, nn_mnist *m, const tool_strings *files, siz
 
 /* The flags of the lecture's run, by index into digits_parse()'s given[]. */
 enum { F_SEED, F_DATA, F_TRAIN, F_TEST, F_HIDDEN, F_ETA, F_STEPS, F_EVERY, F_PLOT, F_CONFUSION,
-       F_CURVE, F_SAVE_DATA, F_SAVE_MODEL, F_LOAD_MODEL, F_INPUT, F_COUNT };
+       F_CURVE, F_SAVE_DATA, F_SAVE_MODEL, F_LOAD_MODEL, F_INPUT, F_PRECISION, F_FILTERS, F_MODEL,
+       F_COUNT };
 
 /* --input: how the first layer reads the digits (nn_input_mode's order) */
 static const char *const input_names[] = { "auto", "dense", "sparse", NULL };
@@ -173,8 +237,9 @@ static int check_mode(tool_ctx *ctx, const digits *d, const int *given)
 		int flag;
 		const char *name;
 	} lecture[] = { { F_HIDDEN, "--hidden" }, { F_STEPS, "--steps" }, { F_EVERY, "--every" },
-			{ F_CURVE, "--plot-curve" }, { F_ETA, "--eta" }, { F_SAVE_MODEL, "--save-model" } };
-	const char *batch = tool_fit_first(&d->fit);
+			{ F_CURVE, "--plot-curve" }, { F_ETA, "--eta" }, { F_SAVE_MODEL, "--save-model" },
+			{ F_PRECISION, "--precision" } };
+	const char *batch = given[F_MODEL] ? "--model" : tool_fit_first(&d->fit);
 	if (d->load_model) {
 		const char *clash = batch;
 		for (size_t i = 0; !clash && i < sizeof(lecture) / sizeof(lecture[0]); i++)
@@ -204,20 +269,20 @@ static int check_mode(tool_ctx *ctx, const digits *d, const int *given)
 	return 0;
 }
 
-/* Under mpirun only the lecture's training is distributed, on shards of a
- * directory or a pickle, which each process reads alone. */
+/* Under mpirun training is distributed: the lecture's on shards of a
+ * directory or a pickle, which each process reads alone; mini-batches on
+ * shards of the training images every process reads (and splits alike). */
 static int check_mpi(tool_ctx *ctx, const digits *d)
 {
 	if (ctx->size == 1)
 		return 0;
-	const char *why = d->batch ? "mini-batch training" : d->load_model ? "--load-model"
+	const char *why = d->load_model ? "--load-model"
 			  : d->save_data ? "--save-data (each process holds only its shard)" : NULL;
 	if (why) {
-		tool_error(ctx, "under mpirun only the lecture's full-batch training is distributed; "
-			   "run %s without mpirun", why);
+		tool_error(ctx, "under mpirun only training is distributed; run %s without mpirun", why);
 		return TOOL_USAGE;
 	}
-	if (d->data.n > 1) {
+	if (d->data.n > 1 && !d->batch) {
 		tool_error(ctx, "--data: under mpirun give a directory or an mnist.pkl.gz, so that "
 			   "each rank reads only its shard");
 		return TOOL_USAGE;
@@ -225,11 +290,27 @@ static int check_mpi(tool_ctx *ctx, const digits *d)
 	return 0;
 }
 
+/* The preset's values of the flags not given. */
+static void apply_preset(tool_fit *tk, const preset *p)
+{
+	const int *g = tk->given;
+	if (!g[TOOL_FIT_LAYERS])
+		tk->layers = p->layers;
+	if (!g[TOOL_FIT_OPTIMIZER])
+		tk->optimizer = p->optimizer;
+	if (!g[TOOL_FIT_BATCH])
+		tk->batch = p->batch;
+	if (!g[TOOL_FIT_EPOCHS])
+		tk->epochs = p->epochs;
+	if (!g[TOOL_FIT_INIT])
+		tk->init = p->init;
+}
+
 int digits_parse(tool_ctx *ctx, digits *d)
 {
 	int g[F_COUNT] = { 0 };
 	*d = (digits){ .ntrain = 500, .ntest = 100, .hidden = 30, .steps = 20000, .every = 1000,
-		       .eta = 5e-4 };
+		       .eta = 5e-4, .model = -1 };
 	tool_fit_init(&d->fit);
 	tool_flag flags[F_COUNT + TOOL_FIT_NFLAGS] = {
 		{ "--seed", TOOL_U32, &d->seed, &g[F_SEED], 0, 0, NULL },
@@ -247,14 +328,22 @@ int digits_parse(tool_ctx *ctx, digits *d)
 		{ "--save-model", TOOL_STRING, &d->save_model, &g[F_SAVE_MODEL], 0, 0, NULL },
 		{ "--load-model", TOOL_STRING, &d->load_model, &g[F_LOAD_MODEL], 0, 0, NULL },
 		{ "--input", TOOL_CHOICE, &d->input, &g[F_INPUT], 0, 0, input_names },
+		{ "--precision", TOOL_CHOICE, &d->precision, &g[F_PRECISION], 0, 0,
+		  tool_precision_names },
+		{ "--plot-filters", TOOL_STRING, &d->plot_filters, &g[F_FILTERS], 0, 0, NULL },
+		{ "--model", TOOL_CHOICE, &d->model, &g[F_MODEL], 0, 0, preset_names },
 	};
 	size_t n = F_COUNT + tool_fit_flags(flags + F_COUNT, &d->fit);
+	char usage[8192];
+	make_usage(usage, sizeof(usage));
 	tool_cli cli = { flags, n, usage, NULL, 0, 0 };
 	int rc = tool_parse(ctx, &cli);
 	if (rc || (rc = check_mode(ctx, d, g)) != 0)
 		return rc;
 	d->seed_given = g[F_SEED];
-	d->batch = !d->load_model && tool_fit_first(&d->fit);
+	d->batch = !d->load_model && (g[F_MODEL] || tool_fit_first(&d->fit));
+	if (g[F_MODEL])
+		apply_preset(&d->fit, &presets[d->model]);
 	tool_curve_init(&d->curve, d->steps, d->curve_path != NULL);
 	if ((rc = check_mpi(ctx, d)) != 0)
 		return rc;
@@ -276,7 +365,8 @@ int digits_parse(tool_ctx *ctx, digits *d)
 	for (size_t i = 0; i < d->data.n; i++)
 		in[1 + i] = (tool_path){ "--data", d->data.v[i] };
 	const tool_path out[] = { { "--plot", d->plot }, { "--plot-confusion", d->confusion },
-				  { "--plot-curve", d->curve_path }, { "--save-data", d->save_data },
+				  { "--plot-curve", d->curve_path }, { "--plot-filters", d->plot_filters },
+				  { "--save-data", d->save_data },
 				  { "--save-model", d->save_model }, { "--history", d->fit.history },
 				  { "--plot-history", d->fit.plot_history } };
 	return tool_check_paths(ctx, in, 1 + d->data.n, out, sizeof(out) / sizeof(out[0]));
@@ -317,9 +407,11 @@ int digits_load(tool_ctx *ctx, digits *d)
 	d->seed = tool_seed(ctx, d->seed_given, d->seed);
 	printf("seed: %u\n", (unsigned)d->seed);
 	fflush(stdout);
-	/* under mpirun each process loads only its shard of the ntrain digits */
+	/* under mpirun each process loads only its shard of the lecture's ntrain
+	 * digits; mini-batch training splits off its validation set first, on
+	 * every process alike, so each loads every training image */
 	size_t first = 0, mine = d->ntrain;
-	if (ctx->size > 1 && tool_shard(ctx, d->ntrain, &first, &mine))
+	if (ctx->size > 1 && !d->batch && tool_shard(ctx, d->ntrain, &first, &mine))
 		return TOOL_RUNTIME;
 	if (load(ctx, d, first, mine))
 		return TOOL_RUNTIME;
@@ -334,7 +426,7 @@ int digits_load(tool_ctx *ctx, digits *d)
 		return TOOL_RUNTIME;
 	}
 	/* under mpirun ntrain stays the total over all processes */
-	d->ntrain_all = ctx->size > 1 ? d->ntrain : m->train_x.cols;
+	d->ntrain_all = ctx->size > 1 && !d->batch ? d->ntrain : m->train_x.cols;
 	printf("data: %s: %zu training and %zu test %s, %zux%zu pixels / 256\n",
 	       d->data.n > 1 ? "four IDX files" : d->data.v[0], d->ntrain_all, m->test_x.cols,
 	       d->batch || d->load_model ? "images" : "digits", m->rows, m->cols);
@@ -361,7 +453,24 @@ int digits_load_model(tool_ctx *ctx, digits *d)
 	return 0;
 }
 
-/* Mini-batch training with nn_fit; the training accuracy is that of the final weights. */
+/* The input --layers describes against the images: as many values, and an
+ * image input of their height and width. */
+static int check_input(tool_ctx *ctx, const digits *d)
+{
+	const nn_shape in = d->fit.input;
+	const nn_mnist *m = &d->m;
+	if (in.height == 1 && in.width == 1 && in.channels == m->train_x.rows)
+		return 0;
+	if (in.channels == 1 && in.height == m->rows && in.width == m->cols)
+		return 0;
+	tool_error(ctx, "--layers %s: the images are %zux%zu (%zu pixels)", d->fit.layers, m->rows,
+		   m->cols, m->train_x.rows);
+	return TOOL_RUNTIME;
+}
+
+/* Mini-batch training with nn_fitter; the training accuracy is that of the
+ * final weights. Under mpirun every process holds every training image and
+ * trains on its shard of them. */
 int digits_fit(tool_ctx *ctx, digits *d)
 {
 	const tool_fit *tk = &d->fit;
@@ -370,39 +479,51 @@ int digits_fit(tool_ctx *ctx, digits *d)
 	nn_labels ty = { 0 }, vy = { 0 };
 	nn_optim *optim = NULL;
 	nn_model_state state = { 0 };
-	char buf[512], title[160], shape[128];
+	const preset *p = d->model >= 0 ? &presets[d->model] : NULL;
+	char buf[1024], title[256], name[128];
 	int status = TOOL_RUNTIME, rc;
-	if (m->train_x.rows != tk->sizes[0]) {
-		tool_error(ctx, "--layers %s: the images have %zu pixels", tk->layers, m->train_x.rows);
+	if (check_input(ctx, d))
 		return TOOL_RUNTIME;
-	}
 	if (tool_fit_split(ctx, &tx, &ty, &vx, &vy, tk, &m->train_x, &m->train_y, d->rng))
 		return TOOL_RUNTIME;
 	if (vx.cols)
 		printf("validation: %zu of the %zu training images held out (--val %s)\n", vx.cols,
 		       m->train_x.cols, tk->val.text);
-	if (tool_fit_net(ctx, &d->net, tk, d->rng))
+	size_t first = 0, mine = tx.cols;
+	if (tool_shard(ctx, tx.cols, &first, &mine))
 		goto out;
-	static const char *const inits[] = { "npr.randn (the lecture's)", "Glorot", "He", "orthogonal" };
+	if (tool_fit_net(ctx, &d->net, tk, (nn_precision)d->precision, d->rng))
+		goto out;
 	tool_net_describe(buf, sizeof(buf), d->net);
-	printf("model: %s; %s initialisation\n", buf, inits[tk->init]);
+	/* a preset's name while its layers are the ones trained */
+	if (p && !tk->given[TOOL_FIT_LAYERS])
+		printf("model: %s (%s): %s; %s initialisation\n", p->name, p->what, buf,
+		       tool_fit_init_titles[tk->init]);
+	else
+		printf("model: %s; %s initialisation\n", buf, tool_fit_init_titles[tk->init]);
 	tool_fit_describe(buf, sizeof(buf), tk, d->eta);
 	printf("training: %s\n", buf);
 	tool_param_count(buf, sizeof(buf), d->net);
 	printf("number of parameters in the model: %s\n", buf);
 	fflush(stdout);
-	tool_net_shape(shape, sizeof(shape), d->net);
-	snprintf(title, sizeof(title), "nn-mnist %s, %s (seed %u)", shape,
+	tool_net_shape(name, sizeof(name), d->net);
+	if (p && !tk->given[TOOL_FIT_LAYERS])
+		snprintf(name, sizeof(name), "%s", p->name);
+	snprintf(title, sizeof(title), "nn-mnist%s%s, %s (seed %u)", name[0] ? " " : "", name,
 		 tool_fit_optimizer_names[tk->optimizer], (unsigned)d->seed);
-	if (tool_fit_train(ctx, d->net, &state, &optim, tk, d->eta, &tx, &ty, &vx, &vy, d->rng,
+	/* this process's shard of the training images */
+	nn_matrix sx = nn_matrix_view(mine ? tx.data + first * tx.ld : NULL, tx.rows, mine, tx.ld);
+	nn_labels sy = { .n = mine, .data = mine ? ty.data + first : NULL };
+	if (tool_fit_train(ctx, d->net, &state, &optim, tk, d->eta, &sx, &sy, &vx, &vy, d->rng,
 			   title))
 		goto out;
+	/* every process scores the whole training set: the same count on each */
 	if ((rc = tool_evaluate(NULL, &d->train_ok, d->net, &tx, &ty)) != 0) {
 		tool_nn_error(ctx, rc, "train");
 		goto out;
 	}
 	d->train_n = tx.cols;
-	if (d->save_model && tool_save_model(ctx, d->save_model, d->net, &state))
+	if (d->save_model && tool_root(ctx) && tool_save_model(ctx, d->save_model, d->net, &state))
 		goto out;
 	status = TOOL_OK;
 out:
@@ -471,6 +592,8 @@ int digits_pictures(tool_ctx *ctx, const digits *d)
 	if (!tool_root(ctx)) /* the first process alone writes files */
 		return 0;
 	if (d->plot && plot_digits(ctx, d->plot, &d->m, d->net))
+		return TOOL_RUNTIME;
+	if (d->plot_filters && tool_plot_filters(ctx, d->plot_filters, d->net))
 		return TOOL_RUNTIME;
 	return d->confusion ? plot_confusion(ctx, d->confusion, &d->m, d->net) : 0;
 }

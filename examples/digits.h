@@ -1,8 +1,9 @@
 /*
  * What nn-mnist does beside the lecture's lines: its command line (the
- * lecture's flags, and the mini-batch flags beyond the lecture), the
- * digits (a directory, a pickle or four IDX files; under mpirun each
- * process reads its shard), mini-batch training and the pictures. The
+ * lecture's flags, and beyond the lecture the mini-batch flags and the
+ * architectures of --model), the digits (a directory, a pickle or four IDX
+ * files; under mpirun each process reads its shard for the lecture's run),
+ * mini-batch training and the pictures. The
  * lecture's own steps -- build_model, the loop that prints "Best by step",
  * predict -- are in nn-mnist.c.
  */
@@ -27,8 +28,11 @@ typedef struct digits {
 	int input;                /**< --input: an nn_input_mode */
 	tool_strings data;        /**< --data, or the bundled sample */
 	const char *plot, *confusion, *curve_path, *save_data, *save_model, *load_model;
+	const char *plot_filters; /**< --plot-filters */
+	int precision;            /**< --precision: an nn_precision */
+	int model;                /**< --model: a preset of the mini-batch flags, or -1 */
 	tool_fit fit;             /**< the mini-batch flags */
-	int batch;                /**< mini-batch training (a mini-batch flag was given) */
+	int batch;                /**< mini-batch training (--model or a mini-batch flag was given) */
 	/* the run */
 	nn_mnist m;               /**< the digits: this process's shard of the training set */
 	size_t ntrain_all;        /**< training digits over all processes */
@@ -61,7 +65,10 @@ int digits_load_model(tool_ctx *ctx, digits *d);
  */
 int digits_fit(tool_ctx *ctx, digits *d);
 
-/** --plot and --plot-confusion of the test digits. @return 0 or TOOL_RUNTIME. */
+/**
+ * --plot and --plot-confusion of the test digits, --plot-filters of the
+ * network. @return 0 or TOOL_RUNTIME.
+ */
 int digits_pictures(tool_ctx *ctx, const digits *d);
 
 /** Free what the phases made (a tool_main done callback). */

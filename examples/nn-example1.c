@@ -43,8 +43,11 @@ static int build_model(tool_ctx *ctx, void *state)
 	int rc = ex_model1(&t->net, t->rng);
 	if (rc)
 		return tool_nn_error(ctx, rc, "model");
-	printf("model: one sigmoid neuron, w1 w2 b from npr.random(); eta %g, %zu steps\n", t->eta,
-	       t->steps);
+	const char *precision; /* beyond the lecture: --precision f32 */
+	if (toy_precision(ctx, t, &precision))
+		return TOOL_RUNTIME;
+	printf("model: one sigmoid neuron, w1 w2 b from npr.random(); eta %g, %zu steps%s\n", t->eta,
+	       t->steps, precision);
 	return 0;
 }
 

@@ -38,8 +38,11 @@ static int build_model(tool_ctx *ctx, void *state)
 	int rc = ex_model2(&t->net, 2, t->hidden, 2, t->rng);
 	if (rc)
 		return tool_nn_error(ctx, rc, "model");
+	const char *precision; /* beyond the lecture: --precision f32 */
+	if (toy_precision(ctx, t, &precision))
+		return TOOL_RUNTIME;
 	printf("model: 2-%zu-2 sigmoid network, weights from npr.randn, biases 0; eta %g, %zu "
-	       "steps\n", t->hidden, t->eta, t->steps);
+	       "steps%s\n", t->hidden, t->eta, t->steps, precision);
 	return 0;
 }
 

@@ -10,10 +10,11 @@
  *   predict         the best model's accuracy on the training and test digits
  *
  * The lecture's steps are the phases below, in its order. Beyond the
- * lecture (doc/toolkit.md), any mini-batch flag (--epochs, --optimizer,
- * --layers, ...) trains with nn_fit on every image of the data instead, and
- * --load-model scores a saved network; those, the command line, the
- * loading of the digits and the pictures are digits.c's.
+ * lecture (doc/toolkit.md), --model or any mini-batch flag (--epochs,
+ * --optimizer, --layers, ...) trains by mini-batches on every image of the
+ * data instead, --precision f32 computes in float32, and --load-model
+ * scores a saved network; those, the command line, the loading of the
+ * digits and the pictures are digits.c's.
  */
 #include <stdio.h>
 
@@ -43,8 +44,12 @@ static int build_model(tool_ctx *ctx, void *state)
 	int rc = ex_model2(&d->net, inputs, d->hidden, NN_MNIST_CLASSES, d->rng);
 	if (rc)
 		return tool_nn_error(ctx, rc, "model");
+	/* beyond the lecture: --precision f32 rounds the weights drawn */
+	if (tool_set_precision(ctx, d->net, (nn_precision)d->precision))
+		return TOOL_RUNTIME;
 	printf("model: %zu-%zu-%d sigmoid network, weights from npr.randn, biases 0; eta %g, %zu "
-	       "steps\n", inputs, d->hidden, NN_MNIST_CLASSES, d->eta, d->steps);
+	       "steps%s\n", inputs, d->hidden, NN_MNIST_CLASSES, d->eta, d->steps,
+	       d->precision == NN_F32 ? "; float32" : "");
 	char count[256];
 	tool_param_count(count, sizeof(count), d->net);
 	printf("number of parameters in the model: %s\n", count);

@@ -37,13 +37,14 @@ static const char usage_common[] =
 	"  --save-data FILE.csv  the data used: x1, x2, label, split (train or test)\n"
 	"  --save-model FILE   write the trained network (nn's model file)\n"
 	"  --load-model FILE   score a saved network on the data instead of training one\n"
+	"  --precision P       f64 (the default) or f32: the network computes in float32\n"
 	"%s"
 	"  --help              this text\n"
 	"  --version           the version of nn\n";
 
 /* The flags, by index into the given[] of toy_parse(). */
 enum { F_SEED, F_DATASET, F_SAMPLES, F_STD, F_BOX, F_NOISE, F_ETA, F_STEPS, F_EVERY, F_PLOT,
-       F_DOTS, F_CURVE, F_SAVE_DATA, F_SAVE_MODEL, F_LOAD_MODEL, F_HIDDEN, F_COUNT };
+       F_DOTS, F_CURVE, F_SAVE_DATA, F_SAVE_MODEL, F_LOAD_MODEL, F_PRECISION, F_HIDDEN, F_COUNT };
 
 /* Flags that contradict each other or the data set: a usage error. */
 static int check_flags(tool_ctx *ctx, const toy *t, const int *g)
@@ -58,9 +59,10 @@ static int check_flags(tool_ctx *ctx, const toy *t, const int *g)
 		return TOOL_USAGE;
 	}
 	/* a loaded network is scored, not trained: the training flags would be ignored */
-	static const int training[] = { F_ETA, F_STEPS, F_EVERY, F_CURVE, F_HIDDEN, F_SAVE_MODEL };
+	static const int training[] = { F_ETA, F_STEPS, F_EVERY, F_CURVE, F_HIDDEN, F_SAVE_MODEL,
+					F_PRECISION };
 	static const char *const names[] = { "--eta", "--steps", "--every", "--plot-curve",
-					     "--hidden", "--save-model" };
+					     "--hidden", "--save-model", "--precision" };
 	for (size_t i = 0; t->load_model && i < sizeof(training) / sizeof(training[0]); i++)
 		if (g[training[i]]) {
 			tool_error(ctx, "%s: not with --load-model (the network comes from the file "
@@ -93,6 +95,8 @@ int toy_parse(tool_ctx *ctx, toy *t, int example)
 		{ "--save-data", TOOL_STRING, &t->save_data, &g[F_SAVE_DATA], 0, 0, NULL },
 		{ "--save-model", TOOL_STRING, &t->save_model, &g[F_SAVE_MODEL], 0, 0, NULL },
 		{ "--load-model", TOOL_STRING, &t->load_model, &g[F_LOAD_MODEL], 0, 0, NULL },
+		{ "--precision", TOOL_CHOICE, &t->precision, &g[F_PRECISION], 0, 0,
+		  tool_precision_names },
 		{ "--hidden", TOOL_SIZE, &t->hidden, &g[F_HIDDEN], 1, 100000, NULL },
 	};
 	char usage[4096];
@@ -215,6 +219,12 @@ int toy_get_data(tool_ctx *ctx, toy *t)
 	if (t->save_data && tool_save_csv(ctx, t->save_data, parts, 2))
 		return TOOL_RUNTIME;
 	return t->plot_dots ? plot_classes(ctx, t->plot_dots, t, NULL, "training data") : 0;
+}
+
+int toy_precision(tool_ctx *ctx, toy *t, const char **suffix)
+{
+	*suffix = t->precision == NN_F32 ? "; float32" : "";
+	return tool_set_precision(ctx, t->net, (nn_precision)t->precision);
 }
 
 int toy_load_model(tool_ctx *ctx, toy *t)

@@ -26,6 +26,7 @@ typedef struct toy {
 	double eta;
 	size_t steps, every, hidden;
 	const char *plot, *plot_dots, *plot_curve, *save_data, *save_model, *load_model;
+	int precision;            /**< --precision: an nn_precision */
 	/* the run */
 	nn_rng *rng;              /**< the one random stream: data, split, weights */
 	ex_data d;                /**< the data, split 80/20 */
@@ -51,6 +52,13 @@ int toy_parse(tool_ctx *ctx, toy *t, int example);
  * @return 0 or TOOL_RUNTIME.
  */
 int toy_get_data(tool_ctx *ctx, toy *t);
+
+/**
+ * Beyond the lecture: make the network just built compute in --precision,
+ * "; float32" for its model line (else "").
+ * @return 0 or TOOL_RUNTIME.
+ */
+int toy_precision(tool_ctx *ctx, toy *t, const char **suffix);
 
 /** --load-model: the network from the file ("model: loaded from ..."). @return 0 or TOOL_RUNTIME. */
 int toy_load_model(tool_ctx *ctx, toy *t);

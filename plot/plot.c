@@ -388,6 +388,53 @@ int plot_figure_digits(plot_canvas *out, const double *pix, size_t ld, size_t n,
 	return 0;
 }
 
+int plot_figure_filters(plot_canvas *out, const double *v, size_t n, size_t h, size_t w,
+			const char *title)
+{
+	if (!out || !v)
+		return NN_ENULL;
+	if (n == 0 || h == 0 || w == 0 || n > 4096 || h > 1024 || w > 1024)
+		return NN_EINVAL;
+	size_t side = h > w ? h : w;
+	int zoom = side >= 84 ? 1 : (int)(84 / side), fw = (int)w * zoom, fh = (int)h * zoom;
+	int cellw = fw + 10, cellh = fh + 10;
+	int cols = n < PLOT_FILTER_COLS ? (int)n : PLOT_FILTER_COLS;
+	int rows = (int)((n + (size_t)cols - 1) / (size_t)cols);
+	int cw = 20 + cols * cellw, ch = 60 + rows * cellh;
+	int rc = plot_canvas_new(out, cw > 460 ? cw : 460, ch, white);
+	if (rc)
+		return rc;
+	if (title) {
+		int scale = plot_text_width(title, TEXT) + 20 <= out->w ? TEXT : 1;
+		plot_canvas_text(out, out->w / 2, 10, title, ink, scale, PLOT_ALIGN_CENTER,
+				 PLOT_ALIGN_START);
+	}
+	plot_canvas_text(out, out->w / 2, 33, "each scaled to its own range: smallest black, largest "
+			 "white", grey, 1, PLOT_ALIGN_CENTER, PLOT_ALIGN_START);
+	for (size_t k = 0; k < n; k++) {
+		const double *f = v + k * h * w;
+		double lo = f[0], hi = f[0];
+		for (size_t i = 1; i < h * w; i++) {
+			lo = f[i] < lo ? f[i] : lo;
+			hi = f[i] > hi ? f[i] : hi;
+		}
+		int x0 = 15 + (int)(k % (size_t)cols) * cellw, y0 = 55 + (int)(k / (size_t)cols) * cellh;
+		plot_canvas_frame(out, x0 - 1, y0 - 1, x0 + fw + 1, y0 + fh + 1, 1, grey);
+		for (size_t y = 0; y < h; y++)
+			for (size_t x = 0; x < w; x++) {
+				/* its own range: min black, max white; a constant filter mid-grey */
+				double t = hi > lo ? (f[y * w + x] - lo) / (hi - lo) : 0.5;
+				if (!(t >= 0 && t <= 1)) /* NaN, or a range that overflows */
+					t = 0.5;
+				unsigned char g = (unsigned char)lround(255 * t);
+				plot_canvas_fill(out, x0 + (int)x * zoom, y0 + (int)y * zoom,
+						 x0 + ((int)x + 1) * zoom, y0 + ((int)y + 1) * zoom,
+						 (plot_rgb){ g, g, g });
+			}
+	}
+	return 0;
+}
+
 int plot_figure_confusion(plot_canvas *out, const size_t *counts, int k, const char *title)
 {
 	if (!out || !counts)

@@ -107,6 +107,25 @@ int plot_figure_bars(plot_canvas *out, const double *value, const char *const *l
 int plot_figure_digits(plot_canvas *out, const double *pix, size_t ld, size_t n, int cols, int zoom,
 		     const int *pred, const int *truth, const char *title);
 
+/** Filters a row of plot_figure_filters(), at most. */
+#define PLOT_FILTER_COLS 8
+
+/**
+ * A grid of n filters (a network's first-layer kernels or weights), each an
+ * h x w image: filter k's pixel (y, x) is v[k * h * w + y * w + x]. Each is
+ * scaled to its own range -- its smallest value black, its largest white, a
+ * constant filter mid-grey -- and drawn zoom = max(1, 84 / max(h, w)) pixels
+ * a value in a grey frame, PLOT_FILTER_COLS a row (n when fewer). A cell is
+ * (w * zoom + 10) x (h * zoom + 10) pixels; the canvas is max(20 + cols *
+ * cell width, 460) x (60 + rows * cell height), the title above the grid
+ * (in the small font when the large one would not fit) and under it, small,
+ * how the filters are scaled.
+ * @return 0, NN_ENULL, NN_EINVAL (n, h or w of 0, n above 4096, h or w above
+ *         1024) or NN_ENOMEM.
+ */
+int plot_figure_filters(plot_canvas *out, const double *v, size_t n, size_t h, size_t w,
+			const char *title);
+
 /**
  * The confusion matrix of k classes as a heat map: counts[t * k + p] is the
  * number of samples of true class t predicted as p, rows true, columns

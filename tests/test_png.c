@@ -347,6 +347,40 @@ START_TEST(test_figures)
 }
 END_TEST
 
+START_TEST(test_figure_filters)
+{
+	/* Two 2x3 filters: 0..5 row by row, and a constant one. */
+	const double v[12] = { 0, 1, 2, 3, 4, 5, 7, 7, 7, 7, 7, 7 };
+	plot_canvas c;
+	ck_assert_int_eq(plot_figure_filters(&c, v, 2, 2, 3, "filters"), 0);
+	/* zoom 84 / 3 = 28: cells of 94 x 66, two in a row; the canvas at least 460 wide */
+	ck_assert_int_eq(c.w, 460);
+	ck_assert_int_eq(c.h, 60 + 66);
+	const plot_rgb black = { 0, 0, 0 }, white = { 255, 255, 255 }, mid = { 128, 128, 128 };
+	/* its own range: the smallest black, the largest white, 2 of 0..5 at 2/5 */
+	assert_rgb(&c, 15, 55, black);
+	assert_rgb(&c, 15 + 27, 55 + 27, black);
+	assert_rgb(&c, 15 + 2 * 28, 55 + 28, white);
+	assert_rgb(&c, 15 + 2 * 28 + 27, 55 + 55, white);
+	assert_rgb(&c, 15 + 2 * 28, 55, (plot_rgb){ 102, 102, 102 });
+	/* the constant filter mid-grey, framed in grey; white between the cells */
+	assert_rgb(&c, 15 + 94, 55, mid);
+	assert_rgb(&c, 15 + 94 + 83, 55 + 55, mid);
+	assert_rgb(&c, 15 + 94 - 1, 55, (plot_rgb){ 128, 128, 128 });
+	assert_rgb(&c, 15 + 88, 55, white);
+	plot_canvas_free(&c);
+	/* 17 filters: 8 a row, 3 rows; 1x1 filters zoom 84 */
+	double one[17] = { 0 };
+	ck_assert_int_eq(plot_figure_filters(&c, one, 17, 1, 1, NULL), 0);
+	ck_assert_int_eq(c.w, 20 + 8 * 94);
+	ck_assert_int_eq(c.h, 60 + 3 * 94);
+	plot_canvas_free(&c);
+	ck_assert_int_eq(plot_figure_filters(&c, v, 0, 2, 3, NULL), NN_EINVAL);
+	ck_assert_int_eq(plot_figure_filters(&c, v, 1, 0, 3, NULL), NN_EINVAL);
+	ck_assert_int_eq(plot_figure_filters(&c, NULL, 1, 2, 3, NULL), NN_ENULL);
+}
+END_TEST
+
 START_TEST(test_errors)
 {
 	unsigned char px[3] = { 1, 2, 3 }, *png = (unsigned char *)1;
@@ -412,6 +446,7 @@ Suite *png_suite(void)
 	tc = tcase_create("figures");
 	tcase_add_test(tc, test_figure_classes);
 	tcase_add_test(tc, test_figures);
+	tcase_add_test(tc, test_figure_filters);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("errors");
 	tcase_add_test(tc, test_errors);

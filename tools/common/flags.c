@@ -165,6 +165,8 @@ static int set_value(tool_ctx *ctx, const tool_flag *f, const char *v)
 		return part_value(ctx, f, v);
 	case TOOL_CHOICE:
 		return choice_value(ctx, f, v);
+	case TOOL_SWITCH: /* tool_parse() takes it without a value */
+		break;
 	case TOOL_STRING:
 	case TOOL_STRINGS:
 		if (!*v) {
@@ -230,6 +232,16 @@ int tool_parse(tool_ctx *ctx, tool_cli *cli)
 		if (f->given && *f->given && f->kind != TOOL_STRINGS) {
 			tool_error(ctx, "%s: given twice", f->name);
 			return TOOL_USAGE;
+		}
+		if (f->kind == TOOL_SWITCH) {
+			if (v) {
+				tool_error(ctx, "%s: takes no value", f->name);
+				return TOOL_USAGE;
+			}
+			*(int *)f->value = 1;
+			if (f->given)
+				*f->given = 1;
+			continue;
 		}
 		if (!v) {
 			if (i + 1 >= ctx->argc) {

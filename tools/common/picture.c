@@ -1,9 +1,11 @@
 /*
  * Pictures for the programs: a canvas written as PNG through the atomic
- * writer, the curve of a full-batch run (--plot-curve) and the history of
- * a mini-batch run (--plot-history).
+ * writer, the curve of a full-batch run (--plot-curve), the history of a
+ * mini-batch run (--plot-history) and the first layer's filters
+ * (--plot-filters).
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "canvas.h"
@@ -180,4 +182,70 @@ int tool_plot_history(tool_ctx *ctx, const char *path, const nn_history *h, cons
 		legend(&c, 470, 705, col[1], "validation");
 	free(buf);
 	return tool_write_png(ctx, path, &c);
+}
+
+/* The side of a square number n of values, or 0. */
+static size_t square_side(size_t n)
+{
+	size_t s = (size_t)llround(sqrt((double)n));
+	return s * s == n ? s : 0;
+}
+
+int tool_plot_filters(tool_ctx *ctx, const char *path, const nn_net *net)
+{
+	/* the first layer with weights, and what it reads: the input, or the
+	 * output of the pooling, flatten or dropout layers before it */
+	nn_layer ly = { 0 };
+	nn_shape in = nn_net_input_shape(net), out;
+	size_t l = 1, L = nn_net_layers(net);
+	for (; l <= L; l++, in = out) {
+		if (nn_net_layer(&ly, &out, net, l) != 0)
+			return tool_nn_error(ctx, NN_EINVAL, "--plot-filters %s", path);
+		if (ly.type == NN_LAYER_DENSE || ly.type == NN_LAYER_CONV2D)
+			break;
+	}
+	size_t C = in.channels, H = in.height, W = in.width, n, h, w;
+	if (ly.type == NN_LAYER_CONV2D) {
+		n = ly.units;
+		h = w = ly.kernel;
+	} else {
+		if (H == 1 && W == 1 && square_side(C)) /* 784 values: a 28 x 28 image */
+			H = W = square_side(C), C = 1;
+		if (H == 1 || W == 1) {
+			tool_error(ctx, "--plot-filters %s: the first layer reads %zu values, not an "
+				   "image", path, in.channels * in.height * in.width);
+			return TOOL_RUNTIME;
+		}
+		n = ly.units < TOOL_FILTERS_DENSE ? ly.units : TOOL_FILTERS_DENSE;
+		h = H;
+		w = W;
+	}
+	/* the layer's W is the first block of the parameters (no layer before
+	 * it has any), units x inputs, column-major: ld = units */
+	double *p = malloc(nn_net_param_count(net) * sizeof(double));
+	double *f = malloc(n * h * w * sizeof(double));
+	int rc = !p || !f ? NN_ENOMEM : nn_net_get_params(p, net);
+	for (size_t k = 0; rc == 0 && k < n; k++)
+		for (size_t y = 0; y < h; y++)
+			for (size_t x = 0; x < w; x++) {
+				/* input channel 0 at (y, x): a convolution's column
+				 * c + C_in (x + k y), a dense layer's c + C (x + W y) */
+				size_t col = C * (x + w * y);
+				f[(k * h + y) * w + x] = p[k + ly.units * col];
+			}
+	plot_canvas c;
+	char title[160];
+	if (ly.type == NN_LAYER_CONV2D)
+		snprintf(title, sizeof(title), "layer %zu: %zu kernels %zux%zu%s", l, n, h, w,
+			 C > 1 ? " (input channel 1)" : "");
+	else if (n < ly.units)
+		snprintf(title, sizeof(title), "layer %zu: the first %zu of %zu units as %zux%zu images",
+			 l, n, ly.units, h, w);
+	else
+		snprintf(title, sizeof(title), "layer %zu: %zu units as %zux%zu images", l, n, h, w);
+	if (rc == 0)
+		rc = plot_figure_filters(&c, f, n, h, w, title);
+	free(p);
+	free(f);
+	return rc ? tool_nn_error(ctx, rc, "%s", path) : tool_write_png(ctx, path, &c);
 }

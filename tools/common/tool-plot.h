@@ -1,7 +1,7 @@
 /*
  * The toolkit's pictures (picture.c), on the plot library (plot/): PNG
- * files through the atomic writer, the curve of a full-batch run and the
- * history of a mini-batch run.
+ * files through the atomic writer, the curve of a full-batch run, the
+ * history of a mini-batch run and a network's first-layer filters.
  */
 #ifndef TOOL_PLOT_H
 #define TOOL_PLOT_H
@@ -39,5 +39,18 @@ int tool_plot_curve(tool_ctx *ctx, const char *path, const tool_curve *r, const 
  * @return 0 or TOOL_RUNTIME.
  */
 int tool_plot_history(tool_ctx *ctx, const char *path, const nn_history *h, const char *title);
+
+/** Most filters tool_plot_filters() draws of a dense first layer (its first units). */
+#define TOOL_FILTERS_DENSE 64
+
+/**
+ * Draw the first weight layer's filters to path (plot_figure_filters(),
+ * each scaled to its own range): for a convolution, every output channel's
+ * k x k kernel on the first input channel; for a dense layer on an image
+ * (an H x W input, or a flat one of a square number of values, 784 as
+ * 28x28), the first TOOL_FILTERS_DENSE units' weights as images.
+ * @return 0 or TOOL_RUNTIME (also: a first layer that is not on an image).
+ */
+int tool_plot_filters(tool_ctx *ctx, const char *path, const nn_net *net);
 
 #endif /* TOOL_PLOT_H */

@@ -118,6 +118,7 @@ enum tool_kind {
 	TOOL_STRINGS, /**< a non-empty string each time the flag is given, into tool_strings */
 	TOOL_CHOICE,  /**< one of `choices` (NULL-terminated), its index into int */
 	TOOL_PART,    /**< a fraction in (0, 1) or a count in [max(min, 1), max], into tool_part */
+	TOOL_SWITCH,  /**< no value: 1 into int when the flag appears ("--progress") */
 };
 
 /** One flag of a program. */
@@ -289,6 +290,17 @@ int tool_shard(tool_ctx *ctx, size_t n, size_t *first, size_t *count);
 /** nn_train_gd(), or nn_mpi_train_gd() over every process. @return as they. */
 int tool_train_gd(tool_ctx *ctx, nn_net *net, nn_train_result *res, const nn_matrix *X,
 		  const nn_labels *y, const nn_train_options *opt);
+
+/**
+ * A mini-batch run on this process's shard of `mine` samples (the shards
+ * contiguous and in rank order, as tool_shard() cuts them): under mpirun,
+ * agree on rc first -- a failure on any process is its own code there and
+ * NN_EPEER on the others, before any of them waits in the run's reductions
+ * -- then fill dist with the shard's place and the reduction over every
+ * process. One process: dist zeroed.
+ * @return rc, NN_EPEER, NN_EIO (an MPI call failed) or 0.
+ */
+int tool_fit_dist(tool_ctx *ctx, nn_dist *dist, size_t mine, int rc);
 
 /** Sum v[0..n) over every process, in place (one process: as it is). @return 0 or NN_EIO. */
 int tool_sum(tool_ctx *ctx, size_t *v, size_t n);
