@@ -56,6 +56,23 @@ NN_EXPORT int nn_mpi_bcast_params(nn_net *net, int root, MPI_Comm comm);
 NN_EXPORT int nn_mpi_agree(int rc, MPI_Comm comm);
 
 /**
+ * Make dist a distributed run over comm for this rank's shard of `cols`
+ * samples, for the run objects and nn_fit (nn_fit_options.dist): the
+ * reduce hook (one MPI_Allreduce over the run's one buffer), where the
+ * shard starts (the shards are contiguous and in rank order, as
+ * nn_mpi_shard() makes them) and how many samples there are in all.
+ * Collective: every rank calls it, with its own outcome so far in rc, and
+ * all agree on failure in the same call.
+ * @param dist out: zeroed unless 0 is returned.
+ * @param cols this rank's samples (may be 0).
+ * @param rc   this rank's outcome so far (0: ready).
+ * @param comm the ranks; dist keeps its address, so it must outlive the run.
+ * @return 0 when every rank passed 0; else this rank's rc, NN_EPEER (this
+ *         rank was ready, another was not) or NN_EIO (MPI failed).
+ */
+NN_EXPORT int nn_mpi_dist(nn_dist *dist, size_t cols, int rc, MPI_Comm *comm);
+
+/**
  * Full-batch gradient descent on this rank's shard (X, y), summed over comm.
  * Same contract as nn_train_gd(): on return net holds the global best
  * model on every rank; callbacks run on every rank with global figures

@@ -26,12 +26,15 @@ NN_EXPORT int nn_mpi_bcast_params(nn_net *net, int root, MPI_Comm comm)
 {
 	if (!net)
 		return NN_ENULL;
-	double *p = nn_net_params(net);
-	size_t n = nn_net_param_count(net);
+	/* the buffer in the network's own precision */
+	int f32 = nn_net_precision(net) == NN_F32;
+	char *p = f32 ? (char *)nn_net_params_f32(net) : (char *)nn_net_params(net);
+	size_t n = nn_net_param_count(net), elem = f32 ? sizeof(float) : sizeof(double);
 	/* MPI counts are int: send in chunks */
 	for (size_t off = 0; off < n; off += INT_MAX) {
 		int c = n - off > INT_MAX ? INT_MAX : (int)(n - off);
-		if (MPI_Bcast(p + off, c, MPI_DOUBLE, root, comm) != MPI_SUCCESS)
+		if (MPI_Bcast(p + off * elem, c, f32 ? MPI_FLOAT : MPI_DOUBLE, root, comm) !=
+		    MPI_SUCCESS)
 			return NN_EIO;
 	}
 	return 0;
@@ -64,20 +67,31 @@ NN_EXPORT int nn_mpi_train_gd(nn_net *net, nn_train_result *res, const nn_matrix
 	return nn_train_gd(net, res, X, y, &o);
 }
 
+NN_EXPORT int nn_mpi_dist(nn_dist *dist, size_t cols, int rc, MPI_Comm *comm)
+{
+	if (!dist || !comm)
+		return NN_ENULL;
+	*dist = (nn_dist){ 0 };
+	/* [samples, failures]: summed over the ranks before this one, and over all */
+	unsigned long long v[2] = { cols, rc != 0 }, before[2] = { 0, 0 }, all[2];
+	int rank;
+	if (MPI_Comm_rank(*comm, &rank) != MPI_SUCCESS ||
+	    MPI_Exscan(v, before, 2, MPI_UNSIGNED_LONG_LONG, MPI_SUM, *comm) != MPI_SUCCESS ||
+	    MPI_Allreduce(v, all, 2, MPI_UNSIGNED_LONG_LONG, MPI_SUM, *comm) != MPI_SUCCESS)
+		return rc ? rc : NN_EIO;
+	if (rc || all[1])
+		return rc ? rc : NN_EPEER;
+	if (rank == 0) /* MPI_Exscan leaves rank 0's result undefined */
+		before[0] = 0;
+	*dist = (nn_dist){ .reduce = allreduce, .user = comm, .shard_first = (size_t)before[0],
+			   .shard_total = (size_t)all[0] };
+	return 0;
+}
+
 NN_EXPORT int nn_mpi_fit(nn_net *net, nn_history *hist, const nn_matrix *X, const nn_labels *y,
 			 const nn_fit_options *opt, nn_rng *rng, MPI_Comm comm)
 {
-	/* where this shard starts and how many samples there are in all */
-	unsigned long mine = X ? X->cols : 0, before = 0, total = 0;
-	int rank;
-	if (MPI_Comm_rank(comm, &rank) != MPI_SUCCESS ||
-	    MPI_Exscan(&mine, &before, 1, MPI_UNSIGNED_LONG, MPI_SUM, comm) != MPI_SUCCESS ||
-	    MPI_Allreduce(&mine, &total, 1, MPI_UNSIGNED_LONG, MPI_SUM, comm) != MPI_SUCCESS)
-		return NN_EIO;
-	if (rank == 0)
-		before = 0; /* MPI_Exscan leaves rank 0's result undefined */
 	nn_fit_options o = opt ? *opt : nn_fit_defaults();
-	o.dist = (nn_dist){ .reduce = allreduce, .user = &comm, .shard_first = before,
-			    .shard_total = total };
-	return nn_fit(net, hist, X, y, &o, rng);
+	int rc = nn_mpi_dist(&o.dist, X ? X->cols : 0, 0, &comm);
+	return rc ? rc : nn_fit(net, hist, X, y, &o, rng);
 }

@@ -160,6 +160,127 @@ START_TEST(test_fit_equals_single)
 }
 END_TEST
 
+/*
+ * A convolutional network with dropout, mini-batches on the shards against
+ * one process on the whole set: every rank draws the whole batch's masks
+ * and keeps its columns, so the runs are the same up to the order of the
+ * gradient's sum (within 1e-10); and the same in float32 (within float32's
+ * rounding of that sum).
+ */
+START_TEST(test_fit_cnn_equals_single)
+{
+	const size_t N = 90, side = 6;
+	nn_matrix X;
+	nn_labels y;
+	nn_rng *data;
+	ck_assert_int_eq(nn_rng_new(&data, 21), 0);
+	ck_assert_int_eq(nn_matrix_new(&X, side * side, N), 0);
+	ck_assert_int_eq(nn_labels_new(&y, N), 0);
+	for (size_t j = 0; j < N; j++) { /* a bright left or right half, in noise */
+		y.data[j] = (int)(j % 2);
+		for (size_t i = 0; i < side * side; i++)
+			NN_AT(&X, i, j) = nn_rng_uniform(data, 0, 0.5) +
+					  ((i % side < side / 2) == (y.data[j] == 0) ? 0.5 : 0);
+	}
+	size_t begin, count;
+	ck_assert_int_eq(nn_mpi_shard(&begin, &count, N, MPI_COMM_WORLD), 0);
+	nn_matrix shard = nn_matrix_view(count ? X.data + begin * X.ld : NULL, X.rows, count, X.ld);
+	nn_labels ys = { .n = count, .data = y.data + begin };
+	for (int f32 = 0; f32 < 2; f32++) {
+		nn_net *single, *dist;
+		ck_assert_int_eq(nn_net_parse(&single, "6x6, conv:4:3:relu, maxpool:2, flatten, "
+					      "dropout:0.25, 2:softmax", NN_ACT_RELU, NN_ACT_SOFTMAX), 0);
+		ck_assert_int_eq(nn_net_set_precision(single, f32 ? NN_F32 : NN_F64), 0);
+		ck_assert_int_eq(nn_net_clone(&dist, single), 0);
+		nn_rng *r1, *r2;
+		ck_assert_int_eq(nn_rng_new(&r1, 4), 0);
+		ck_assert_int_eq(nn_rng_new(&r2, 4), 0);
+		nn_fit_options o = nn_fit_defaults();
+		o.optim.kind = NN_OPT_ADAM;
+		o.eta = 0.01;
+		o.batch_size = 16;
+		o.epochs = 3;
+		o.dropout = 0.1;
+		nn_history hs, hd;
+		ck_assert_int_eq(nn_fit(single, &hs, &X, &y, &o, r1), 0);
+		ck_assert_int_eq(nn_mpi_fit(dist, &hd, &shard, &ys, &o, r2, MPI_COMM_WORLD), 0);
+		size_t n = nn_net_param_count(dist);
+		double *a = malloc(n * sizeof(double)), *b = malloc(n * sizeof(double));
+		ck_assert_int_eq(nn_net_get_params(a, dist), 0);
+		ck_assert_int_eq(nn_net_get_params(b, single), 0);
+		ck_assert_double_le(max_rel(a, b, n), f32 ? 1e-4 : 1e-10);
+		ck_assert_double_lt(hs.epochs[2].train_cost, hs.epochs[0].train_cost);
+		free(a), free(b);
+		nn_history_free(&hs);
+		nn_history_free(&hd);
+		nn_net_free(single);
+		nn_net_free(dist);
+		nn_rng_free(r1);
+		nn_rng_free(r2);
+	}
+	nn_rng_free(data);
+	nn_matrix_free(&X);
+	nn_labels_free(&y);
+}
+END_TEST
+
+/* Root's parameters reach every rank, float32 networks too (the buffer in
+ * its own precision). */
+START_TEST(test_bcast_f32)
+{
+	const size_t sizes[] = { 3, 4, 2 };
+	for (int f32 = 0; f32 < 2; f32++) {
+		nn_net *net, *root;
+		nn_rng *rng;
+		ck_assert_int_eq(nn_net_new(&net, 2, sizes, NULL), 0);
+		ck_assert_int_eq(nn_net_set_precision(net, f32 ? NN_F32 : NN_F64), 0);
+		ck_assert_int_eq(nn_net_clone(&root, net), 0);
+		ck_assert_int_eq(nn_rng_new(&rng, (uint32_t)(100 + rank)), 0);
+		ck_assert_int_eq(nn_net_init_randn(net, rng), 0); /* each rank its own */
+		nn_rng_free(rng);
+		ck_assert_int_eq(nn_rng_new(&rng, 100), 0);
+		ck_assert_int_eq(nn_net_init_randn(root, rng), 0); /* what rank 0 drew */
+		nn_rng_free(rng);
+		ck_assert_int_eq(nn_mpi_bcast_params(net, 0, MPI_COMM_WORLD), 0);
+		size_t n = nn_net_param_count(net);
+		double *a = malloc(n * sizeof(double)), *b = malloc(n * sizeof(double));
+		ck_assert_int_eq(nn_net_get_params(a, net), 0);
+		ck_assert_int_eq(nn_net_get_params(b, root), 0);
+		ck_assert_mem_eq(a, b, n * sizeof(double));
+		free(a), free(b);
+		nn_net_free(net);
+		nn_net_free(root);
+	}
+}
+END_TEST
+
+/* nn_mpi_dist: where each shard starts and the total; a failure on one
+ * rank reaches all in the same call. */
+START_TEST(test_dist)
+{
+	MPI_Comm comm = MPI_COMM_WORLD;
+	nn_dist d;
+	size_t mine = (size_t)rank + 2, first = 0, total = 0;
+	for (int r = 0; r < size; r++) {
+		first += r < rank ? (size_t)r + 2 : 0;
+		total += (size_t)r + 2;
+	}
+	ck_assert_int_eq(nn_mpi_dist(&d, mine, 0, &comm), 0);
+	ck_assert(d.reduce != NULL);
+	ck_assert_ptr_eq(d.user, &comm);
+	ck_assert_uint_eq(d.shard_first, first);
+	ck_assert_uint_eq(d.shard_total, total);
+	double v[2] = { 1.0, (double)rank };
+	ck_assert_int_eq(d.reduce(d.user, v, 2, NN_REDUCE_SUM), 0);
+	ck_assert_double_eq(v[0], (double)size);
+	ck_assert_double_eq(v[1], (double)(size * (size - 1) / 2));
+	int rc = nn_mpi_dist(&d, mine, rank == size - 1 ? NN_EFORMAT : 0, &comm);
+	ck_assert_int_eq(rc, rank == size - 1 ? NN_EFORMAT : NN_EPEER);
+	ck_assert(d.reduce == NULL);
+	ck_assert_int_eq(nn_mpi_dist(NULL, 1, 0, &comm), NN_ENULL);
+}
+END_TEST
+
 /* One rank fails (say, its shard would not load); all agree on the error
  * and nobody waits for ever. */
 START_TEST(test_error_on_one_rank)
@@ -205,6 +326,9 @@ int main(int argc, char **argv)
 	tcase_add_test(tc, test_empty_shard);
 	tcase_add_test(tc, test_fit_equals_single);
 	tcase_add_test(tc, test_error_on_one_rank);
+	tcase_add_test(tc, test_fit_cnn_equals_single);
+	tcase_add_test(tc, test_bcast_f32);
+	tcase_add_test(tc, test_dist);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_set_fork_status(sr, CK_NOFORK); /* one MPI process per rank, no forks */

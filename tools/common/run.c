@@ -173,36 +173,14 @@ int tool_train_gd(tool_ctx *ctx, nn_net *net, nn_train_result *res, const nn_mat
 	return nn_train_gd(net, res, X, y, opt);
 }
 
-#ifdef TOOL_MPI
-/* nn_train_reduce over every process: one in-place reduction of the buffer. */
-static int allreduce(void *user, double *buf, size_t n, nn_reduce_op op)
-{
-	(void)user;
-	if (n > INT_MAX) /* one reduction carries the whole buffer */
-		return NN_ESIZE;
-	return MPI_Allreduce(MPI_IN_PLACE, buf, (int)n, MPI_DOUBLE, op == NN_REDUCE_MAX ? MPI_MAX
-			     : MPI_SUM, MPI_COMM_WORLD) == MPI_SUCCESS ? 0 : NN_EIO;
-}
-#endif
-
 int tool_fit_dist(tool_ctx *ctx, nn_dist *dist, size_t mine, int rc)
 {
 	*dist = (nn_dist){ 0 };
 #ifdef TOOL_MPI
+	static MPI_Comm world; /* the run's hook keeps its address */
 	if (ctx->mpi) {
-		/* [samples, failures]: summed before this process, and over all */
-		unsigned long long v[2] = { mine, rc != 0 }, before[2] = { 0, 0 }, all[2];
-		if (MPI_Exscan(v, before, 2, MPI_UNSIGNED_LONG_LONG, MPI_SUM, MPI_COMM_WORLD) !=
-		    MPI_SUCCESS ||
-		    MPI_Allreduce(v, all, 2, MPI_UNSIGNED_LONG_LONG, MPI_SUM, MPI_COMM_WORLD) !=
-		    MPI_SUCCESS)
-			return rc ? rc : NN_EIO;
-		if (rc || all[1])
-			return rc ? rc : NN_EPEER;
-		if (ctx->rank == 0) /* MPI_Exscan leaves the first process's result undefined */
-			before[0] = 0;
-		*dist = (nn_dist){ .reduce = allreduce, .shard_first = (size_t)before[0],
-				   .shard_total = (size_t)all[0] };
+		world = MPI_COMM_WORLD;
+		return nn_mpi_dist(dist, mine, rc, &world);
 	}
 #endif
 	(void)ctx, (void)mine;
