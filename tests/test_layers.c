@@ -351,6 +351,16 @@ START_TEST(test_spec_errors)
 		{ "28x28, 10, flatten", "the last layer must be dense" },
 		{ "28x28, 10:swish", "'swish' is not an activation" },
 		{ "28x28, pooling, 10", "'pooling' is not a layer" },
+		{ "784,,10", "item 2 is empty" },
+		{ "784,30,", "item 3 is empty" },
+		{ ",784,10", "item 1 is empty" },
+		{ "784, 30, , 10", "item 3 is empty" },
+		{ "28xx28, 10", "the input '28xx28'" },
+		{ "28x28x, 10", "the input '28x28x'" },
+		{ "28x28x1x1, 10", "the input '28x28x1x1'" },
+		{ "28x28, conv::3, 10", "layer 1: 'conv::3' has an empty field" },
+		{ "28x28, 10:", "layer 1: '10:' has an empty field" },
+		{ "28x28, conv:2:3:relu:same:s1:relu:same:s1, 10", "has too many fields" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		nn_net *net = (nn_net *)1;

@@ -50,16 +50,48 @@ static size_t parse_size(const char *s, size_t max)
 	return *end || errno || v > max ? 0 : (size_t)v;
 }
 
+/*
+ * s cut at every sep into f[0..n), empty fields kept (so "784,,10" and
+ * "conv::3" are seen, not silently read as "784,10" and "conv:3"). Returns
+ * n, or max + 1 when there are more than max fields.
+ */
+static size_t split(char *s, char sep, char **f, size_t max)
+{
+	size_t n = 0;
+	for (;;) {
+		if (n == max)
+			return max + 1;
+		f[n++] = s;
+		char *at = strchr(s, sep);
+		if (!at)
+			return n;
+		*at = '\0';
+		s = at + 1;
+	}
+}
+
+/* s without its leading and trailing blanks (in place). */
+static char *trim(char *s)
+{
+	while (*s == ' ' || *s == '\t' || *s == '\n')
+		s++;
+	size_t n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n'))
+		s[--n] = '\0';
+	return s;
+}
+
 /* The input: "784", "28x28" or "28x28x3" (height x width [x channels]). */
 static int parse_input(nn_shape *in, char *item)
 {
-	size_t v[3] = { 0, 1, 1 }, n = 0;
-	char *save = NULL;
-	for (char *p = strtok_r(item, "x", &save); p; p = strtok_r(NULL, "x", &save))
-		if (n == 3 || !(v[n++] = parse_size(p, 1u << 30)))
+	size_t v[3] = { 0, 1, 1 };
+	char *f[3];
+	size_t n = split(item, 'x', f, 3);
+	for (size_t i = 0; i < n; i++)
+		if (n > 3 || !(v[i] = parse_size(f[i], 1u << 30)))
 			return 0;
 	*in = n == 1 ? (nn_shape){ v[0], 1, 1 } : (nn_shape){ n == 3 ? v[2] : 1, v[0], v[1] };
-	return n >= 1;
+	return 1;
 }
 
 /*
@@ -143,32 +175,53 @@ NN_EXPORT int nn_net_parse(nn_net **out, const char *spec, nn_activation hidden,
 	if (!spec)
 		return NN_ENULL;
 	size_t len = strlen(spec), n = 0;
-	char *text = malloc(len + 1), **items = malloc((len / 2 + 2) * sizeof(*items));
-	nn_layer *layers = malloc((len / 2 + 2) * sizeof(*layers));
+	char *text = malloc(len + 1), **items = malloc((len + 2) * sizeof(*items));
+	nn_layer *layers = malloc((len + 2) * sizeof(*layers));
 	nn_shape in = { 0, 0, 0 };
 	int rc = NN_ENOMEM;
 	if (!text || !items || !layers)
 		goto out;
 	memcpy(text, spec, len + 1);
-	char *save = NULL;
-	for (char *p = strtok_r(text, ", \t\n", &save); p; p = strtok_r(NULL, ", \t\n", &save))
-		items[n++] = p;
+	/* items: cut at commas when there are any (an empty item is an error),
+	 * else at runs of blanks */
+	if (strchr(text, ',')) {
+		n = split(text, ',', items, len + 1);
+		for (size_t i = 0; i < n; i++)
+			if (!*(items[i] = trim(items[i]))) {
+				rc = nn__errorf(NN_EINVAL, "'%s': item %zu is empty (two commas in a "
+						"row, or one at an end)", spec, i + 1);
+				goto out;
+			}
+	} else {
+		char *save = NULL;
+		for (char *p = strtok_r(text, " \t\n", &save); p; p = strtok_r(NULL, " \t\n", &save))
+			items[n++] = p;
+	}
 	rc = NN_EINVAL;
 	if (n < 2) {
 		rc = nn__errorf(NN_EINVAL, "'%s': give the input and at least one layer, e.g. "
 				"784,30,10", spec);
 		goto out;
 	}
+	char input[64];
+	snprintf(input, sizeof(input), "%s", items[0]);
 	if (!parse_input(&in, items[0])) {
-		rc = nn__errorf(NN_EINVAL, "the input '%s' is not N, HxW or HxWxC", items[0]);
+		rc = nn__errorf(NN_EINVAL, "the input '%s' is not N, HxW or HxWxC", input);
 		goto out;
 	}
 	for (size_t i = 1; i < n; i++) {
-		char *f[8];
-		size_t nf = 0;
-		for (char *p = strtok_r(items[i], ":", &save); p; p = strtok_r(NULL, ":", &save))
-			if (nf < 8)
-				f[nf++] = p;
+		enum { MAX_FIELDS = 8 };
+		char *f[MAX_FIELDS], item[64];
+		snprintf(item, sizeof(item), "%s", items[i]);
+		size_t nf = split(items[i], ':', f, MAX_FIELDS);
+		for (size_t k = 0; k < nf && nf <= MAX_FIELDS; k++)
+			if (!*f[k])
+				nf = MAX_FIELDS + 2;
+		if (nf > MAX_FIELDS) {
+			rc = nn__errorf(NN_EINVAL, "layer %zu: '%s' has %s", i, item,
+					nf == MAX_FIELDS + 1 ? "too many fields" : "an empty field");
+			goto out;
+		}
 		if ((rc = parse_layer(&layers[i - 1], f, nf, i)))
 			goto out;
 		if (layers[i - 1].act == NN_ACT_COUNT_)

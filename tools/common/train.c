@@ -6,7 +6,6 @@
  * descriptions and chunked evaluation of any network. The history picture
  * is in picture.c.
  */
-#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,23 +80,6 @@ const char *tool_fit_first(const tool_fit *tk)
 	return tool_first_given(f, TOOL_FIT_NFLAGS);
 }
 
-/* Items of --layers split at commas with one empty ("784,,10", "784,30,"): a
- * width left out, which nn_net_parse() -- commas and blanks both separate
- * its items -- would pass over. */
-static int empty_item(const char *s)
-{
-	int seen = 0; /* something other than blanks since the last comma */
-	for (; *s; s++) {
-		if (*s == ',' && !seen)
-			return 1;
-		if (*s == ',')
-			seen = 0;
-		else if (!isspace((unsigned char)*s))
-			seen = 1;
-	}
-	return !seen;
-}
-
 /* The network of --layers, --activation and --cost (its default
  * initialisation): 0, nn_net_parse()'s error (its detail still to be read),
  * or 1: the output layer is not the softmax that --cost ce needs. */
@@ -121,10 +103,6 @@ static int parse_net(nn_net **net, const tool_fit *tk)
 /* --layers against the data: inputs in, classes out, what a model file holds. */
 static int check_layers(tool_ctx *ctx, tool_fit *tk, size_t inputs, size_t classes)
 {
-	if (empty_item(tk->layers)) {
-		tool_error(ctx, "--layers: '%s' has an empty item between commas", tk->layers);
-		return TOOL_USAGE;
-	}
 	nn_net *net = NULL;
 	int rc = parse_net(&net, tk), status = TOOL_USAGE;
 	if (rc == 1) {
