@@ -82,7 +82,7 @@ if grep -q 'batches' "$tmp/out" || grep -q $'\r' "$tmp/out"; then
 fi
 # --progress: a line after the first of the 4 batches
 run "$mnist" --model lenet5 "${small[@]}" --batch 64 --progress
-grep -q '^epoch 1/1  1/4 batches  [0-9]*\.[0-9] s$' "$tmp/out" || fail "--progress: $(grep batches "$tmp/out")"
+grep -q '^epoch 1/1  1/4 batches  cost [0-9]*\.[0-9]\{4\}  [0-9]*\.[0-9] s$' "$tmp/out" || fail "--progress: $(grep batches "$tmp/out")"
 # on a terminal (script(1) gives one): the line rewritten in place, then erased
 if command -v script >/dev/null; then
 	script -qec "$(printf '%q ' "$mnist" --model lenet5 "${small[@]}" --batch 64)" /dev/null \

@@ -346,6 +346,41 @@ START_TEST(test_fitter_batches)
 	ck_assert_int_eq(nn_fitter_batch(NULL), NN_ENULL);
 	ck_assert_int_eq(nn_fitter_done(NULL), 1);
 	nn_fitter_free(NULL);
+
+	/* progress: after each batch, the samples so far and their mean cost
+	 * and accuracy, each batch's as nn_evaluate gives it before its step */
+	o.shuffle = 0; /* batch k is columns 16k.. */
+	o.epochs = 2;
+	ck_assert_int_eq(nn_fitter_new(&f, b, &X, &y, &o, rb), 0);
+	nn_fit_progress pr;
+	ck_assert_int_eq(nn_fitter_progress(f, &pr), 0);
+	ck_assert_uint_eq(pr.epoch, 0);
+	ck_assert_uint_eq(pr.samples, 0);
+	ck_assert_uint_eq(pr.total, 70);
+	ck_assert(isnan(pr.cost) && isnan(pr.accuracy));
+	double cost = 0;
+	size_t right = 0;
+	for (size_t k = 0; k < 5; k++) {
+		size_t n = k < 4 ? 16 : 6;
+		nn_matrix Xb = nn_matrix_view(X.data + 16 * k * X.ld, 2, n, X.ld);
+		nn_labels yb = { .n = n, .data = y.data + 16 * k };
+		double c;
+		size_t r;
+		ck_assert_int_eq(nn_evaluate(&c, &r, NULL, b, &Xb, &yb), 0);
+		cost += c, right += r;
+		ck_assert_int_eq(nn_fitter_batch(f), 0);
+		ck_assert_int_eq(nn_fitter_progress(f, &pr), 0);
+		ck_assert_uint_eq(pr.samples, 16 * k + n);
+		ck_assert_double_le(fabs(pr.cost - cost / (double)pr.samples), 1e-12 * cost);
+		ck_assert_double_eq(pr.accuracy, (double)right / (double)pr.samples);
+	}
+	ck_assert_int_eq(nn_fitter_epoch(f, NULL), 0);
+	ck_assert_int_eq(nn_fitter_progress(f, &pr), 0);
+	ck_assert_uint_eq(pr.epoch, 1);
+	ck_assert_uint_eq(pr.samples, 0);
+	ck_assert_int_eq(nn_fitter_progress(NULL, &pr), NN_ENULL);
+	ck_assert_int_eq(nn_fitter_progress(f, NULL), NN_ENULL);
+	nn_fitter_free(f);
 	nn_net_free(a);
 	nn_net_free(b);
 	nn_rng_free(ra);

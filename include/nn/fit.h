@@ -190,6 +190,22 @@ NN_EXPORT int nn_fitter_epoch(nn_fitter *f, nn_epoch_stats *st);
  */
 NN_EXPORT int nn_fitter_done(const nn_fitter *f);
 
+/** Where a run stands within an epoch (nn_fitter_progress()). */
+typedef struct nn_fit_progress {
+	size_t epoch;     /**< the epoch in progress, from 0 (after the last, the epochs run) */
+	size_t samples;   /**< samples of it trained so far (over every process) */
+	size_t total;     /**< samples an epoch trains */
+	double cost;      /**< their mean cost as trained; NaN before the epoch's first batch */
+	double accuracy;  /**< labels: the fraction of them right as trained; NaN otherwise */
+} nn_fit_progress;
+
+/**
+ * Where the run stands within the epoch in progress, for a progress line
+ * between nn_fitter_batch() calls.
+ * @return 0 or NN_ENULL.
+ */
+NN_EXPORT int nn_fitter_progress(const nn_fitter *f, nn_fit_progress *p);
+
 /**
  * How the run's first layer reads its batches: NN_INPUT_SPARSE (gathered
  * into compressed form, the sparse kernels) or NN_INPUT_DENSE; what

@@ -638,6 +638,17 @@ NN_EXPORT int nn_fitter_finish(nn_fitter *f, nn_history *hist)
 	return 0;
 }
 
+NN_EXPORT int nn_fitter_progress(const nn_fitter *f, nn_fit_progress *p)
+{
+	if (!f || !p)
+		return NN_ENULL;
+	double n = (double)f->j0;
+	*p = (nn_fit_progress){ .epoch = f->e, .samples = f->j0, .total = f->N,
+				.cost = f->j0 ? f->cost_sum / n : NAN,
+				.accuracy = f->j0 && !f->Y ? (double)f->right / n : NAN };
+	return 0;
+}
+
 NN_EXPORT nn_input_mode nn_fitter_input(const nn_fitter *f)
 {
 	return f && f->sp ? NN_INPUT_SPARSE : NN_INPUT_DENSE;

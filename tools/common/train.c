@@ -435,16 +435,19 @@ static void progress_erase(struct progress *p)
 	p->shown = 0;
 }
 
-/* "epoch 3/15  234/469 batches  12.3 s": after batch `done` of epoch e (from 0). */
-static void progress_batch(struct progress *p, size_t e, size_t done)
+/* "epoch 3/15  234/469 batches  cost 0.3120  12.3 s": after batch `done`
+ * of f's epoch in progress, the mean cost of its batches so far. */
+static void progress_batch(struct progress *p, const nn_fitter *f, size_t done)
 {
 	double t = now();
 	if (done > 1 && t - p->last < 1.0)
 		return;
 	p->last = t;
+	nn_fit_progress fp;
+	nn_fitter_progress(f, &fp);
 	char line[128];
-	int k = snprintf(line, sizeof(line), "epoch %zu/%zu  %zu/%zu batches  %.1f s", e + 1,
-			 p->epochs, done, p->batches, t - p->t0);
+	int k = snprintf(line, sizeof(line), "epoch %zu/%zu  %zu/%zu batches  cost %.4f  %.1f s",
+			 fp.epoch + 1, p->epochs, done, p->batches, fp.cost, t - p->t0);
 	if (p->mode == PROGRESS_TERMINAL) {
 		/* spaces over what a longer line before it left */
 		printf("\r%s%*s", line, p->shown > k ? p->shown - k : 0, "");
@@ -516,11 +519,11 @@ static int fit(nn_history *h, nn_net *net, const nn_matrix *X, const nn_labels *
 	int rc = nn_fitter_new(&f, net, X, y, fo, rng);
 	size_t N = fo->dist.reduce ? fo->dist.shard_total : X->cols, B = fo->batch_size;
 	p->batches = B == 0 || B >= N ? 1 : (N + B - 1) / B;
-	for (size_t e = 0; rc == 0 && !nn_fitter_done(f); e++) {
+	while (rc == 0 && !nn_fitter_done(f)) {
 		p->t0 = now();
 		for (size_t b = 1; rc == 0 && b < p->batches; b++)
 			if ((rc = nn_fitter_batch(f)) == 0 && p->mode != PROGRESS_OFF)
-				progress_batch(p, e, b);
+				progress_batch(p, f, b);
 		if (rc == 0)
 			rc = nn_fitter_epoch(f, NULL);
 	}
