@@ -40,7 +40,8 @@ static double median(double *v, size_t n)
 static int usage(void)
 {
 	fprintf(stderr, "usage: nn-bench-epoch [--data DIR] [--samples N] [--layers 784,256,10] "
-		"[--batch B] [--epochs E] [--optimizer sgd|adam] [--quick]\n");
+		"[--batch B] [--epochs E] [--optimizer sgd|adam] [--precision f64|f32]\n"
+		"       [--input auto|dense|sparse] [--quick]\n");
 	return 2;
 }
 
@@ -82,7 +83,8 @@ int main(int argc, char **argv)
 {
 	const char *data = getenv("NN_BENCH_FASHION"), *layers = "784,256,10";
 	size_t N = 60000, B = 128, E = 3;
-	int adam = 1;
+	int adam = 1, f32 = 0;
+	nn_input_mode input = NN_INPUT_AUTO;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!strcmp(a, "--quick")) {
@@ -105,6 +107,14 @@ int main(int argc, char **argv)
 			E = strtoul(v, NULL, 10);
 		else if (!strcmp(a, "--optimizer") && (!strcmp(v, "sgd") || !strcmp(v, "adam")))
 			adam = !strcmp(v, "adam");
+		else if (!strcmp(a, "--precision") && (!strcmp(v, "f32") || !strcmp(v, "f64")))
+			f32 = !strcmp(v, "f32");
+		else if (!strcmp(a, "--input") && !strcmp(v, "auto"))
+			input = NN_INPUT_AUTO;
+		else if (!strcmp(a, "--input") && !strcmp(v, "dense"))
+			input = NN_INPUT_DENSE;
+		else if (!strcmp(a, "--input") && !strcmp(v, "sparse"))
+			input = NN_INPUT_SPARSE;
 		else
 			return usage();
 	}
@@ -148,6 +158,7 @@ int main(int argc, char **argv)
 	if (rc == 0 && sizes[L] != 10)
 		rc = NN_EINVAL;
 	if (rc == 0 && (rc = nn_net_new(&net, L, sizes, acts)) == 0 &&
+	    (rc = nn_net_set_precision(net, f32 ? NN_F32 : NN_F64)) == 0 &&
 	    (rc = nn_net_set_cost(net, NN_COST_CE)) == 0)
 		rc = nn_net_init_he(net, rng);
 	if (rc) {
@@ -159,9 +170,11 @@ int main(int argc, char **argv)
 	fo.eta = adam ? 1e-3 : 0.05;
 	fo.batch_size = B;
 	fo.epochs = E + 1;
+	fo.input = input;
 	const char *threads = getenv("OPENBLAS_NUM_THREADS");
-	printf("nn-bench-epoch: %s, batch %zu, %s, on %s; OPENBLAS_NUM_THREADS=%s\n", layers, B,
-	       adam ? "adam" : "sgd", what, threads ? threads : "(unset)");
+	printf("nn-bench-epoch: %s, batch %zu, %s, %s, on %s; OPENBLAS_NUM_THREADS=%s\n", layers,
+	       B, adam ? "adam" : "sgd", f32 ? "float32" : "float64", what,
+	       threads ? threads : "(unset)");
 	fflush(stdout);
 	rc = nn_fit(net, &h, &X, &y, &fo, rng);
 	if (rc && rc != NN_EDIVERGED) {

@@ -98,9 +98,10 @@ typedef enum nn_input_mode {
 
 /**
  * The density (fraction of non-zero entries of X) at or below which
- * NN_INPUT_AUTO takes the sparse path, for the kernels this CPU runs (AVX2
- * or portable): where the bench measured the sparse products to beat dgemm
- * with a margin (doc/performance.md).
+ * NN_INPUT_AUTO takes the sparse path, for the kernels this CPU runs
+ * (portable 0.15, AVX2 0.40, AVX-512 0.50): where the bench measured the
+ * sparse products to beat dgemm with a margin (doc/performance.md). A fixed
+ * table per family, so that the same run always takes the same path.
  */
 NN_EXPORT double nn_input_threshold(void);
 

@@ -35,14 +35,17 @@ static size_t conv_chunk(const nn__layer *L, size_t max_batch, size_t elem)
 	return chunk < 1 ? 1 : chunk > max_batch ? max_batch : chunk;
 }
 
-int nn__workspace_new(nn_workspace **out, const nn_net *net, size_t max_batch, int deltas)
+/*
+ * The doubles of a workspace's one buffer for batches of max_batch: every
+ * layer's values of the network's type, then, 8-byte aligned at *typed
+ * bytes, the one-hot target in doubles; and *n_idx pooling indices beside
+ * it. SIZE_MAX when it would not fit in memory.
+ */
+static size_t ws_size(size_t *typed, size_t *n_idx, const nn_net *net, size_t max_batch,
+		      int deltas)
 {
-	*out = NULL;
-	if (max_batch == 0)
-		return nn__errorf(NN_EINVAL, "a workspace for batches of 0 samples");
-	if (max_batch > INT_MAX) /* CBLAS takes int sizes */
-		return nn__errorf(NN_ESIZE, "batches of %zu samples: more than INT_MAX", max_batch);
-	size_t L = net->n_layers, total = 0, n_idx = 0, elem = nn__elem(net);
+	size_t L = net->n_layers, total = 0, elem = nn__elem(net);
+	*n_idx = 0;
 	for (size_t l = 1; l <= L; l++) {
 		const nn__layer *ly = &net->layer[l - 1];
 		int own = ly->type != NN_LAYER_FLATTEN && (deltas || ly->type != NN_LAYER_DROPOUT);
@@ -52,17 +55,64 @@ int nn__workspace_new(nn_workspace **out, const nn_net *net, size_t max_batch, i
 			total = grow(total, ly->n_w / ly->out.channels * ly->out.height *
 				     ly->out.width, conv_chunk(ly, max_batch, elem));
 		if (ly->type == NN_LAYER_MAXPOOL) {
-			if (net->sizes[l] > SIZE_MAX / sizeof(uint32_t) / max_batch - n_idx)
+			if (net->sizes[l] > SIZE_MAX / sizeof(uint32_t) / max_batch - *n_idx)
 				total = SIZE_MAX;
-			n_idx += net->sizes[l] * max_batch;
+			*n_idx += net->sizes[l] * max_batch;
 		}
 	}
 	total = grow(total, net->sizes[L], max_batch); /* Z_L */
 	if (nn__needs_input_copy(net)) /* the input as the first layer reads it */
 		total = grow(total, net->sizes[0], max_batch);
-	/* then, 8-byte aligned, the one-hot target (doubles) */
-	size_t typed = total == SIZE_MAX ? SIZE_MAX : (total * elem + 7) / 8 * 8;
-	total = typed == SIZE_MAX ? SIZE_MAX : grow(typed / sizeof(double), net->sizes[L], 1);
+	*typed = total == SIZE_MAX ? SIZE_MAX : (total * elem + 7) / 8 * 8;
+	return *typed == SIZE_MAX ? SIZE_MAX : grow(*typed / sizeof(double), net->sizes[L], 1);
+}
+
+/* Point A, D, col, idx, Z, xin and t into ws's buffers, as ws_size laid them out. */
+static void ws_carve(nn_workspace *ws, const nn_net *net, size_t typed)
+{
+	size_t L = net->n_layers, max_batch = ws->max_batch, elem = nn__elem(net);
+	char *p = ws->buf; /* advanced by values of the network's type */
+	uint32_t *q = ws->idx_buf;
+	for (size_t l = 1; l <= L; l++) {
+		const nn__layer *ly = &net->layer[l - 1];
+		size_t n = net->sizes[l] * max_batch;
+		if (ly->type != NN_LAYER_FLATTEN && (ws->deltas || ly->type != NN_LAYER_DROPOUT)) {
+			ws->A[l] = p;
+			p += n * elem;
+			if (ws->deltas) {
+				ws->D[l] = p;
+				p += n * elem;
+			}
+		}
+		if (ly->type == NN_LAYER_CONV2D) {
+			ws->chunk[l] = conv_chunk(ly, max_batch, elem);
+			ws->col[l] = p;
+			p += ly->n_w / ly->out.channels * ly->out.height * ly->out.width *
+			     ws->chunk[l] * elem;
+		}
+		if (ly->type == NN_LAYER_MAXPOOL) {
+			ws->idx[l] = q;
+			q += n;
+		}
+	}
+	ws->Z = p;
+	p += net->sizes[L] * max_batch * elem;
+	if (nn__needs_input_copy(net)) {
+		ws->xin = p;
+		p += net->sizes[0] * max_batch * elem;
+	}
+	ws->t = (double *)((char *)ws->buf + typed);
+}
+
+int nn__workspace_new(nn_workspace **out, const nn_net *net, size_t max_batch, int deltas)
+{
+	*out = NULL;
+	if (max_batch == 0)
+		return nn__errorf(NN_EINVAL, "a workspace for batches of 0 samples");
+	if (max_batch > INT_MAX) /* CBLAS takes int sizes */
+		return nn__errorf(NN_ESIZE, "batches of %zu samples: more than INT_MAX", max_batch);
+	size_t L = net->n_layers, typed, n_idx;
+	size_t total = ws_size(&typed, &n_idx, net, max_batch, deltas);
 	if (total == SIZE_MAX)
 		return nn__errorf(NN_ESIZE, "a workspace for %zu samples would not fit in memory",
 				  max_batch);
@@ -91,37 +141,7 @@ int nn__workspace_new(nn_workspace **out, const nn_net *net, size_t max_batch, i
 	    !ws->chunk || !ws->idx || !ws->buf || (n_idx && !ws->idx_buf))
 		goto out;
 	memcpy(ws->sizes, net->sizes, (L + 1) * sizeof(*ws->sizes));
-	char *p = ws->buf; /* advanced by values of the network's type */
-	uint32_t *q = ws->idx_buf;
-	for (size_t l = 1; l <= L; l++) {
-		const nn__layer *ly = &net->layer[l - 1];
-		size_t n = net->sizes[l] * max_batch;
-		if (ly->type != NN_LAYER_FLATTEN && (deltas || ly->type != NN_LAYER_DROPOUT)) {
-			ws->A[l] = p;
-			p += n * elem;
-			if (deltas) {
-				ws->D[l] = p;
-				p += n * elem;
-			}
-		}
-		if (ly->type == NN_LAYER_CONV2D) {
-			ws->chunk[l] = conv_chunk(ly, max_batch, elem);
-			ws->col[l] = p;
-			p += ly->n_w / ly->out.channels * ly->out.height * ly->out.width *
-			     ws->chunk[l] * elem;
-		}
-		if (ly->type == NN_LAYER_MAXPOOL) {
-			ws->idx[l] = q;
-			q += n;
-		}
-	}
-	ws->Z = p;
-	p += net->sizes[L] * max_batch * elem;
-	if (nn__needs_input_copy(net)) {
-		ws->xin = p;
-		p += net->sizes[0] * max_batch * elem;
-	}
-	ws->t = (double *)((char *)ws->buf + typed);
+	ws_carve(ws, net, typed);
 	*out = ws;
 	ws = NULL;
 	rc = 0;

@@ -124,16 +124,9 @@ static int all_finite(const nn_net *net)
 	return 0;
 }
 
-NN_EXPORT int nn_model_save(const char *path, const nn_net *net, const nn_model_state *state)
+/* 0 when a load would accept net as it is, else why not. */
+static int savable(const nn_net *net)
 {
-	nn__clear_error();
-	if (!path || !net)
-		return NN_ENULL;
-	if (state && state->kind && state->n && !state->data)
-		return NN_ENULL;
-	int with_state = state && state->kind, with_names = 0;
-	for (int k = 0; k < NN_NAMES_COUNT_; k++)
-		with_names |= net->n_names[k] > 0;
 	/* never write weights that no load would accept */
 	if (all_finite(net))
 		return nn__errorf(NN_ENONFINITE, "the network has NaN or Inf parameters");
@@ -153,6 +146,83 @@ NN_EXPORT int nn_model_save(const char *path, const nn_net *net, const nn_model_
 			if (strlen(net->names[k][i]) > NN_MODEL_MAX_NAME)
 				return nn__errorf(NN_ESIZE, "a name longer than %u bytes",
 						  NN_MODEL_MAX_NAME);
+	return 0;
+}
+
+/* The layer records, then the parameters in the network's precision. */
+static void put_network(struct out *o, const nn_net *net)
+{
+	nn_shape in = net->layer[0].in;
+	put_u32(o, (uint32_t)net->n_layers);
+	put_u64(o, in.channels);
+	put_u64(o, in.height);
+	put_u64(o, in.width);
+	for (size_t l = 1; l <= net->n_layers; l++) {
+		nn_layer ly;
+		nn_net_layer(&ly, NULL, net, l);
+		put_u32(o, (uint32_t)ly.type);
+		put_u32(o, (uint32_t)ly.act);
+		put_u64(o, ly.units);
+		put_u32(o, (uint32_t)ly.kernel);
+		put_u32(o, (uint32_t)ly.stride);
+		put_u32(o, (uint32_t)ly.padding);
+		put_u32(o, 0);
+		put_f64(o, ly.rate);
+	}
+	put_u64(o, net->n_params);
+	for (size_t i = 0; i < net->n_params; i++)
+		if (net->f32) {
+			uint32_t v;
+			memcpy(&v, (const float *)net->params + i, 4);
+			put_u32(o, v);
+		} else {
+			put_f64(o, ((const double *)net->params)[i]);
+		}
+}
+
+/* The optional blocks, in the file's order: scaling, names, optimiser state. */
+static void put_blocks(struct out *o, const nn_net *net, int with_names,
+		       const nn_model_state *state)
+{
+	if (net->scaling) {
+		put_u32(o, (uint32_t)net->scaling);
+		put_u32(o, 0);
+		for (size_t i = 0; i < net->sizes[0]; i++)
+			put_f64(o, net->shift[i]);
+		for (size_t i = 0; i < net->sizes[0]; i++)
+			put_f64(o, net->scale[i]);
+	}
+	if (with_names)
+		for (int k = 0; k < NN_NAMES_COUNT_; k++) {
+			put_u32(o, (uint32_t)net->n_names[k]);
+			for (size_t i = 0; i < net->n_names[k]; i++) {
+				size_t len = strlen(net->names[k][i]);
+				put_u32(o, (uint32_t)len);
+				put(o, net->names[k][i], len);
+			}
+		}
+	if (state) {
+		put_u32(o, state->kind);
+		put_u32(o, 0);
+		put_u64(o, state->step);
+		put_u64(o, state->n);
+		for (size_t i = 0; i < state->n; i++)
+			put_f64(o, state->data[i]);
+	}
+}
+
+NN_EXPORT int nn_model_save(const char *path, const nn_net *net, const nn_model_state *state)
+{
+	nn__clear_error();
+	if (!path || !net)
+		return NN_ENULL;
+	if (state && state->kind && state->n && !state->data)
+		return NN_ENULL;
+	int with_state = state && state->kind, with_names = 0, rc;
+	for (int k = 0; k < NN_NAMES_COUNT_; k++)
+		with_names |= net->n_names[k] > 0;
+	if ((rc = savable(net)))
+		return rc;
 	struct out o = { 0 };
 	put(&o, magic, sizeof(magic));
 	put_u32(&o, NN_MODEL_VERSION);
@@ -161,59 +231,11 @@ NN_EXPORT int nn_model_save(const char *path, const nn_net *net, const nn_model_
 	put_u32(&o, net->f32 ? 1u : 0u); /* binary32 or binary64 */
 	put_u32(&o, (uint32_t)net->cost);
 	put_u32(&o, (uint32_t)net->task);
-	put_u32(&o, (uint32_t)net->n_layers);
-	put_u64(&o, in.channels);
-	put_u64(&o, in.height);
-	put_u64(&o, in.width);
-	for (size_t l = 1; l <= net->n_layers; l++) {
-		nn_layer ly;
-		nn_net_layer(&ly, NULL, net, l);
-		put_u32(&o, (uint32_t)ly.type);
-		put_u32(&o, (uint32_t)ly.act);
-		put_u64(&o, ly.units);
-		put_u32(&o, (uint32_t)ly.kernel);
-		put_u32(&o, (uint32_t)ly.stride);
-		put_u32(&o, (uint32_t)ly.padding);
-		put_u32(&o, 0);
-		put_f64(&o, ly.rate);
-	}
-	put_u64(&o, net->n_params);
-	for (size_t i = 0; i < net->n_params; i++)
-		if (net->f32) {
-			uint32_t v;
-			memcpy(&v, (const float *)net->params + i, 4);
-			put_u32(&o, v);
-		} else {
-			put_f64(&o, ((const double *)net->params)[i]);
-		}
-	if (net->scaling) {
-		put_u32(&o, (uint32_t)net->scaling);
-		put_u32(&o, 0);
-		for (size_t i = 0; i < net->sizes[0]; i++)
-			put_f64(&o, net->shift[i]);
-		for (size_t i = 0; i < net->sizes[0]; i++)
-			put_f64(&o, net->scale[i]);
-	}
-	if (with_names)
-		for (int k = 0; k < NN_NAMES_COUNT_; k++) {
-			put_u32(&o, (uint32_t)net->n_names[k]);
-			for (size_t i = 0; i < net->n_names[k]; i++) {
-				size_t len = strlen(net->names[k][i]);
-				put_u32(&o, (uint32_t)len);
-				put(&o, net->names[k][i], len);
-			}
-		}
-	if (with_state) {
-		put_u32(&o, state->kind);
-		put_u32(&o, 0);
-		put_u64(&o, state->step);
-		put_u64(&o, state->n);
-		for (size_t i = 0; i < state->n; i++)
-			put_f64(&o, state->data[i]);
-	}
+	put_network(&o, net);
+	put_blocks(&o, net, with_names, with_state ? state : NULL);
 	if (!o.err)
 		put_u32(&o, (uint32_t)crc_add(crc32(0L, Z_NULL, 0), o.p, o.len));
-	int rc = o.err ? o.err : nn__write_atomic(path, o.p, o.len);
+	rc = o.err ? o.err : nn__write_atomic(path, o.p, o.len);
 	free(o.p);
 	return rc;
 }
@@ -506,6 +528,41 @@ static int get_f32s(struct in *in, float *dst, size_t n)
  * exactly that long), the blocks likewise, and the CRC last, over a
  * structure known to be whole.
  */
+/* The optimiser-state block, the last before the CRC: kind, step, n
+ * doubles. 0 (st filled; its data, *data, the caller's to free) or an error. */
+static int read_state(nn_model_state *st, double **data, struct in *in)
+{
+	uint32_t kind, pad;
+	uint64_t step, n;
+	int rc;
+	if ((rc = get_u32(in, &kind)) || (rc = get_u32(in, &pad)) || (rc = get_u64(in, &step)) ||
+	    (rc = get_u64(in, &n)))
+		return rc;
+	if (kind == 0 || pad != 0)
+		return NN_EFORMAT;
+	if (in->left < 4 || n > (in->left - 4) / 8)
+		return NN_ETRUNC;
+	if (in->left != 8 * n + 4)
+		return NN_EFORMAT; /* trailing bytes */
+	if (n && !(*data = malloc((size_t)n * sizeof(double))))
+		return NN_ENOMEM;
+	if (n && (rc = get_f64s(in, *data, (size_t)n)))
+		return rc;
+	*st = (nn_model_state){ .kind = kind, .step = step, .n = (size_t)n, .data = *data };
+	return 0;
+}
+
+/* What remains is exactly the CRC, of every byte before it. */
+static int read_crc(struct in *in)
+{
+	if (in->left != 4)
+		return in->left < 4 ? NN_ETRUNC : NN_EFORMAT;
+	uLong crc = in->crc;
+	uint32_t stored;
+	int rc = get_u32(in, &stored);
+	return rc ? rc : (uint32_t)crc != stored ? NN_ECHECKSUM : 0;
+}
+
 static int load(nn_net **out, nn_model_state *state, struct in *in)
 {
 	unsigned char m[8];
@@ -575,40 +632,9 @@ static int load(nn_net **out, nn_model_state *state, struct in *in)
 		goto out;
 	if ((flags & F_NAMES) && (rc = read_names(net, in)))
 		goto out;
-	if (flags & F_STATE) {
-		uint32_t kind, pad;
-		uint64_t step, n;
-		if ((rc = get_u32(in, &kind)) || (rc = get_u32(in, &pad)) ||
-		    (rc = get_u64(in, &step)) || (rc = get_u64(in, &n)))
-			goto out;
-		rc = NN_EFORMAT;
-		if (kind == 0 || pad != 0)
-			goto out;
-		rc = NN_ETRUNC;
-		if (in->left < 4 || n > (in->left - 4) / 8)
-			goto out;
-		rc = NN_EFORMAT;
-		if (in->left != 8 * n + 4)
-			goto out; /* trailing bytes */
-		if (n) {
-			rc = NN_ENOMEM;
-			if (!(sdata = malloc((size_t)n * sizeof(double))))
-				goto out;
-			if ((rc = get_f64s(in, sdata, (size_t)n)))
-				goto out;
-		}
-		st = (nn_model_state){ .kind = kind, .step = step, .n = (size_t)n };
-	}
-	/* what remains is exactly the crc, of every byte before it */
-	rc = in->left < 4 ? NN_ETRUNC : NN_EFORMAT;
-	if (in->left != 4)
+	if ((flags & F_STATE) && (rc = read_state(&st, &sdata, in)))
 		goto out;
-	uLong crc = in->crc;
-	uint32_t stored;
-	if ((rc = get_u32(in, &stored)))
-		goto out;
-	rc = NN_ECHECKSUM;
-	if ((uint32_t)crc != stored)
+	if ((rc = read_crc(in)))
 		goto out;
 	/* a whole, intact file of NaN or Inf weights would predict garbage silently */
 	if ((rc = all_finite(net)))
@@ -617,7 +643,6 @@ static int load(nn_net **out, nn_model_state *state, struct in *in)
 	*out = net;
 	net = NULL;
 	if (state) {
-		st.data = sdata;
 		*state = st;
 		sdata = NULL;
 	}

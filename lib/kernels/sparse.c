@@ -81,13 +81,17 @@ void nn__sparse_free(nn_sparse *sp)
 /*
  * Where the sparse products beat dgemm with a margin, by kernel family.
  * `nn-bench --workloads sparsity` (doc/performance.md) measured the two
- * products against dgemm at h = 30 and 128: the AVX2 kernels break even
- * near 56-59 % non-zeros and are 1.4x faster at 40 %; the portable ones
- * break even near 20-28 % and are 1.3-1.7x faster at 15 %.
+ * products against dgemm at h = 30 and 128 on this machine's Zen 5 with
+ * OpenBLAS's AVX-512 kernel (the faster of its two here): the crossover is
+ * near 0.17-0.28 for the portable kernels, 0.47-0.73 for AVX2 and
+ * 0.62-0.93 for AVX-512, which is 1.2x faster than dgemm at 0.5 (h = 128).
+ * A fixed table, not a measurement at run time, so that a run's choice --
+ * and with it the last bits of its results -- is the same every time.
  */
 double nn__sparse_threshold(int simd)
 {
-	return simd >= NN__SIMD_AVX2 ? 0.40 : 0.15;
+	static const double at[NN__SIMD_COUNT_] = { 0.15, 0.40, 0.50 };
+	return simd >= 0 && simd < NN__SIMD_COUNT_ ? at[simd] : at[0];
 }
 
 int nn__sparse_set_threads(nn_sparse *sp, size_t threads)
