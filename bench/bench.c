@@ -731,6 +731,81 @@ static int run_sigmoid(const struct options *o)
 	return 0;
 }
 
+/* ---- the optimiser's update: the scalar loop against each family ---- */
+
+/* Adam as nn's update ran before issue 16: settings re-read through the
+ * struct after every store, sqrt with its errno path -- a scalar loop. */
+static void adam_scalar(const nn__update_args *a, double *p, const double *g, double *u,
+			double *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		double gi = a->scale * g[i];
+		u[i] = a->beta1 * u[i] + (1 - a->beta1) * gi;
+		v[i] = a->beta2 * v[i] + (1 - a->beta2) * gi * gi;
+		p[i] -= a->eta * (u[i] / a->c1) / (sqrt(v[i] / a->c2) + a->eps);
+	}
+}
+
+/*
+ * One Adam update of the 235,146 parameters of 784-256-128-10 (what every
+ * batch of issue 16's mini-batch benchmark pays), in ms: that scalar loop,
+ * then update.c's copy of each family this CPU runs, float64 and float32.
+ */
+static int run_update(const struct options *o)
+{
+	const size_t n = 235146;
+	int rounds = o->quick ? 5 : 21, simd = nn__cpu_simd();
+	double *d = malloc(4 * n * sizeof(double));
+	float *f = malloc(4 * n * sizeof(float));
+	if (!d || !f) {
+		free(d), free(f);
+		return NN_ENOMEM;
+	}
+	for (size_t i = 0; i < 4 * n; i++)
+		d[i] = f[i] = (float)((double)(i % 1000) / 1000.0 * (i < n ? 1 : 1e-3));
+	double *p = d, *g = d + n, *u = d + 2 * n, *v = d + 3 * n;
+	float *pf = f, *gf = f + n, *uf = f + 2 * n, *vf = f + 3 * n;
+	nn__update_args a = { .kind = NN_OPT_ADAM, .eta = 1e-3, .scale = 1.0 / 128, .beta1 = 0.9,
+			      .beta2 = 0.999, .eps = 1e-8, .c1 = 0.1, .c2 = 0.001 };
+	/* [0]: scalar; [1 + 2f]: family f in float64, [2 + 2f]: in float32 */
+	double t[1 + 2 * NN__SIMD_COUNT_][64];
+	for (int r = 0; r < rounds; r++) {
+		double t0 = now();
+		adam_scalar(&a, p, g, u, v, n);
+		t[0][r] = (now() - t0) * 1e3;
+		for (int fam = 0; fam <= simd; fam++) {
+			void (*u64)(const nn__update_args *, double *, const double *, double *, double *,
+				    size_t, double) = nn__update_f64;
+			void (*u32)(const nn__update_args *, float *, const float *, float *, float *,
+				    size_t, double) = nn__update_f32;
+#ifdef NN_HAVE_AVX2_KERNELS
+			if (fam == NN__SIMD_AVX2)
+				u64 = nn__update_avx2_f64, u32 = nn__update_avx2_f32;
+#endif
+#ifdef NN_HAVE_AVX512_KERNELS
+			if (fam == NN__SIMD_AVX512)
+				u64 = nn__update_avx512_f64, u32 = nn__update_avx512_f32;
+#endif
+			t0 = now();
+			u64(&a, p, g, u, v, n, 0.0);
+			double t1 = now();
+			u32(&a, pf, gf, uf, vf, n, 0.0);
+			t[1 + 2 * fam][r] = (t1 - t0) * 1e3;
+			t[2 + 2 * fam][r] = (now() - t1) * 1e3;
+		}
+	}
+	double m0 = median(t[0], rounds);
+	printf("# Adam update of %zu parameters, ms, median of %d rounds\n", n, rounds);
+	printf("#   scalar loop (before issue 16): %.4g ms\n", m0);
+	for (int fam = 0; fam <= simd; fam++) {
+		double m64 = median(t[1 + 2 * fam], rounds), m32 = median(t[2 + 2 * fam], rounds);
+		printf("#   %-6s float64 %.4g ms (%.1fx)  float32 %.4g ms (%.1fx)\n",
+		       nn__simd_name(fam), m64, m0 / m64, m32, m0 / m32);
+	}
+	free(d), free(f);
+	return 0;
+}
+
 /* ---- output ---- */
 
 static FILE *open_csv(const char *path, const char *header)
@@ -769,7 +844,8 @@ static void usage(FILE *out)
 	      "  --workloads LIST  all (default), lecture, grown, or names: dgemm2000,blobs,circles,\n"
 	      "                    mnist,fashion10k,fashion60k,deep10k,mnist10k; and, not in all:\n"
 	      "                    sparsity (the sparse kernels against dgemm by density) and\n"
-	      "                    sigmoid (the vectorised sigmoid pass and its exp's error)\n"
+	      "                    sigmoid (the vectorised sigmoid pass and its exp's error),\n"
+	      "                    update (the optimiser's update in each kernel family)\n"
 	      "  --quick           a short run (meson test --benchmark)\n"
 	      "  --rounds N        timing rounds per workload (default 9; quick 3)\n"
 	      "  --block S         seconds per timed block (default 0.1; quick 0.02)\n"
@@ -810,6 +886,17 @@ static int selected(const char *list, const char *name, int grown)
 			return 1;
 		p += n + (p[n] == ',');
 	}
+	return 0;
+}
+
+/* Whether list names any workload of the table (not only the named measurements). */
+static int selected_any_workload(const char *list)
+{
+	if (selected(list, "dgemm2000", 0))
+		return 1;
+	for (size_t i = 0; i < bench_n_workloads; i++)
+		if (selected(list, bench_workloads[i].name, bench_workloads[i].grown))
+			return 1;
 	return 0;
 }
 
@@ -958,8 +1045,13 @@ int main(int argc, char **argv)
 			fprintf(stderr, "nn-bench: sigmoid: %s\n", nn_strerror(rc));
 		extra++;
 	}
-	if (extra && (!strcmp(o.workloads, "sparsity") || !strcmp(o.workloads, "sigmoid") ||
-		      !strcmp(o.workloads, "sparsity,sigmoid") || !strcmp(o.workloads, "sigmoid,sparsity")))
+	if (strstr(o.workloads, "update")) {
+		int rc = run_update(&o);
+		if (rc)
+			fprintf(stderr, "nn-bench: update: %s\n", nn_strerror(rc));
+		extra++;
+	}
+	if (extra && !selected_any_workload(o.workloads))
 		return 0;
 	printf("%-10s %-15s %5s %9s %7s %9s %6s %9s %7s %9s %6s %7s %9s %5s %-12s %9s %9s %7s\n",
 	       "workload", "shape", "N", "ms/step", "GFLOP/s", "floor ms", "over%", "numpy ms",
