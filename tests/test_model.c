@@ -503,6 +503,37 @@ START_TEST(test_round_trip_v2)
 	unsigned char *good = slurp(path, &len);
 	for (size_t n = 8; n < len; n++)
 		ck_assert_int_eq(load_bytes(good, n), NN_ETRUNC);
+	/* in memory: the file's bytes exactly, with and without a state */
+	void *mem;
+	size_t mlen;
+	ck_assert_int_eq(nn_model_save_buffer(&mem, &mlen, net, NULL), 0);
+	ck_assert_uint_eq(mlen, len);
+	ck_assert_mem_eq(mem, good, len);
+	free(mem);
+	const double sdata[3] = { 1, -2, 0.5 };
+	nn_model_state st = { .kind = 2, .step = 7, .n = 3, .data = sdata }, st2;
+	ck_assert_int_eq(nn_model_save(path, net, &st), 0);
+	free(good);
+	good = slurp(path, &len);
+	ck_assert_int_eq(nn_model_save_buffer(&mem, &mlen, net, &st), 0);
+	ck_assert_uint_eq(mlen, len);
+	ck_assert_mem_eq(mem, good, len);
+	nn_net *again;
+	ck_assert_int_eq(nn_model_load_buffer(&again, &st2, mem, mlen), 0);
+	ck_assert_uint_eq(st2.step, 7);
+	ck_assert_mem_eq(st2.data, sdata, sizeof(sdata));
+	nn_model_state_free(&st2);
+	nn_net_free(again);
+	free(mem);
+	/* refused as nn_model_save refuses, with the outputs reset */
+	mem = good;
+	ck_assert_int_eq(nn_model_save_buffer(&mem, &mlen, NULL, NULL), NN_ENULL);
+	ck_assert_ptr_null(mem);
+	ck_assert_uint_eq(mlen, 0);
+	ck_assert_int_eq(nn_model_save_buffer(NULL, &mlen, net, NULL), NN_ENULL);
+	nn_net_params(net)[2] = NAN;
+	ck_assert_int_eq(nn_model_save_buffer(&mem, &mlen, net, NULL), NN_ENONFINITE);
+	ck_assert_ptr_null(mem);
 	free(good);
 	nn_matrix_free(&X);
 	nn_net_free(net);

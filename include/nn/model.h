@@ -49,6 +49,18 @@ typedef struct nn_model_state {
 NN_EXPORT int nn_model_save(const char *path, const nn_net *net, const nn_model_state *state);
 
 /**
+ * The bytes nn_model_save() would write, in memory (for a pickle, a
+ * database, a socket); nn_model_load_buffer() reads them back.
+ * @param buf   out: malloc'd, the caller frees it with free(); NULL on error.
+ * @param len   out: its length in bytes.
+ * @param net   the network saved.
+ * @param state may be NULL.
+ * @return as nn_model_save(), without NN_EIO.
+ */
+NN_EXPORT int nn_model_save_buffer(void **buf, size_t *len, const nn_net *net,
+				   const nn_model_state *state);
+
+/**
  * Load a network saved by nn_model_save().
  *
  * The file is read field by field, only as far as its header says it

@@ -211,11 +211,9 @@ static void put_blocks(struct out *o, const nn_net *net, int with_names,
 	}
 }
 
-NN_EXPORT int nn_model_save(const char *path, const nn_net *net, const nn_model_state *state)
+/* The file's bytes in o (o->err set on failure). */
+static int encode(struct out *o, const nn_net *net, const nn_model_state *state)
 {
-	nn__clear_error();
-	if (!path || !net)
-		return NN_ENULL;
 	if (state && state->kind && state->n && !state->data)
 		return NN_ENULL;
 	int with_state = state && state->kind, with_names = 0, rc;
@@ -223,21 +221,52 @@ NN_EXPORT int nn_model_save(const char *path, const nn_net *net, const nn_model_
 		with_names |= net->n_names[k] > 0;
 	if ((rc = savable(net)))
 		return rc;
+	put(o, magic, sizeof(magic));
+	put_u32(o, NN_MODEL_VERSION);
+	put_u32(o, (with_state ? F_STATE : 0u) | (net->scaling ? F_SCALING : 0u) |
+		   (with_names ? F_NAMES : 0u));
+	put_u32(o, net->f32 ? 1u : 0u); /* binary32 or binary64 */
+	put_u32(o, (uint32_t)net->cost);
+	put_u32(o, (uint32_t)net->task);
+	put_network(o, net);
+	put_blocks(o, net, with_names, with_state ? state : NULL);
+	if (!o->err)
+		put_u32(o, (uint32_t)crc_add(crc32(0L, Z_NULL, 0), o->p, o->len));
+	return o->err;
+}
+
+NN_EXPORT int nn_model_save(const char *path, const nn_net *net, const nn_model_state *state)
+{
+	nn__clear_error();
+	if (!path || !net)
+		return NN_ENULL;
 	struct out o = { 0 };
-	put(&o, magic, sizeof(magic));
-	put_u32(&o, NN_MODEL_VERSION);
-	put_u32(&o, (with_state ? F_STATE : 0u) | (net->scaling ? F_SCALING : 0u) |
-		    (with_names ? F_NAMES : 0u));
-	put_u32(&o, net->f32 ? 1u : 0u); /* binary32 or binary64 */
-	put_u32(&o, (uint32_t)net->cost);
-	put_u32(&o, (uint32_t)net->task);
-	put_network(&o, net);
-	put_blocks(&o, net, with_names, with_state ? state : NULL);
-	if (!o.err)
-		put_u32(&o, (uint32_t)crc_add(crc32(0L, Z_NULL, 0), o.p, o.len));
-	rc = o.err ? o.err : nn__write_atomic(path, o.p, o.len);
+	int rc = encode(&o, net, state);
+	if (!rc)
+		rc = nn__write_atomic(path, o.p, o.len);
 	free(o.p);
 	return rc;
+}
+
+NN_EXPORT int nn_model_save_buffer(void **buf, size_t *len, const nn_net *net,
+				   const nn_model_state *state)
+{
+	nn__clear_error();
+	if (buf)
+		*buf = NULL;
+	if (len)
+		*len = 0;
+	if (!buf || !len || !net)
+		return NN_ENULL;
+	struct out o = { 0 };
+	int rc = encode(&o, net, state);
+	if (rc) {
+		free(o.p);
+		return rc;
+	}
+	*buf = o.p;
+	*len = o.len;
+	return 0;
 }
 
 /*

@@ -320,6 +320,7 @@ _PROTOTYPES = {
     # model.h
     'nn_model_save': (c_int, [c_char_p, P, POINTER(nn_model_state)]),
     'nn_model_load': (c_int, [PP, POINTER(nn_model_state), c_char_p]),
+    'nn_model_save_buffer': (c_int, [PP, POINTER(c_size_t), P, POINTER(nn_model_state)]),
     'nn_model_load_buffer': (c_int, [PP, POINTER(nn_model_state), c_void_p, c_size_t]),
     'nn_model_state_free': (None, [POINTER(nn_model_state)]),
     # datasets.h

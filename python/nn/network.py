@@ -16,7 +16,6 @@ copy), never changed under views that point into its buffer.
 
 import ctypes
 import os
-import tempfile
 
 import numpy as np
 
@@ -25,6 +24,11 @@ from .errors import check, InvalidArgument
 from .random import as_rng
 
 lib = _lib.lib
+
+# nn_model_save_buffer's bytes come from the C library's malloc, so the C library's free.
+_libc_free = ctypes.CDLL(None).free
+_libc_free.argtypes = [ctypes.c_void_p]
+_libc_free.restype = None
 
 ACTIVATIONS = ['sigmoid', 'identity', 'tanh', 'relu', 'leaky-relu', 'softmax']
 _ACT_ALIASES = {'logistic': 'sigmoid', 'linear': 'identity', 'leaky_relu': 'leaky-relu'}
@@ -391,15 +395,14 @@ class Network:
         check(lib.nn_model_save(os.fsencode(path), self._ptr, None), filename=path)
 
     def to_bytes(self):
-        """The model file's bytes (through a temporary file: libnn saves to paths only)."""
-        fd, tmp = tempfile.mkstemp(prefix='nn-model-')
-        os.close(fd)
+        """The model file's bytes, as save() would write them (nn_model_save_buffer)."""
+        buf = ctypes.c_void_p()
+        size = ctypes.c_size_t()
+        check(lib.nn_model_save_buffer(ctypes.byref(buf), ctypes.byref(size), self._ptr, None))
         try:
-            self.save(tmp)
-            with open(tmp, 'rb') as f:
-                return f.read()
+            return ctypes.string_at(buf, size.value)
         finally:
-            os.unlink(tmp)
+            _libc_free(buf)
 
     @classmethod
     def from_bytes(cls, data):

@@ -75,6 +75,8 @@ def test_python_round_trip_is_exact(tmp_path, blobs):
     again = nn.MLPClassifier.from_network(net)
     np.testing.assert_array_equal(again.predict(X), clf.predict(X))
     assert nn.Network.from_bytes(net.to_bytes()).describe() == net.describe()
+    # the bytes in memory are the file's bytes
+    assert net.to_bytes() == (tmp_path / 'm.nn').read_bytes()
 
 
 def test_regressor_round_trip(tmp_path, rng):
