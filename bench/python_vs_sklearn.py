@@ -176,6 +176,9 @@ def main():
             results.append(compare('MNIST 10,000, float32', train_x.astype(f), train_y,
                                    test_x.astype(f), test_y, args.seeds))
 
+    def ms(seconds):  # a cell in ms; empty where not measured (float32 rows)
+        return '' if seconds != seconds else '%.1f ms' % (1e3 * seconds)
+
     print()
     print('| data (train / test) | scikit-learn fit | nn fit | ratio | epochs (sk / nn) | '
           'per epoch (sk / nn) | nn_fit alone, per epoch | products alone, per epoch | '
@@ -184,10 +187,10 @@ def main():
     for name, shape, tshape, row, _ in results:
         sk, ours = row['scikit-learn'], row['nn']
         print('| %s (%d / %d) | %.2f s | %.2f s | **%.1fx** | %d / %d | %.1f / %.1f ms (%.1fx) '
-              '| %.1f ms | %.1f ms | %.4f / %.4f |'
+              '| %s | %s | %.4f / %.4f |'
               % (name, shape[0], tshape[0], sk['cpu'], ours['cpu'], sk['cpu'] / ours['cpu'],
                  sk['epochs'], ours['epochs'], 1e3 * sk['per_epoch'], 1e3 * ours['per_epoch'],
-                 sk['per_epoch'] / ours['per_epoch'], 1e3 * row['c_alone'], 1e3 * row['floor'],
+                 sk['per_epoch'] / ours['per_epoch'], ms(row['c_alone']), ms(row['floor']),
                  sk['acc'], ours['acc']))
 
     x1 = te[:1]
