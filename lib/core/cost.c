@@ -109,20 +109,24 @@ static double ce(real *d, const real *a, const real *z, const double *t, size_t 
 	return mx + log(s) - tz;
 }
 
-void NN_T(nn__output_pass_in)(nn__score *s, nn_workspace *ws, const nn_net *net,
-			       const nn__target *t, real *grad, double *sse_k)
+/*
+ * The sweep over the columns for one cost. Inlined into each call below with
+ * its cost a constant, so the cost of a column is inlined too: for the
+ * lecture's one or two output units the column's work is a few flops, and an
+ * indirect call per column cost as much again (callgrind: 57 k against 37 k
+ * instructions a step of nn-example2).
+ */
+static inline __attribute__((always_inline)) nn__score
+columns(cost_column cost, nn_workspace *ws, const nn_net *net, const nn__target *t, real *db,
+	double *sse_k)
 {
 	size_t L = net->n_layers, k = net->sizes[L], N = ws->batch;
 	nn_activation act = net->acts[L - 1];
-	cost_column cost = net->cost == NN_COST_BCE ? bce : net->cost == NN_COST_CE ? ce : quadratic;
-	real *db = grad ? grad + net->offset[L - 1] + net->layer[L - 1].n_w : NULL;
 	double *onehot = ws->t;
 	const real *A = ws->A[L], *Z = ws->Z;
 	real *D = ws->D[L];
 	nn__score r = { 0 };
 
-	if (db)
-		memset(db, 0, k * sizeof(real));
 	if (t->labels)
 		memset(onehot, 0, k * sizeof(double));
 	for (size_t j = 0; j < N; j++) {
@@ -155,6 +159,24 @@ void NN_T(nn__output_pass_in)(nn__score *s, nn_workspace *ws, const nn_net *net,
 				sse_k[i] += e * e;
 		}
 	}
+	return r;
+}
+
+void NN_T(nn__output_pass_in)(nn__score *s, nn_workspace *ws, const nn_net *net,
+			       const nn__target *t, real *grad, double *sse_k)
+{
+	size_t L = net->n_layers, k = net->sizes[L];
+	real *db = grad ? grad + net->offset[L - 1] + net->layer[L - 1].n_w : NULL;
+	nn__score r;
+
+	if (db)
+		memset(db, 0, k * sizeof(real));
+	if (net->cost == NN_COST_CE)
+		r = columns(ce, ws, net, t, db, sse_k);
+	else if (net->cost == NN_COST_BCE)
+		r = columns(bce, ws, net, t, db, sse_k);
+	else
+		r = columns(quadratic, ws, net, t, db, sse_k);
 	if (s)
 		*s = r;
 }
