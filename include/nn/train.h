@@ -223,7 +223,10 @@ NN_EXPORT const nn_net *nn_gd_best(const nn_gd *gd);
  *         network or the settings; every process returns at once), NN_EINVAL
  *         (steps = 0; distributed: every shard is empty), or NN_EDIVERGED (net
  *         still holds the best model found before the divergence, the initial
- *         weights if it diverged at the first step).
+ *         weights if it diverged at the first step: the lecture scores the
+ *         model after each update, so the initial weights are never scored
+ *         and res then has best_correct 0; score net yourself if you need
+ *         its accuracy, as the programs do).
  */
 NN_EXPORT int nn_train_gd(nn_net *net, nn_train_result *res, const nn_matrix *X,
 			  const nn_labels *y, const nn_train_options *opt);
