@@ -89,19 +89,20 @@ typedef struct preset {
 	const char *name, *what, *layers;
 	int optimizer;  /* enum tool_fit_opt */
 	size_t batch, epochs;
+	int schedule;   /* enum tool_fit_sched */
 	int init;       /* enum tool_fit_init */
 } preset;
 
 static const preset presets[] = {
 	{ "convnet", "the Keras mnist_convnet example",
 	  "28x28, conv:32:3:relu, maxpool:2, conv:64:3:relu, maxpool:2, flatten, dropout:0.5, "
-	  "10:softmax", TOOL_OPT_ADAM, 128, 15, TOOL_FIT_INIT_GLOROT },
+	  "10:softmax", TOOL_OPT_ADAM, 128, 15, TOOL_SCHED_CONSTANT, TOOL_FIT_INIT_GLOROT },
 	{ "lenet5", "LeNet-5 with ReLU and max-pooling",
 	  "28x28, conv:6:5:same:relu, maxpool:2, conv:16:5:relu, maxpool:2, flatten, 120:relu, "
-	  "84:relu, 10:softmax", TOOL_OPT_ADAM, 128, 10, TOOL_FIT_INIT_HE },
+	  "84:relu, 10:softmax", TOOL_OPT_ADAM, 128, 15, TOOL_SCHED_COSINE, TOOL_FIT_INIT_HE },
 	{ "dense", "a plain MLP with dropout",
 	  "784, 512:relu, dropout:0.2, 256:relu, dropout:0.2, 10:softmax", TOOL_OPT_ADAM, 128, 20,
-	  TOOL_FIT_INIT_HE },
+	  TOOL_SCHED_CONSTANT, TOOL_FIT_INIT_HE },
 };
 #define N_PRESETS (sizeof(presets) / sizeof(presets[0]))
 static const char *const preset_names[N_PRESETS + 1] = { "convnet", "lenet5", "dense", NULL };
@@ -113,8 +114,9 @@ static void make_usage(char *buf, size_t n)
 	for (size_t i = 0; i < N_PRESETS && k < n; i++) {
 		const preset *p = &presets[i];
 		char text[512], *save = NULL;
-		snprintf(text, sizeof(text), "%s: %s; %s, batch %zu, %zu epochs, %s initialisation",
+		snprintf(text, sizeof(text), "%s: %s; %s, batch %zu, %zu epochs%s, %s initialisation",
 			 p->what, p->layers, tool_fit_optimizer_names[p->optimizer], p->batch, p->epochs,
+			 p->schedule == TOOL_SCHED_COSINE ? " (cosine schedule)" : "",
 			 tool_fit_init_titles[p->init]);
 		k += (size_t)snprintf(buf + k, n - k, "  %-10s", p->name);
 		size_t col = 12;
@@ -302,6 +304,8 @@ static void apply_preset(tool_fit *tk, const preset *p)
 		tk->batch = p->batch;
 	if (!g[TOOL_FIT_EPOCHS])
 		tk->epochs = p->epochs;
+	if (!g[TOOL_FIT_SCHEDULE])
+		tk->schedule = p->schedule;
 	if (!g[TOOL_FIT_INIT])
 		tk->init = p->init;
 }

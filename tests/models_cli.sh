@@ -72,7 +72,7 @@ run "$mnist" --load-model "$tmp/conv.nnm" --train 256 --test 64
 # overrides the preset's (--batch). Without a terminal, no progress.
 run "$mnist" --model lenet5 "${small[@]}" --batch 64 --plot-filters "$tmp/lenet.png"
 [ "$rc" -eq 0 ] || fail "--model lenet5: exit $rc: $(cat "$tmp/err")"
-grep -qxF 'training: adam eta 0.001, batch 64, 1 epoch' "$tmp/out" ||
+grep -qxF 'training: adam eta 0.001, batch 64, 1 epoch, cosine schedule to 0' "$tmp/out" ||
 	fail "--model lenet5 --batch 64: $(grep '^training' "$tmp/out")"
 grep -q '^number of parameters in the model: .* = 61706$' "$tmp/out" ||
 	fail "--model lenet5: $(grep '^number' "$tmp/out")"
