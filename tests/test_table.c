@@ -382,6 +382,39 @@ static void npy_dict_bad(const char *dict, size_t data_bytes, int code, const ch
 	npy_bad(b, npy_bytes(b, dict, data_bytes), code, part);
 }
 
+/* A .npy table's columns ignored by index (it has no names). */
+START_TEST(test_npy_ignore)
+{
+	make_tmpdir();
+	/* 3 samples of 4 columns: column c of sample j is 10 j + c */
+	double buf[4 * 3];
+	for (int j = 0; j < 3; j++)
+		for (int c = 0; c < 4; c++)
+			buf[c + 4 * j] = 10 * j + c;
+	nn_matrix v = nn_matrix_view(buf, 4, 3, 4);
+	ck_assert_int_eq(nn_npy_write(tmp("a.npy"), &v), 0);
+	nn_table t;
+	nn_table_options o = nn_table_defaults();
+	o.ignore = "-1,1";
+	ck_assert_msg(nn_table_read(&t, tmp("a.npy"), &o) == 0, "%s", t.error);
+	/* the target is column 2, the last one not ignored; the features 0 */
+	ck_assert_uint_eq(t.x.rows, 1);
+	ck_assert_int_eq(t.task, NN_TASK_CLASSIFY);
+	for (int j = 0; j < 3; j++) {
+		ck_assert_double_eq(t.x.data[j], 10 * j);
+		ck_assert_int_eq(t.labels.data[j], 10 * j + 2);
+	}
+	ck_assert_str_eq(t.feature_names[0], "x1");
+	nn_table_free(&t);
+	o.ignore = "c";
+	ck_assert_int_eq(nn_table_read(&t, tmp("a.npy"), &o), NN_EINVAL);
+	ck_assert_ptr_nonnull(strstr(t.error, "a.npy: ignore 'c' is not a column: without a header, "
+				     "give a 0-based index (4 columns)"));
+	nn_table_free(&t);
+	remove_tmpdir();
+}
+END_TEST
+
 START_TEST(test_npy_errors)
 {
 	unsigned char b[4096];
@@ -1009,6 +1042,94 @@ START_TEST(test_csv_task)
 }
 END_TEST
 
+/* Ignored columns: never parsed, dropped from the features, never the default target. */
+START_TEST(test_csv_ignore)
+{
+	nn_table t;
+	nn_table_options o = nn_table_defaults();
+	/* nn-data's layout with a split column, and an id column: by name and by index */
+	const char *text = "id,a,b,label,split\nr1,1,2,0,train\n,3,4,1,test\n";
+	const char *specs[] = { "split,id", "-1,0", "0,split", "id,4" };
+	for (int k = 0; k < 4; k++) {
+		o.ignore = specs[k];
+		o.target = "label";
+		ck_assert_msg(read_text(&t, text, &o) == 0, "%s: %s", specs[k], t.error);
+		ck_assert_uint_eq(t.x.rows, 2);
+		ck_assert_uint_eq(t.x.cols, 2);
+		ck_assert_str_eq(t.feature_names[0], "a");
+		ck_assert_str_eq(t.feature_names[1], "b");
+		ck_assert_double_eq(t.x.data[0], 1);
+		ck_assert_double_eq(t.x.data[1], 2);
+		ck_assert_double_eq(t.x.data[2], 3);
+		ck_assert_double_eq(t.x.data[3], 4);
+		ck_assert_int_eq(t.task, NN_TASK_CLASSIFY);
+		ck_assert_int_eq(t.labels.data[0], 0);
+		ck_assert_int_eq(t.labels.data[1], 1);
+		nn_table_free(&t);
+	}
+	/* without a target: the last column not ignored */
+	o.target = NULL;
+	o.ignore = "split,id";
+	ck_assert_int_eq(read_text(&t, text, &o), 0);
+	ck_assert_str_eq(t.target_names[0], "label");
+	ck_assert_uint_eq(t.n_classes, 2);
+	nn_table_free(&t);
+	/* "" is no column ignored; no target: every other column a feature */
+	o.ignore = "";
+	o.target = "";
+	ck_assert_int_eq(read_text(&t, "a,b\n1,2\n3,4\n", &o), 0);
+	ck_assert_uint_eq(t.x.rows, 2);
+	nn_table_free(&t);
+	o.ignore = "a";
+	ck_assert_int_eq(read_text(&t, "a,b\nx,2\ny,4\n", &o), 0);
+	ck_assert_uint_eq(t.x.rows, 1);
+	ck_assert_double_eq(t.x.data[1], 4);
+	ck_assert_str_eq(t.feature_names[0], "b");
+	nn_table_free(&t);
+	/* a regression target beside an ignored text column, without a header */
+	o = nn_table_defaults();
+	o.ignore = "1";
+	o.target = "2";
+	o.header = 0;
+	ck_assert_int_eq(read_text(&t, "1,foo,0.5\n2,\"bar,baz\",1.5\n", &o), 0);
+	ck_assert_int_eq(t.task, NN_TASK_REGRESS);
+	ck_assert_double_eq(t.y.data[1], 1.5);
+	ck_assert_uint_eq(t.x.rows, 1);
+	ck_assert_double_eq(t.x.data[1], 2);
+	ck_assert_str_eq(t.feature_names[0], "x1");
+	nn_table_free(&t);
+
+	/* errors */
+	o = nn_table_defaults();
+	o.ignore = "splt";
+	bad(text, &o, NN_EINVAL,
+	    "data.csv: ignore 'splt' is not a column (columns: id, a, b, label, split)");
+	o.ignore = "5";
+	bad(text, &o, NN_EINVAL, "data.csv: ignore index 5 is out of range: 5 columns");
+	o.ignore = "id,0";
+	bad(text, &o, NN_EINVAL, "data.csv: ignore '0' is listed twice");
+	o.ignore = "id,";
+	bad(text, &o, NN_EINVAL, "data.csv: ignore \"id,\" has an empty item");
+	o.ignore = "split";
+	o.target = "split";
+	bad(text, &o, NN_EINVAL, "data.csv: column 'split' is both a target and ignored");
+	o.target = "label,-1";
+	o.task = NN_TASK_REGRESS;
+	bad(text, &o, NN_EINVAL, "data.csv: column '-1' is both a target and ignored");
+	o = nn_table_defaults();
+	o.ignore = "a";
+	bad("a\n1\n", &o, NN_ESIZE, "data.csv: every column (1) is ignored");
+	o.ignore = "a,b";
+	bad("a,b,c\n1,2,3\n", &o, NN_ESIZE,
+	    "data.csv: no feature column: of the 3 columns, 1 is the target and 2 are ignored");
+	/* an ignored cell still counts in the row */
+	o.ignore = "a";
+	bad("a,b,c\n1,2,3\nx,2\n", &o, NN_ESHAPE, "data.csv:3: 2 cells, the header has 3");
+	/* the cells of the other columns are read as always */
+	bad("a,b,c\n1,2,3\nx,y,2\n", &o, NN_EFORMAT, "data.csv:3: column 'b': 'y' is not a number");
+}
+END_TEST
+
 /* ---- the locale ------------------------------------------------------------------------------------------ */
 
 /*
@@ -1326,6 +1447,7 @@ Suite *table_suite(void)
 	tcase_add_test(tc, test_npy_fixtures);
 	tcase_add_test(tc, test_npy_random);
 	tcase_add_test(tc, test_npy_write);
+	tcase_add_test(tc, test_npy_ignore);
 	tcase_add_test(tc, test_npy_errors);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("csv");
@@ -1338,6 +1460,7 @@ Suite *table_suite(void)
 	tcase_add_test(tc, test_csv_detect);
 	tcase_add_test(tc, test_csv_target);
 	tcase_add_test(tc, test_csv_task);
+	tcase_add_test(tc, test_csv_ignore);
 	tcase_add_test(tc, test_csv_locale);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("errors");

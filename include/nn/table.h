@@ -85,11 +85,18 @@ typedef struct nn_table_options {
 				 NN_TASK_NONE (no target: the same as target "") */
 	size_t max_rows;    /**< keep at most this many data rows, the first ones; NN_ALL
 				 (default): all. 0 is refused (NN_EINVAL) */
+	const char *ignore; /**< columns not read at all, comma-separated as in `target`
+				 (names or indexes): their cells may hold anything, text
+				 or nothing (a text file's row still needs its cell).
+				 With target NULL the target is the last column not
+				 ignored. NULL or "" (default): none. Borrowed for the
+				 call */
 } nn_table_options;
 
 /**
  * The default options: delimiter and header detected, '#' comments, the last
- * column as the target, the task decided by its values, every row.
+ * column as the target, the task decided by its values, every row, no
+ * column ignored.
  */
 NN_EXPORT nn_table_options nn_table_defaults(void);
 
@@ -128,8 +135,8 @@ typedef struct nn_table {
  * @param t    out: the table.
  * @param path the file.
  * @param opt  the options; NULL for nn_table_defaults().
- * @return 0, or NN_ENULL, NN_EINVAL (bad options, or a target that is not
- *         a column), NN_ENOENT, NN_ENOTFILE (a directory, FIFO, socket or
+ * @return 0, or NN_ENULL, NN_EINVAL (bad options, a target or ignored
+ *         column that is not a column, a column both), NN_ENOENT, NN_ENOTFILE (a directory, FIFO, socket or
  *         device), NN_EIO (a read error),
  *         NN_EFORMAT (malformed text: a cell that is not a number, a quote
  *         never closed, a NUL byte), NN_ESHAPE (a row with more or fewer

@@ -574,6 +574,10 @@ static int store(nn__csv *c, nn__cols *cols, size_t k, const cell *x, double *v,
 {
 	char col[NN__SAFE_LEN + 24], safe[NN__SAFE_LEN];
 	int rc;
+	if (cols->mark && cols->mark[k] == NN__COL_IGNORED) {
+		*v = 0.0;
+		return 0;
+	}
 	if (x->len == 0)
 		return nn__fail(err, NN_EFORMAT, "%s:%zu: column %s: empty cell", c->name, x->line,
 				col_name(col, cols, k));

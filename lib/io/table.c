@@ -5,9 +5,10 @@
  * magic (decompressed, then told again), else text.
  *
  * Cells are parsed in file order, each into its place at once, so the
- * first error in the file is the one reported. The C x N matrix of all columns becomes the F x N
+ * first error in the file is the one reported; the cells of an ignored
+ * column are not parsed at all. The C x N matrix of all columns becomes the F x N
  * feature matrix in place: the targets are copied out, then each column
- * (sample) is moved down over the target cells -- a move that never
+ * (sample) is moved down over the target and ignored cells -- a move that never
  * overwrites a cell not yet moved, since sample j's features land at or
  * before where they were.
  */
@@ -31,6 +32,7 @@ NN_EXPORT nn_table_options nn_table_defaults(void)
 		.target = NULL,
 		.task = NN_TASK_AUTO,
 		.max_rows = NN_ALL,
+		.ignore = NULL,
 	};
 }
 
@@ -183,74 +185,114 @@ static const char *list_names(char out[NAME_LIST], char **names, size_t C)
 }
 
 /*
- * The target columns: tcol[0 .. *T) in the order the option lists them, and
- * mark[k] = 1 for each (mark has C bytes). No target for "" or task NONE;
- * the last column for NULL; else the comma-separated items, each a header
- * name or an index, unless the whole option is a header name.
+ * The columns a list names (the option `what`: "target" or "ignore"):
+ * col[0 .. *n) in the order given, each marked `as` in mark (C bytes, 0 for
+ * a column not named yet). The items are comma-separated, each a header
+ * name or an index, unless the whole list is a header name.
+ */
+static int named_columns(size_t *col, size_t *n, unsigned char *mark, unsigned char as,
+			 const char *what, const char *spec, char **names, size_t C,
+			 const char *name, char *err)
+{
+	size_t count, k;
+	*n = 0;
+	if ((k = find_name(names, C, spec, strlen(spec), &count)) != SIZE_MAX && count == 1) {
+		char safe[NN__SAFE_LEN];
+		if (mark[k])
+			return nn__fail(err, NN_EINVAL, "%s: column '%s' is both a target and ignored",
+					name, nn__printable(safe, spec, strlen(spec)));
+		mark[k] = as;
+		col[(*n)++] = k;
+		return 0;
+	}
+	for (const char *p = spec;; p++) {
+		const char *e = strchr(p, ',');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		char safe[NN__SAFE_LEN], list[NAME_LIST];
+		while (len && *p == ' ')
+			p++, len--;
+		while (len && p[len - 1] == ' ')
+			len--;
+		nn__printable(safe, p, len);
+		if (len == 0)
+			return nn__fail(err, NN_EINVAL, "%s: %s \"%s\" has an empty item", name, what,
+					spec);
+		k = find_name(names, C, p, len, &count);
+		if (count > 1)
+			return nn__fail(err, NN_EINVAL, "%s: %s '%s' names %zu columns; give its index",
+					name, what, safe, count);
+		int r = count ? 1 : index_item(&k, p, len, C);
+		if (r < 0)
+			return nn__fail(err, NN_EINVAL, "%s: %s index %s is out of range: %zu columns",
+					name, what, safe, C);
+		if (r == 0 && names)
+			return nn__fail(err, NN_EINVAL, "%s: %s '%s' is not a column (columns: %s)",
+					name, what, safe, list_names(list, names, C));
+		if (r == 0)
+			return nn__fail(err, NN_EINVAL,
+					"%s: %s '%s' is not a column: without a header, give a "
+					"0-based index (%zu columns)", name, what, safe, C);
+		if (mark[k] == as)
+			return nn__fail(err, NN_EINVAL, "%s: %s '%s' is listed twice", name, what,
+					safe);
+		if (mark[k])
+			return nn__fail(err, NN_EINVAL, "%s: column '%s' is both a target and ignored",
+					name, safe);
+		mark[k] = as;
+		col[(*n)++] = k;
+		if (!e)
+			break;
+		p = e;
+	}
+	return 0;
+}
+
+/*
+ * The columns ignored (marked NN__COL_IGNORED in mark, which has C bytes)
+ * and the target columns, tcol[0 .. *T) in the order the option lists them
+ * (marked NN__COL_TARGET). No target for "" or task NONE; for NULL the last
+ * column not ignored; else the columns the option names.
  */
 static int targets(size_t *tcol, size_t *T, unsigned char *mark, const nn_table_options *o,
 		   char **names, size_t C, const char *name, char *err)
 {
 	const char *spec = o->target;
-	size_t count, k;
+	size_t I = 0;
+	int rc;
 	*T = 0;
-	if (o->task == NN_TASK_NONE || (spec && !spec[0]))
-		return 0;
-	if (!spec) {
-		tcol[(*T)++] = C - 1;
-	} else if ((k = find_name(names, C, spec, strlen(spec), &count)) != SIZE_MAX &&
-		   count == 1) {
-		tcol[(*T)++] = k;
-	} else {
-		for (const char *p = spec;; p++) {
-			const char *e = strchr(p, ',');
-			size_t len = e ? (size_t)(e - p) : strlen(p);
-			char safe[NN__SAFE_LEN], list[NAME_LIST];
-			while (len && *p == ' ')
-				p++, len--;
-			while (len && p[len - 1] == ' ')
-				len--;
-			nn__printable(safe, p, len);
-			if (len == 0)
-				return nn__fail(err, NN_EINVAL, "%s: target \"%s\" has an empty item",
-						name, spec);
-			k = find_name(names, C, p, len, &count);
-			if (count > 1)
-				return nn__fail(err, NN_EINVAL,
-						"%s: target '%s' names %zu columns; give its index",
-						name, safe, count);
-			int r = count ? 1 : index_item(&k, p, len, C);
-			if (r < 0)
-				return nn__fail(err, NN_EINVAL,
-						"%s: target index %s is out of range: %zu columns", name,
-						safe, C);
-			if (r == 0 && names)
-				return nn__fail(err, NN_EINVAL,
-						"%s: target '%s' is not a column (columns: %s)", name,
-						safe, list_names(list, names, C));
-			if (r == 0)
-				return nn__fail(err, NN_EINVAL,
-						"%s: target '%s' is not a column: without a header, "
-						"give a 0-based index (%zu columns)", name, safe, C);
-			if (mark[k])
-				return nn__fail(err, NN_EINVAL, "%s: target '%s' is listed twice",
-						name, safe);
-			mark[k] = 1;
-			tcol[(*T)++] = k;
-			if (!e)
-				break;
-			p = e;
-		}
+	/* tcol has room for C columns: the ignored ones go there first, then
+	 * the targets over them */
+	if (o->ignore && o->ignore[0] &&
+	    (rc = named_columns(tcol, &I, mark, NN__COL_IGNORED, "ignore", o->ignore, names, C,
+				name, err)) < 0)
+		return rc;
+	if (I == C)
+		return nn__fail(err, NN_ESIZE, "%s: every column (%zu) is ignored", name, C);
+	if (o->task == NN_TASK_NONE || (spec && !spec[0])) {
+		*T = 0;
+	} else if (!spec) {
+		size_t k = C - 1;
+		while (mark[k])
+			k--;
+		mark[k] = NN__COL_TARGET;
+		tcol[0] = k;
+		*T = 1;
+	} else if ((rc = named_columns(tcol, T, mark, NN__COL_TARGET, "target", spec, names, C,
+				       name, err)) < 0) {
+		return rc;
 	}
-	for (size_t i = 0; i < *T; i++)
-		mark[tcol[i]] = 1;
 	if (o->task == NN_TASK_CLASSIFY && *T > 1)
 		return nn__fail(err, NN_EINVAL, "%s: task CLASSIFY takes one target column, not %zu",
 				name, *T);
-	if (*T == C)
+	if (*T + I == C && I == 0)
 		return nn__fail(err, NN_ESIZE,
 				"%s: no feature column: the %zu column%s the target (target \"\" "
 				"reads them as features)", name, C, C == 1 ? " is" : "s are");
+	if (*T + I == C)
+		return nn__fail(err, NN_ESIZE,
+				"%s: no feature column: of the %zu columns, %zu %s the target and "
+				"%zu %s ignored", name, C, *T, *T == 1 ? "is" : "are", I,
+				I == 1 ? "is" : "are");
 	return 0;
 }
 
@@ -377,11 +419,14 @@ static int integral(const nn__cols *cols, size_t k)
 	return 1;
 }
 
-/* Take the target out of cols and make t: the task, the target, the names, x. */
+/* Take the target and the ignored columns out of cols and make t: the task,
+ * the target, the names, x (the columns mark leaves unmarked). */
 static int build(nn_table *t, nn__cols *cols, const size_t *tcol, size_t T,
 		 const unsigned char *mark, nn_task task, const char *name, char *err)
 {
-	size_t C = cols->C, N = cols->N, F = C - T;
+	size_t C = cols->C, N = cols->N, F = 0;
+	for (size_t k = 0; k < C; k++)
+		F += !mark[k];
 	int text = cols->text_col != SIZE_MAX && !cols->text_numeric;
 	int rc = 0;
 	if (T == 0)
@@ -443,7 +488,7 @@ static int build(nn_table *t, nn__cols *cols, const size_t *tcol, size_t T,
 	/* x in place: sample j's F features move to j * F (the file comment says
 	 * why no cell is overwritten before it moved) */
 	double *v = cols->v;
-	if (T > 0) {
+	if (F < C) {
 		for (size_t j = 0; j < N; j++) {
 			const double *src = v + j * C;
 			double *dst = v + j * F;
@@ -619,9 +664,10 @@ static int parse(nn_table *t, nn__win *w, const nn_table_options *o, int gz_ok, 
 	if ((rc = targets(tcol, &T, mark, o, cols.names, cols.C, w->name, err)) < 0)
 		goto out;
 	if (!npy) {
-		/* the one target column that may name classes */
+		/* the one target column that may name classes; the ignored ones unread */
 		if (T == 1 && (o->task == NN_TASK_AUTO || o->task == NN_TASK_CLASSIFY))
 			cols.text_col = tcol[0];
+		cols.mark = mark;
 		if ((rc = nn__csv_rows(&csv, &cols, o->max_rows, err)) < 0)
 			goto out;
 	}

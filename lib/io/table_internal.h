@@ -29,6 +29,9 @@ _Static_assert(NN_TABLE_ERROR_LEN == NN_MNIST_ERROR_LEN, "nn__fail() writes NN_M
  * inside is held whole; text streams through). */
 #define NN__TABLE_MAX_INFLATED ((size_t)1 << 32)
 
+/* What table.c makes of each column (nn__cols::mark). */
+enum { NN__COL_FEATURE = 0, NN__COL_TARGET, NN__COL_IGNORED };
+
 /* The columns of a file before the target is taken out. */
 typedef struct nn__cols {
 	size_t C;          /* columns */
@@ -41,6 +44,8 @@ typedef struct nn__cols {
 	size_t pool_len, pool_cap;
 	size_t *text_off;
 	int text_numeric;  /* 1 while every cell of text_col is a number */
+	const unsigned char *mark; /* C NN__COL_* (borrowed), or NULL: the cells of an
+				      NN__COL_IGNORED column are not parsed (stored as 0) */
 } nn__cols;
 
 void nn__cols_free(nn__cols *c);
@@ -136,7 +141,8 @@ int nn__csv_start(nn__csv *c, nn__cols *cols, nn__win *w, const nn_table_options
 /*
  * Parse the data rows (at most max_rows) into cols->v: every cell a finite
  * number, except that cols->text_col (if not SIZE_MAX) keeps its cells' text
- * and may hold other words. NN_ESIZE (no data row), NN_ESHAPE (a row of
+ * and may hold other words, and an ignored column's cells (cols->mark) may
+ * hold anything. NN_ESIZE (no data row), NN_ESHAPE (a row of
  * another length), NN_EFORMAT, NN_ENONFINITE, NN_ENOMEM.
  */
 int nn__csv_rows(nn__csv *c, nn__cols *cols, size_t max_rows, char *err);

@@ -210,7 +210,8 @@ NN_TABLE_ERROR_LEN = 256
 
 class nn_table_options(Structure):
     _fields_ = [('delimiter', c_char), ('header', c_int), ('comment', c_char),
-                ('target', c_char_p), ('task', c_int), ('max_rows', c_size_t)]
+                ('target', c_char_p), ('task', c_int), ('max_rows', c_size_t),
+                ('ignore', c_char_p)]
 
 
 class nn_table(Structure):

@@ -92,7 +92,7 @@ int main(void)
 #ifdef NN_HAVE_TABLE
 	S(nn_table_options); F(nn_table_options, delimiter); F(nn_table_options, header);
 	F(nn_table_options, comment); F(nn_table_options, target); F(nn_table_options, task);
-	F(nn_table_options, max_rows);
+	F(nn_table_options, max_rows); F(nn_table_options, ignore);
 	S(nn_table); F(nn_table, x); F(nn_table, labels); F(nn_table, y);
 	F(nn_table, n_classes); F(nn_table, feature_names); F(nn_table, target_names);
 	F(nn_table, class_names); F(nn_table, n_targets); F(nn_table, task); F(nn_table, error);
