@@ -124,14 +124,15 @@ int tool_plot_history(tool_ctx *ctx, const char *path, const nn_history *h, cons
 		return tool_nn_error(ctx, NN_ENOMEM, "%s", path);
 	}
 	double *ep = buf, *tc = buf + n, *vc = buf + 2 * n, *ta = buf + 3 * n, *va = buf + 4 * n;
-	int have_val = 0;
+	int have_val = 0, values = h->task == NN_TASK_REGRESS;
 	for (size_t i = 0; i < n; i++) {
 		const nn_epoch_stats *e = &h->epochs[i];
 		ep[i] = (double)(e->epoch + 1);
 		tc[i] = e->train_cost;
 		vc[i] = e->val_cost;
-		ta[i] = 100 * e->train_accuracy;
-		va[i] = 100 * e->val_accuracy;
+		/* the bottom panel: accuracy in percent, or a regression's RMSE */
+		ta[i] = values ? sqrt(e->train_mse) : 100 * e->train_accuracy;
+		va[i] = values ? sqrt(e->val_mse) : 100 * e->val_accuracy;
 		have_val |= isfinite(e->val_cost);
 	}
 	plot_canvas c;
@@ -140,7 +141,7 @@ int tool_plot_history(tool_ctx *ctx, const char *path, const nn_history *h, cons
 		free(buf);
 		return tool_nn_error(ctx, rc, "%s", path);
 	}
-	double c0 = 0, c1 = 1, a0 = 0, a1 = 100;
+	double c0 = 0, c1 = 1, a0 = 0, a1 = values ? 0 : 100;
 	int any_c = 0, any_a = 0;
 	fold_range(tc, n, &c0, &c1, &any_c);
 	fold_range(vc, n, &c0, &c1, &any_c);
@@ -157,13 +158,15 @@ int tool_plot_history(tool_ctx *ctx, const char *path, const nn_history *h, cons
 		c1 = log10(c1);
 	}
 	double cpad = 0.06 * (c1 - c0), apad = 0.06 * (a1 - a0) + 0.2;
+	if (values) /* an RMSE may be small: pad in its own scale */
+		apad = fmax(0.06 * (a1 - a0), 1e-3 * fabs(a1) + 1e-12);
 	/* at least 5 epochs wide, so that the ticks fall on whole epochs */
 	double xmax = (double)(n > 5 ? n : 5) + 0.5;
 	plot_axes top, bottom;
 	plot_axes_init(&top, &c, 110, 50, 730, 300, 0, xmax, c0 - cpad, c1 + cpad);
 	top.ylog = ylog;
 	plot_axes_init(&bottom, &c, 110, 370, 730, 620, 0, xmax, fmax(a0 - apad, 0),
-		     fmin(a1 + apad, 100));
+		     values ? a1 + apad : fmin(a1 + apad, 100));
 	const plot_rgb *col = plot_class_colors;
 	plot_curve(&top, ep, tc, n, 2.0, col[0]);
 	plot_curve(&bottom, ep, ta, n, 2.0, col[0]);
@@ -176,7 +179,7 @@ int tool_plot_history(tool_ctx *ctx, const char *path, const nn_history *h, cons
 		marks(&bottom, ep, va, n, col[1]);
 	}
 	plot_axes_draw(&top, title, NULL, "mean cost");
-	plot_axes_draw(&bottom, NULL, "epoch", "accuracy %");
+	plot_axes_draw(&bottom, NULL, "epoch", values ? "RMSE" : "accuracy %");
 	legend(&c, 130, 705, col[0], "training (as trained)");
 	if (have_val)
 		legend(&c, 470, 705, col[1], "validation");

@@ -132,6 +132,22 @@ int tool_fit_train(tool_ctx *ctx, nn_net *net, nn_model_state *state, nn_optim *
 		   const tool_fit *tk, double eta, const nn_matrix *X, const nn_labels *y,
 		   const nn_matrix *val_x, const nn_labels *val_y, nn_rng *rng, const char *title);
 
+/** What a run trains towards: class labels, or values (a regression). */
+typedef struct tool_target {
+	const nn_labels *labels; /**< N labels, or NULL */
+	const nn_matrix *values; /**< outputs x N values, or NULL (then labels) */
+} tool_target;
+
+/**
+ * tool_fit_train() towards labels or values: nn_fitter_new_values() for
+ * values, whose epoch lines give the RMSE and R^2 instead of the accuracy.
+ * val_y may be NULL without a validation set.
+ */
+int tool_fit_train_target(tool_ctx *ctx, nn_net *net, nn_model_state *state, nn_optim **optim,
+			  const tool_fit *tk, double eta, const nn_matrix *X, const tool_target *y,
+			  const nn_matrix *val_x, const tool_target *val_y, nn_rng *rng,
+			  const char *title);
+
 /** 1 when every layer of net is dense (a network of widths). */
 int tool_net_dense(const nn_net *net);
 

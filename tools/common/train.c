@@ -458,14 +458,22 @@ static void progress_batch(struct progress *p, const nn_fitter *f, size_t done)
 	fflush(stdout);
 }
 
-/* "epoch 3/20  2.41 s  train cost 0.3120 acc 0.8871  val cost 0.3411 acc 0.8790" */
+/* "epoch 3/20  2.41 s  train cost 0.3120 acc 0.8871  val cost 0.3411 acc 0.8790";
+ * on values "... train cost 0.0120 rmse 0.1549 r2 0.9760  val cost ...". */
 static int epoch_line(void *user, const nn_epoch_stats *e)
 {
 	struct progress *p = user;
+	int values = !isnan(e->train_mse);
 	progress_erase(p);
-	printf("epoch %zu/%zu  %.2f s  train cost %.4f acc %.4f", e->epoch + 1, p->epochs, e->seconds,
-	       e->train_cost, e->train_accuracy);
-	if (!isnan(e->val_cost))
+	printf("epoch %zu/%zu  %.2f s  train cost %.4f", e->epoch + 1, p->epochs, e->seconds,
+	       e->train_cost);
+	if (values)
+		printf(" rmse %.4f r2 %.4f", sqrt(e->train_mse), e->train_r2);
+	else
+		printf(" acc %.4f", e->train_accuracy);
+	if (!isnan(e->val_cost) && values)
+		printf("  val cost %.4f rmse %.4f r2 %.4f", e->val_cost, sqrt(e->val_mse), e->val_r2);
+	else if (!isnan(e->val_cost))
 		printf("  val cost %.4f acc %.4f", e->val_cost, e->val_accuracy);
 	putchar('\n');
 	fflush(stdout);
@@ -512,11 +520,12 @@ static void print_summary(const nn_history *h, const nn_fit_options *fo, double 
  * last run one by one for the progress; nn_fitter_epoch() runs the last and
  * closes the epoch (validation, early stopping, the epoch's line).
  */
-static int fit(nn_history *h, nn_net *net, const nn_matrix *X, const nn_labels *y,
+static int fit(nn_history *h, nn_net *net, const nn_matrix *X, const tool_target *y,
 	       const nn_fit_options *fo, nn_rng *rng, struct progress *p)
 {
 	nn_fitter *f = NULL;
-	int rc = nn_fitter_new(&f, net, X, y, fo, rng);
+	int rc = y->values ? nn_fitter_new_values(&f, net, X, y->values, fo, rng)
+			   : nn_fitter_new(&f, net, X, y->labels, fo, rng);
 	size_t N = fo->dist.reduce ? fo->dist.shard_total : X->cols, B = fo->batch_size;
 	p->batches = B == 0 || B >= N ? 1 : (N + B - 1) / B;
 	while (rc == 0 && !nn_fitter_done(f)) {
@@ -538,6 +547,15 @@ int tool_fit_train(tool_ctx *ctx, nn_net *net, nn_model_state *state, nn_optim *
 		   const tool_fit *tk, double eta, const nn_matrix *X, const nn_labels *y,
 		   const nn_matrix *val_x, const nn_labels *val_y, nn_rng *rng, const char *title)
 {
+	const tool_target t = { .labels = y }, v = { .labels = val_y };
+	return tool_fit_train_target(ctx, net, state, optim, tk, eta, X, &t, val_x, &v, rng, title);
+}
+
+int tool_fit_train_target(tool_ctx *ctx, nn_net *net, nn_model_state *state, nn_optim **optim,
+			  const tool_fit *tk, double eta, const nn_matrix *X, const tool_target *y,
+			  const nn_matrix *val_x, const tool_target *val_y, nn_rng *rng,
+			  const char *title)
+{
 	*state = (nn_model_state){ 0 };
 	*optim = NULL;
 	struct progress p = { .epochs = tk->epochs };
@@ -548,9 +566,10 @@ int tool_fit_train(tool_ctx *ctx, nn_net *net, nn_model_state *state, nn_optim *
 	if (tool_root(ctx) && (tk->progress || terminal))
 		p.mode = terminal ? PROGRESS_TERMINAL : PROGRESS_LINES;
 	nn_fit_options fo = fit_options(tk, eta);
-	if (val_x && val_x->cols) {
+	if (val_x && val_x->cols && val_y) {
 		fo.val_x = val_x;
-		fo.val_y = val_y;
+		fo.val_y = val_y->labels;
+		fo.val_values = val_y->values;
 		fo.patience = tk->patience;
 	}
 	fo.callback = epoch_line;
