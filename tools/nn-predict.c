@@ -121,7 +121,12 @@ static int load(tool_ctx *ctx, void *state)
 		nn_table_options o = nn_table_defaults();
 		o.target = k == 0 ? "" : NULL;
 		o.ignore = d->ignore;
-		if (nn_table_read(&t, path, &o) != 0) {
+		if ((rc = nn_table_read(&t, path, &o)) != 0) {
+			/* --ignore naming no column is the command line's fault */
+			if (k == 0 && rc == NN_EINVAL) {
+				tool_error(ctx, "%s", t.error);
+				return TOOL_USAGE;
+			}
 			snprintf(why[k], TOOL_WHY_LEN, "%s", t.error);
 			rc = 1;
 			continue;

@@ -91,10 +91,11 @@ int tool_data_read(tool_ctx *ctx, nn_table *t, nn_table *test, int *mnist, const
 		return 0;
 	}
 	int rc = nn_table_read(t, path, opt);
-	/* the reader's message names the file, and the line and column */
+	/* the reader's message names the file, and the line and column; a
+	 * target or ignored column that is not one is the command line's */
 	if (rc) {
 		tool_error(ctx, "%s", t->error);
-		return TOOL_RUNTIME;
+		return rc == NN_EINVAL ? TOOL_USAGE : TOOL_RUNTIME;
 	}
 	return 0;
 }

@@ -25,8 +25,9 @@
  * @param mnist out (may be NULL): 1 when the file was MNIST.
  * @param path  the file.
  * @param opt   the table options (unused for MNIST).
- * @return 0 or TOOL_RUNTIME after the reader's message ("iris.csv:47: column
- *         'petal_width': 'n/a' is not a number").
+ * @return 0, TOOL_RUNTIME after the reader's message ("iris.csv:47: column
+ *         'petal_width': 'n/a' is not a number"), or TOOL_USAGE after it for
+ *         NN_EINVAL (a target or ignored column that is not a column).
  */
 int tool_data_read(tool_ctx *ctx, nn_table *t, nn_table *test, int *mnist, const char *path,
 		   const nn_table_options *opt);
