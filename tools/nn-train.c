@@ -15,7 +15,7 @@
  * The defaults are scikit-learn's MLPClassifier/MLPRegressor's where it has
  * one -- one hidden layer of 100 ReLU units, Adam at 0.001, L2 1e-4 -- with
  * its early_stopping: 10 % of the training rows held out for validation,
- * stopping after 10 epochs without a lower validation cost and keeping the
+ * stopping after 20 epochs without a lower validation cost and keeping the
  * best epoch's weights. The features are standardised, and a regression's
  * targets too while it trains (folded into the output layer afterwards, so
  * that the model predicts in the data's units). doc/tutorial.md measures
@@ -79,10 +79,11 @@ static const char usage[] =
 	"                      conv:C:K, maxpool, flatten; none: no hidden layer\n"
 	"  --activation NAME   hidden layers: relu (default), leaky-relu, tanh, sigmoid\n"
 	"  --cost NAME         classes: ce (softmax, default) or quadratic (sigmoid)\n"
-	"  --init NAME         he (relu) or glorot (others) by default; lecture, orthogonal\n"
+	"  --init NAME         glorot (default, as scikit-learn's), he, lecture or\n"
+	"                      orthogonal\n"
 	"  --precision NAME    f64 (default) or f32\n"
-	"Training (default: adam 0.001, batch 32, at most 200 epochs, l2 1e-4, 10 %\n"
-	"of the training rows for validation, patience 10):\n"
+	"Training (default: adam 0.001, batch 16, at most 200 epochs, l2 1e-4, 10 %\n"
+	"of the training rows for validation, patience 20):\n"
 	"  --optimizer NAME    adam, sgd, momentum or nesterov\n"
 	"  --eta X             step size (adam 0.001, sgd 0.1, momentum 0.01)\n"
 	"  --batch N           rows per step\n"
@@ -98,7 +99,7 @@ static const char usage[] =
 	"  --val F             validation rows: a fraction or a count (0.1)\n"
 	"  --patience N        stop after N epochs without a lower validation cost and\n"
 	"                      keep the best; 0: no early stopping, no validation rows\n"
-	"                      unless --val is given (10)\n"
+	"                      unless --val is given (20)\n"
 	"  --seed K            the splits, the weights and the shuffles (default: clock)\n"
 	"  --progress          the batches of an epoch as they go, also into a file\n"
 	"Output:\n"
