@@ -39,9 +39,10 @@
  * for which NULL is a no-op. Nothing in the library prints or exits.
  *
  * Beyond this reference: the man pages nn(3), nn-mnist(1), nn-example1(1),
- * nn-example2(1) and nn-data(1), and the guides in the source tree's doc/
- * (design.md, conventions.md, toolkit.md, datasets.md, mnist.md, table.md,
- * model-format.md, mpi.md, performance.md).
+ * nn-example2(1), nn-data(1), nn-train(1) and nn-predict(1), and the guides
+ * in the source tree's doc/ (tutorial.md first: whole programs on your own
+ * data; design.md, conventions.md, toolkit.md, datasets.md, mnist.md,
+ * table.md, model-format.md, mpi.md, performance.md).
  */
 #ifndef NN_NN_H
 #define NN_NN_H
