@@ -208,7 +208,7 @@ def main():
         if proba[0] != ['setosa', 'versicolor', 'virginica'] or len(proba) != 2 or \
                 abs(sum(ps) - 1) > 1e-9 or max(ps) != ps[2]:
             fail('proba.csv holds %r' % proba)
-    print('tutorial: %d files, %d run blocks; iris.c %d lines; iris %.4f, sin RMSE %.5f' %
+    print('tutorial: %d files, %d run blocks, iris.c %d lines; nn-train: iris %.4f, sin RMSE %.5f' %
           (len(files), len(runs), n_iris, acc, rmse))
     return 0
 
