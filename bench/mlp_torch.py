@@ -33,6 +33,7 @@ import time
 
 import numpy as np
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mlp_common  # noqa: E402
 import numpy_step  # noqa: E402

@@ -1,0 +1,401 @@
+#!/usr/bin/python3
+"""Mini-batch training: nn against PyTorch and scikit-learn (issue 16).
+
+  bench/mlp_compare.py [--quick] [-C BUILD] [-o OUT] [--reps R] [--epochs E]
+                       [--threads 1,2] [--openblas both|set|unset] [--data DIR]
+
+One process tree -- this script and its children -- with interleaved
+repetitions: each repetition runs every configuration once, in an order
+shuffled per repetition, so that the load of a shared machine falls on all
+contenders alike. A configuration is
+
+  OpenBLAS setting  the environment's OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE as
+                    set, and both removed (OpenBLAS's own CPU detection);
+  threads           1 or 2: OPENBLAS_NUM_THREADS and OMP_NUM_THREADS, and
+                    torch.set_num_threads;
+  contender         nn f64, nn f32 (BUILD/bench/nn-bench-mlp), PyTorch f64 and
+                    f32 (bench/mlp_torch.py), scikit-learn (bench/mlp_sklearn.py,
+                    float64), and nn-bench for the full-batch steps.
+
+Workloads (bench/mlp_common.py; every contender starts from the same
+initial weights and takes the same batches):
+  (a) adam10k, adam60k  784-256-128-10 ReLU/softmax, cross-entropy, Adam 1e-3,
+                        batch 128, on the first 10,000 / all 60,000 training images;
+  (b) sgd50k            784-30-10 sigmoid, quadratic cost, SGD eta 3, batch 10:
+                        the textbook's, on its 50,000 training images;
+  (c) step mnist        the lecture's full-batch step (784-30-10 sigmoid, quadratic
+                        cost, 500 images) and step mnist10k (784-128-10, the 10,000
+                        test images): nn-bench's nn_gd_step against the same step in
+                        PyTorch.
+--quick: 2 repetitions, 1 epoch, (a) and (b) on 10,000 images. Default: 5
+repetitions of 2 epochs each, the workloads above.
+
+Writes OUT/mlp_raw.csv (every measurement), OUT/mlp_summary.csv (medians,
+minima, ratios), OUT/mlp_table.md (the tables of doc/performance.md) and
+OUT/logs/. Needs BUILD configured with --buildtype=release.
+"""
+import argparse
+import csv
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, HERE)
+import mlp_common  # noqa: E402
+
+PY = "/usr/bin/python3"
+CORE_VARS = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+CONTENDERS = ("nn-f64", "nn-f32", "torch-f64", "torch-f32", "sklearn")
+STEP_CONTENDERS = ("nn-f64", "torch-f64", "torch-f32")
+# the issue's goals: (contender, against, workloads, speed-up at least)
+GOALS = [("nn-f32", "torch-f32", "ab", 1.2), ("nn-f64", "torch-f64", "ab", 1.3),
+         ("nn-f64", "sklearn", "ab", 1.3), ("nn-f64", "torch-f32", "c", 1.5)]
+
+
+def loadavg():
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
+
+
+def parse(out):
+    """A child's lines (bench/mlp_common.py's format) as (measure, workload, value) rows."""
+    rows, blas = [], ""
+    for line in out.splitlines():
+        f = line.split()
+        if not f or line.startswith("#"):
+            continue
+        if f[0] == "blas":
+            blas = line[5:]
+        elif f[0] == "epoch":
+            rows += [("epoch_s", f[1], float(f[3])), ("train_cost", f[1], float(f[4]))]
+        elif f[0] == "test":
+            rows += [("test_accuracy", f[1], float(f[2])), ("test_cost", f[1], float(f[3]))]
+        elif f[0] == "step":
+            rows.append(("step_ms", f[1], float(f[3])))
+    return rows, blas
+
+
+def parse_nn_bench(path):
+    """nn-bench's --details rows: the median and the fastest round of each step, in ms."""
+    rows = []
+    with open(path, newline="") as f:
+        for r in csv.DictReader(f):
+            rows += [("step_ms", r["workload"], float(r["ms_per_step"])),
+                     ("step_ms_min", r["workload"], float(r["ms_min"]))]
+    return rows
+
+
+class Bench:
+    def __init__(self, a):
+        self.a = a
+        self.out = os.path.abspath(a.out)
+        os.makedirs(os.path.join(self.out, "logs"), exist_ok=True)
+        os.makedirs(os.path.join(self.out, "weights"), exist_ok=True)
+        self.mlp = os.path.join(a.build, "bench", "nn-bench-mlp")
+        self.nn_bench = os.path.join(a.build, "bench", "nn-bench")
+        for exe in (self.mlp, self.nn_bench):
+            if not os.access(exe, os.X_OK):
+                sys.exit("mlp_compare: no %s (meson setup %s --buildtype=release && ninja -C %s)"
+                         % (exe, a.build, a.build))
+        n_a = [10000] if a.quick else [10000, 60000]
+        runs = [mlp_common.make_run("adam%dk" % (n // 1000), "adam", n,
+                                    os.path.join(self.out, "weights"), 1) for n in n_a]
+        n_b = 10000 if a.quick else 50000
+        runs.append(mlp_common.make_run("sgd%dk" % (n_b // 1000), "sgd", n_b,
+                                        os.path.join(self.out, "weights"), 2))
+        self.runs = runs
+        self.runs_file = os.path.join(self.out, "runs.tsv")
+        with open(self.runs_file, "w") as f:
+            f.write("".join(r.line() + "\n" for r in runs))
+        self.steps = ["mnist", "mnist10k"]
+        self.raw = []      # (rep, openblas, threads, contender, measure, workload, value)
+        self.blas = {}     # (openblas, threads, contender) -> what the child says it runs
+        self.loads = [("start", loadavg())]
+        setting = "=".join((CORE_VARS[0], os.environ.get(CORE_VARS[0], "")))
+        self.settings = []
+        if a.openblas in ("both", "set") and CORE_VARS[0] in os.environ:
+            self.settings.append(setting)
+        if a.openblas in ("both", "unset") or not self.settings:
+            self.settings.append("unset")
+
+    def env(self, openblas, threads):
+        e = dict(os.environ)
+        if openblas == "unset":
+            for v in CORE_VARS:
+                e.pop(v, None)
+        for v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            e[v] = str(threads)
+        return e
+
+    def command(self, contender, threads, params_prefix):
+        a, common = self.a, ["--data", self.a.data, "--runs", self.runs_file,
+                             "--epochs", str(self.a.epochs), "--warmup", str(self.a.warmup)]
+        if params_prefix:
+            common += ["--params-out", params_prefix]
+        if contender.startswith("nn-"):
+            return [self.mlp, "--precision", contender[3:]] + common
+        if contender.startswith("torch-"):
+            return [PY, os.path.join(HERE, "mlp_torch.py"), "--precision", contender[6:],
+                    "--threads", str(threads), "--steps", ",".join(self.steps),
+                    "--step-rounds", str(a.step_rounds)] + common
+        return [PY, os.path.join(HERE, "mlp_sklearn.py")] + common
+
+    def child(self, cmd, env, log):
+        with open(os.path.join(self.out, "logs", log), "a") as f:
+            f.write("$ %s\n" % " ".join(cmd))
+            f.flush()
+            p = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=f, text=True,
+                               timeout=3600)
+            f.write(p.stdout)
+        if p.returncode:
+            sys.exit("mlp_compare: %s failed (%d): see %s/logs/%s" % (cmd[0], p.returncode,
+                                                                    self.out, log))
+        return p.stdout
+
+    def job(self, rep, openblas, threads, contender):
+        env = self.env(openblas, threads)
+        tag = "%s-%s-t%d" % (contender, "set" if openblas != "unset" else "unset", threads)
+        if contender == "nn-bench":
+            details = os.path.join(self.out, "logs", "nn-bench-%s.csv" % tag)
+            if os.path.exists(details):
+                os.remove(details)
+            self.child([self.nn_bench, "--workloads", ",".join(self.steps), "--no-numpy",
+                        "--rounds", str(self.a.step_rounds), "--budget", "4",
+                        "--mnist", self.a.data, "--details", details], env, tag + ".log")
+            rows, blas = parse_nn_bench(details), ""
+            contender = "nn-f64"
+        else:
+            prefix = os.path.join(self.out, "params", tag + ".") if rep == 0 else None
+            if prefix:
+                os.makedirs(os.path.dirname(prefix), exist_ok=True)
+            rows, blas = parse(self.child(self.command(contender, threads, prefix), env,
+                                          tag + ".log"))
+        if blas:
+            self.blas[(openblas, threads, contender)] = blas
+        for measure, workload, value in rows:
+            self.raw.append((rep, openblas, threads, contender, measure, workload, value))
+
+    def run(self):
+        a = self.a
+        jobs = [(o, t, c) for o in self.settings for t in a.threads
+                for c in CONTENDERS + ("nn-bench",)]
+        t0 = time.time()
+        for rep in range(a.reps):
+            order = jobs[:]
+            random.Random(rep).shuffle(order)
+            for k, (o, t, c) in enumerate(order):
+                print("rep %d/%d  %2d/%d  %-9s %-24s %d thread%s  (load %s, %.0f s)" % (
+                    rep + 1, a.reps, k + 1, len(order), c, o, t, "s" if t > 1 else "",
+                    loadavg(), time.time() - t0), file=sys.stderr, flush=True)
+                self.job(rep, o, t, c)
+            self.loads.append(("after repetition %d" % (rep + 1), loadavg()))
+        self.seconds = time.time() - t0
+
+    # ---- the results ----
+
+    def values(self, openblas, threads, contender, measure, workload):
+        return [r[6] for r in self.raw if r[1:6] == (openblas, threads, contender, measure,
+                                                    workload)]
+
+    def summary(self):
+        """[(kind, workload, openblas, threads, contender, n, median, min, accuracy)]."""
+        rows = []
+        for o in self.settings:
+            for t in self.a.threads:
+                for run in self.runs:
+                    for c in CONTENDERS:
+                        v = self.values(o, t, c, "epoch_s", run.name)
+                        acc = self.values(o, t, c, "test_accuracy", run.name)
+                        if v:
+                            rows.append(("epoch", run.name, o, t, c, len(v),
+                                         statistics.median(v), min(v),
+                                         statistics.median(acc) if acc else float("nan")))
+                for s in self.steps:
+                    for c in STEP_CONTENDERS:
+                        v = self.values(o, t, c, "step_ms", s)
+                        lo = self.values(o, t, c, "step_ms_min", s) or v
+                        if v:
+                            rows.append(("step", s, o, t, c, len(v), statistics.median(v),
+                                         min(lo), float("nan")))
+        return rows
+
+    def write(self):
+        with open(os.path.join(self.out, "mlp_raw.csv"), "w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["rep", "openblas", "threads", "contender", "measure", "workload", "value"])
+            w.writerows(self.raw)
+        rows = self.summary()
+        by = {(r[1], r[2], r[3], r[4]): r for r in rows}
+        with open(os.path.join(self.out, "mlp_summary.csv"), "w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["kind", "workload", "openblas", "threads", "contender", "n", "median",
+                        "min", "unit", "test_accuracy", "nn_speedup_median", "nn_speedup_min"])
+            for r in rows:
+                ref = by.get((r[1], r[2], r[3], "nn-f32" if r[4].endswith("f32") and
+                              r[0] == "epoch" else "nn-f64"))
+                w.writerow(list(r[:8]) + ["s/epoch" if r[0] == "epoch" else "ms/step",
+                                          "%.4f" % r[8], "%.3f" % (r[6] / ref[6]),
+                                          "%.3f" % (r[7] / ref[7])])
+        with open(os.path.join(self.out, "mlp_table.md"), "w") as f:
+            f.write(self.markdown(by))
+
+    def markdown(self, by):
+        a, L = self.a, []
+        L.append("Measured %s; %d repetitions x %d epoch%s, every configuration interleaved; "
+                 "load average %s; %.0f s in all.\n" % (
+                     time.strftime("%Y-%m-%d %H:%M"), a.reps, a.epochs, "s" if a.epochs > 1
+                     else "", ", ".join("%s %s" % l for l in self.loads), self.seconds))
+        L.append("What each contender ran:\n")
+        for (o, t, c), b in sorted(self.blas.items()):
+            if t == a.threads[0]:
+                L.append("- %s, %s: %s" % (c, o, b))
+        L.append("")
+        cell = lambda r: "%.3f (%.3f)" % (r[6], r[7]) if r else "–"  # noqa: E731
+
+        def ratio(num, den, goal):
+            if not num or not den:
+                return "–"
+            x = num[6] / den[6]
+            mark = "" if goal is None else (" ✓" if x >= goal else " ✗")
+            return "%.2f×%s" % (x, mark)
+        L.append("**Seconds per epoch**, median (minimum) over repetitions and epochs; the "
+                 "ratios are PyTorch's or scikit-learn's median over nn's (> 1: nn faster; "
+                 "✓/✗: the issue's goal, 1.2× for f32, 1.3× for f64).\n")
+        L.append("| workload | OpenBLAS | thr | nn f64 | nn f32 | torch f64 | torch f32 | "
+                 "sklearn f64 | torch f32 / nn f32 | torch f64 / nn f64 | sklearn / nn f64 |")
+        L.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for run in self.runs:
+            for o in self.settings:
+                for t in a.threads:
+                    g = {c: by.get((run.name, o, t, c)) for c in CONTENDERS}
+                    L.append("| %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                        run.name, o.replace("OPENBLAS_CORETYPE=", ""), t,
+                        *(cell(g[c]) for c in CONTENDERS),
+                        ratio(g["torch-f32"], g["nn-f32"], 1.2),
+                        ratio(g["torch-f64"], g["nn-f64"], 1.3),
+                        ratio(g["sklearn"], g["nn-f64"], 1.3)))
+        L.append("")
+        L.append("**Milliseconds per full-batch step** (issue 16 (c)), median (minimum): nn is "
+                 "nn-bench's nn_gd_step (the median of its rounds in each repetition), PyTorch "
+                 "the same step in bench/mlp_torch.py (goal: torch f32 / nn f64 ≥ 1.5×).\n")
+        L.append("| step | OpenBLAS | thr | nn f64 | torch f64 | torch f32 | torch f64 / nn f64 "
+                 "| torch f32 / nn f64 |")
+        L.append("|---|---|---:|---:|---:|---:|---:|---:|")
+        for s in self.steps:
+            for o in self.settings:
+                for t in a.threads:
+                    g = {c: by.get((s, o, t, c)) for c in STEP_CONTENDERS}
+                    L.append("| %s | %s | %d | %s | %s | %s | %s | %s |" % (
+                        s, o.replace("OPENBLAS_CORETYPE=", ""), t,
+                        *(cell(g[c]) for c in STEP_CONTENDERS),
+                        ratio(g["torch-f64"], g["nn-f64"], None),
+                        ratio(g["torch-f32"], g["nn-f64"], 1.5)))
+        L.append("")
+        L.append("**Test accuracy** (the 10,000 test images) after %d epoch%s, the same in every "
+                 "configuration unless a range is shown:\n" % (a.epochs, "s" if a.epochs > 1
+                                                                else ""))
+        L.append("| workload | " + " | ".join(CONTENDERS) + " |")
+        L.append("|---|" + "---:|" * len(CONTENDERS))
+        for run in self.runs:
+            cells = []
+            for c in CONTENDERS:
+                v = [r[6] for r in self.raw if r[3] == c and r[4] == "test_accuracy" and
+                     r[5] == run.name]
+                cells.append("–" if not v else "%.4f" % v[0] if max(v) - min(v) < 5e-5 else
+                             "%.4f–%.4f" % (min(v), max(v)))
+            L.append("| %s | %s |" % (run.name, " | ".join(cells)))
+        L.append("")
+        L += self.goal_lines(by)
+        L += self.agreement()
+        return "\n".join(L) + "\n"
+
+    def goal_lines(self, by):
+        L = ["**Goals** (ratio of medians; every OpenBLAS setting and thread count):\n"]
+        for mine, other, where, goal in GOALS:
+            names = [r.name for r in self.runs] if where == "ab" else self.steps
+            got = []
+            for n in names:
+                for o in self.settings:
+                    for t in self.a.threads:
+                        x, y = by.get((n, o, t, mine)), by.get((n, o, t, other))
+                        if x and y:
+                            got.append((y[6] / x[6], n, o.replace("OPENBLAS_CORETYPE=", ""), t))
+            if not got:
+                continue
+            met = sum(g[0] >= goal for g in got)
+            worst = min(got)
+            L.append("- %s at least %.1f× faster than %s on %s: met in %d of %d; the lowest "
+                     "%.2f× (%s, %s, %d thread%s)%s" % (
+                         mine, goal, other, "(a), (b)" if where == "ab" else "(c)", met,
+                         len(got), worst[0], worst[1], worst[2], worst[3],
+                         "s" if worst[3] > 1 else "",
+                         "" if worst[0] >= goal else ": %.0f %% short" %
+                         (100 * (1 - worst[0] / goal))))
+        return L + [""]
+
+    def agreement(self):
+        """Rep 0's trained parameters: PyTorch's and scikit-learn's against nn's, same precision."""
+        import numpy as np
+        pdir = os.path.join(self.out, "params")
+        if not os.path.isdir(pdir):
+            return []
+        L = ["**Same weights, same batches**: the parameters after training, each contender "
+             "against nn in the same precision (repetition 1, %s, %d thread%s): "
+             "max |difference| / max |change from the initial weights|.\n" % (
+                 self.settings[0], self.a.threads[0], "s" if self.a.threads[0] > 1 else "")]
+        tag = "%s-t%d" % ("set" if self.settings[0] != "unset" else "unset", self.a.threads[0])
+        for run in self.runs:
+            init = np.fromfile(run.weights)
+            parts = []
+            for mine, other in (("nn-f64", "torch-f64"), ("nn-f32", "torch-f32"),
+                                ("nn-f64", "sklearn")):
+                p = [os.path.join(pdir, "%s-%s.%s.f64" % (c, tag, run.name))
+                     for c in (mine, other)]
+                if all(os.path.exists(x) for x in p):
+                    x, y = np.fromfile(p[0]), np.fromfile(p[1])
+                    parts.append("%s / %s %.1e" % (other, mine, abs(x - y).max() /
+                                                   abs(x - init).max()))
+            L.append("- %s: %s" % (run.name, "; ".join(parts)))
+        return L + [""]
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0],
+                                formatter_class=argparse.RawDescriptionHelpFormatter,
+                                epilog=__doc__.split("\n", 2)[2])
+    p.add_argument("--quick", action="store_true", help="2 repetitions, 1 epoch, 10,000 images")
+    p.add_argument("-C", dest="build", default=os.path.join(ROOT, "build-bench"),
+                   help="the build directory (default build-bench)")
+    p.add_argument("-o", dest="out", default="mlp-results", help="output directory")
+    p.add_argument("--reps", type=int, help="repetitions (default 5; quick 2)")
+    p.add_argument("--epochs", type=int, help="timed epochs per repetition (default 2; quick 1)")
+    p.add_argument("--warmup", type=int, default=20, help="warm-up batches before the epochs")
+    p.add_argument("--step-rounds", type=int, default=3, help="timed rounds of each full-batch step")
+    p.add_argument("--threads", default="1,2", help="thread counts (default 1,2)")
+    p.add_argument("--openblas", choices=("both", "set", "unset"), default="both",
+                   help="OPENBLAS_CORETYPE/L2_SIZE as the environment sets them, removed, or both")
+    p.add_argument("--data", default=os.path.join(os.path.dirname(ROOT), "shared", "data",
+                                                  "mnist-full"),
+                   help="the MNIST IDX directory (default ../shared/data/mnist-full)")
+    a = p.parse_args()
+    a.reps = a.reps or (2 if a.quick else 5)
+    a.epochs = a.epochs or (1 if a.quick else 2)
+    a.threads = [int(t) for t in a.threads.split(",")]
+    a.data = os.path.abspath(a.data)
+    if not os.path.isdir(a.data):
+        sys.exit("mlp_compare: no MNIST directory %s (--data)" % a.data)
+    b = Bench(a)
+    b.run()
+    b.write()
+    with open(os.path.join(b.out, "mlp_table.md")) as f:
+        sys.stdout.write(f.read())
+
+
+if __name__ == "__main__":
+    main()
