@@ -17,10 +17,13 @@ what to train, so that the three read one description:
               back with order="F" -- not its own row-major bytes.
   output      each contender prints lines
                 blas KERNEL-DESCRIPTION
-                epoch RUN E SECONDS TRAIN-COST
+                epoch RUN E SECONDS TRAIN-COST CPU-SECONDS
                 test RUN ACCURACY COST
                 step NAME ROUND MS          (full-batch steps, issue 16 (c))
-              and anything else as a comment (first character '#').
+              and anything else as a comment (first character '#'). SECONDS are
+              wall time, CPU-SECONDS the process's CPU time over the same epoch
+              (all its threads): with one thread, the measure a shared
+              machine's load disturbs least.
 
 Shuffling: every contender draws epoch e's order as the e-th
 numpy.random.RandomState(seed).permutation(N) -- nn_rng_permutation is the

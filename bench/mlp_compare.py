@@ -58,6 +58,18 @@ GOALS = [("nn-f32", "torch-f32", "ab", 1.2), ("nn-f64", "torch-f64", "ab", 1.3),
          ("nn-f64", "sklearn", "ab", 1.3), ("nn-f64", "torch-f32", "c", 1.5)]
 
 
+def short(setting):
+    return setting.replace("OPENBLAS_CORETYPE=", "")
+
+
+def ratio(num, den, goal):
+    """num's median over den's, marked against the goal (None: no goal)."""
+    if not num or not den:
+        return "–"
+    x = num[6] / den[6]
+    return "%.2f×%s" % (x, "" if goal is None else " ✓" if x >= goal else " ✗")
+
+
 def loadavg():
     with open("/proc/loadavg") as f:
         return " ".join(f.read().split()[:3])
@@ -73,7 +85,8 @@ def parse(out):
         if f[0] == "blas":
             blas = line[5:]
         elif f[0] == "epoch":
-            rows += [("epoch_s", f[1], float(f[3])), ("train_cost", f[1], float(f[4]))]
+            rows += [("epoch_s", f[1], float(f[3])), ("train_cost", f[1], float(f[4])),
+                     ("epoch_cpu_s", f[1], float(f[5]))]
         elif f[0] == "test":
             rows += [("test_accuracy", f[1], float(f[2])), ("test_cost", f[1], float(f[3]))]
         elif f[0] == "step":
@@ -204,26 +217,33 @@ class Bench:
                                                     workload)]
 
     def summary(self):
-        """[(kind, workload, openblas, threads, contender, n, median, min, accuracy)]."""
-        rows = []
+        """[(kind, workload, openblas, threads, contender, n, median, min, accuracy)]:
+        kind epoch (wall s/epoch), cpu (CPU s/epoch) or step (wall ms/step)."""
+        rows, nan = [], float("nan")
         for o in self.settings:
             for t in self.a.threads:
                 for run in self.runs:
                     for c in CONTENDERS:
-                        v = self.values(o, t, c, "epoch_s", run.name)
                         acc = self.values(o, t, c, "test_accuracy", run.name)
-                        if v:
-                            rows.append(("epoch", run.name, o, t, c, len(v),
-                                         statistics.median(v), min(v),
-                                         statistics.median(acc) if acc else float("nan")))
+                        acc = statistics.median(acc) if acc else nan
+                        for kind, measure in (("epoch", "epoch_s"), ("cpu", "epoch_cpu_s")):
+                            v = self.values(o, t, c, measure, run.name)
+                            if v:
+                                rows.append((kind, run.name, o, t, c, len(v),
+                                             statistics.median(v), min(v), acc))
                 for s in self.steps:
                     for c in STEP_CONTENDERS:
                         v = self.values(o, t, c, "step_ms", s)
                         lo = self.values(o, t, c, "step_ms_min", s) or v
                         if v:
                             rows.append(("step", s, o, t, c, len(v), statistics.median(v),
-                                         min(lo), float("nan")))
+                                         min(lo), nan))
         return rows
+
+    @staticmethod
+    def reference(kind, contender):
+        """The nn contender a row is held against: same precision for epochs, f64 for steps."""
+        return "nn-f32" if contender.endswith("f32") and kind != "step" else "nn-f64"
 
     def write(self):
         with open(os.path.join(self.out, "mlp_raw.csv"), "w", newline="") as f:
@@ -231,19 +251,35 @@ class Bench:
             w.writerow(["rep", "openblas", "threads", "contender", "measure", "workload", "value"])
             w.writerows(self.raw)
         rows = self.summary()
-        by = {(r[1], r[2], r[3], r[4]): r for r in rows}
+        by = {r[:5]: r for r in rows}
+        unit = {"epoch": "s/epoch", "cpu": "cpu s/epoch", "step": "ms/step"}
         with open(os.path.join(self.out, "mlp_summary.csv"), "w", newline="") as f:
             w = csv.writer(f)
             w.writerow(["kind", "workload", "openblas", "threads", "contender", "n", "median",
                         "min", "unit", "test_accuracy", "nn_speedup_median", "nn_speedup_min"])
             for r in rows:
-                ref = by.get((r[1], r[2], r[3], "nn-f32" if r[4].endswith("f32") and
-                              r[0] == "epoch" else "nn-f64"))
-                w.writerow(list(r[:8]) + ["s/epoch" if r[0] == "epoch" else "ms/step",
-                                          "%.4f" % r[8], "%.3f" % (r[6] / ref[6]),
-                                          "%.3f" % (r[7] / ref[7])])
+                ref = by.get(r[:4] + (self.reference(r[0], r[4]),))
+                w.writerow(list(r[:8]) + [unit[r[0]], "%.4f" % r[8],
+                                          "%.3f" % (r[6] / ref[6]) if ref else "",
+                                          "%.3f" % (r[7] / ref[7]) if ref else ""])
         with open(os.path.join(self.out, "mlp_table.md"), "w") as f:
             f.write(self.markdown(by))
+
+    def epoch_table(self, by, kind, threads):
+        cell = lambda r: "%.3f (%.3f)" % (r[6], r[7]) if r else "–"  # noqa: E731
+        L = ["| workload | OpenBLAS | thr | nn f64 | nn f32 | torch f64 | torch f32 | "
+             "sklearn f64 | torch f32 / nn f32 | torch f64 / nn f64 | sklearn / nn f64 |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for run in self.runs:
+            for o in self.settings:
+                for t in threads:
+                    g = {c: by.get((kind, run.name, o, t, c)) for c in CONTENDERS}
+                    L.append("| %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                        run.name, short(o), t, *(cell(g[c]) for c in CONTENDERS),
+                        ratio(g["torch-f32"], g["nn-f32"], 1.2),
+                        ratio(g["torch-f64"], g["nn-f64"], 1.3),
+                        ratio(g["sklearn"], g["nn-f64"], 1.3)))
+        return L + [""]
 
     def markdown(self, by):
         a, L = self.a, []
@@ -256,44 +292,27 @@ class Bench:
             if t == a.threads[0]:
                 L.append("- %s, %s: %s" % (c, o, b))
         L.append("")
-        cell = lambda r: "%.3f (%.3f)" % (r[6], r[7]) if r else "–"  # noqa: E731
-
-        def ratio(num, den, goal):
-            if not num or not den:
-                return "–"
-            x = num[6] / den[6]
-            mark = "" if goal is None else (" ✓" if x >= goal else " ✗")
-            return "%.2f×%s" % (x, mark)
-        L.append("**Seconds per epoch**, median (minimum) over repetitions and epochs; the "
-                 "ratios are PyTorch's or scikit-learn's median over nn's (> 1: nn faster; "
+        L.append("**Seconds per epoch** (wall), median (minimum) over repetitions and epochs; "
+                 "the ratios are PyTorch's or scikit-learn's median over nn's (> 1: nn faster; "
                  "✓/✗: the issue's goal, 1.2× for f32, 1.3× for f64).\n")
-        L.append("| workload | OpenBLAS | thr | nn f64 | nn f32 | torch f64 | torch f32 | "
-                 "sklearn f64 | torch f32 / nn f32 | torch f64 / nn f64 | sklearn / nn f64 |")
-        L.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-        for run in self.runs:
-            for o in self.settings:
-                for t in a.threads:
-                    g = {c: by.get((run.name, o, t, c)) for c in CONTENDERS}
-                    L.append("| %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s |" % (
-                        run.name, o.replace("OPENBLAS_CORETYPE=", ""), t,
-                        *(cell(g[c]) for c in CONTENDERS),
-                        ratio(g["torch-f32"], g["nn-f32"], 1.2),
-                        ratio(g["torch-f64"], g["nn-f64"], 1.3),
-                        ratio(g["sklearn"], g["nn-f64"], 1.3)))
-        L.append("")
+        L += self.epoch_table(by, "epoch", a.threads)
+        if 1 in a.threads:
+            L.append("**CPU seconds per epoch, 1 thread** (the process's CPU clock over the same "
+                     "epochs: what a shared machine's load disturbs least), median (minimum).\n")
+            L += self.epoch_table(by, "cpu", [1])
         L.append("**Milliseconds per full-batch step** (issue 16 (c)), median (minimum): nn is "
                  "nn-bench's nn_gd_step (the median of its rounds in each repetition), PyTorch "
                  "the same step in bench/mlp_torch.py (goal: torch f32 / nn f64 ≥ 1.5×).\n")
         L.append("| step | OpenBLAS | thr | nn f64 | torch f64 | torch f32 | torch f64 / nn f64 "
                  "| torch f32 / nn f64 |")
         L.append("|---|---|---:|---:|---:|---:|---:|---:|")
+        cell = lambda r: "%.3f (%.3f)" % (r[6], r[7]) if r else "–"  # noqa: E731
         for s in self.steps:
             for o in self.settings:
                 for t in a.threads:
-                    g = {c: by.get((s, o, t, c)) for c in STEP_CONTENDERS}
+                    g = {c: by.get(("step", s, o, t, c)) for c in STEP_CONTENDERS}
                     L.append("| %s | %s | %d | %s | %s | %s | %s | %s |" % (
-                        s, o.replace("OPENBLAS_CORETYPE=", ""), t,
-                        *(cell(g[c]) for c in STEP_CONTENDERS),
+                        s, short(o), t, *(cell(g[c]) for c in STEP_CONTENDERS),
                         ratio(g["torch-f64"], g["nn-f64"], None),
                         ratio(g["torch-f32"], g["nn-f64"], 1.5)))
         L.append("")
@@ -316,27 +335,29 @@ class Bench:
         return "\n".join(L) + "\n"
 
     def goal_lines(self, by):
-        L = ["**Goals** (ratio of medians; every OpenBLAS setting and thread count):\n"]
+        L = ["**Goals** (ratio of medians; wall time in every OpenBLAS setting and thread "
+             "count, and CPU time with 1 thread):\n"]
         for mine, other, where, goal in GOALS:
             names = [r.name for r in self.runs] if where == "ab" else self.steps
-            got = []
-            for n in names:
-                for o in self.settings:
-                    for t in self.a.threads:
-                        x, y = by.get((n, o, t, mine)), by.get((n, o, t, other))
-                        if x and y:
-                            got.append((y[6] / x[6], n, o.replace("OPENBLAS_CORETYPE=", ""), t))
-            if not got:
-                continue
-            met = sum(g[0] >= goal for g in got)
-            worst = min(got)
-            L.append("- %s at least %.1f× faster than %s on %s: met in %d of %d; the lowest "
-                     "%.2f× (%s, %s, %d thread%s)%s" % (
-                         mine, goal, other, "(a), (b)" if where == "ab" else "(c)", met,
-                         len(got), worst[0], worst[1], worst[2], worst[3],
-                         "s" if worst[3] > 1 else "",
-                         "" if worst[0] >= goal else ": %.0f %% short" %
-                         (100 * (1 - worst[0] / goal))))
+            for kind in ("epoch", "cpu") if where == "ab" else ("step",):
+                got = []
+                for n in names:
+                    for o in self.settings:
+                        for t in self.a.threads if kind != "cpu" else [1]:
+                            x, y = by.get((kind, n, o, t, mine)), by.get((kind, n, o, t, other))
+                            if x and y:
+                                got.append((y[6] / x[6], n, short(o), t))
+                if not got:
+                    continue
+                met = sum(g[0] >= goal for g in got)
+                worst = min(got)
+                L.append("- %s at least %.1f× faster than %s on %s, %s: met in %d of %d; the "
+                         "lowest %.2f× (%s, %s, %d thread%s)%s" % (
+                             mine, goal, other, "(a), (b)" if where == "ab" else "(c)",
+                             "CPU time" if kind == "cpu" else "wall time", met, len(got),
+                             worst[0], worst[1], worst[2], worst[3], "s" if worst[3] > 1 else "",
+                             "" if worst[0] >= goal else ": %.0f %% short" %
+                             (100 * (1 - worst[0] / goal))))
         return L + [""]
 
     def agreement(self):
@@ -355,6 +376,9 @@ class Bench:
             parts = []
             for mine, other in (("nn-f64", "torch-f64"), ("nn-f32", "torch-f32"),
                                 ("nn-f64", "sklearn")):
+                if other == "sklearn" and run.layers[-1][1] != "softmax":
+                    parts.append("sklearn trains another loss (softmax cross-entropy)")
+                    continue
                 p = [os.path.join(pdir, "%s-%s.%s.f64" % (c, tag, run.name))
                      for c in (mine, other)]
                 if all(os.path.exists(x) for x in p):

@@ -17,14 +17,16 @@
  *   2. K warm-up batches (default 20) on a copy, with an rng of their own,
  *      so that the timed epochs start with the BLAS's threads and buffers
  *      up, as the Python contenders' do;
- *   3. E epochs (default 1) of nn_fit from the initial weights, batches in
- *      the order of numpy.random.RandomState(S).permutation(N), epoch after
- *      epoch (S default 1);
+ *   3. E epochs (default 1) of nn_fitter_epoch (nn_fit's loop) from the
+ *      initial weights, batches in the order of
+ *      numpy.random.RandomState(S).permutation(N), epoch after epoch (S
+ *      default 1), each timed by nn itself (wall) and by the process's CPU
+ *      clock around the call;
  *   4. the test set's accuracy and mean cost, untimed (not with --no-test,
  *      which bench/mlp_profile.py uses so that a profile holds training only).
  * It prints, as bench/mlp_common.py describes:
  *   blas KERNEL
- *   epoch RUN E SECONDS TRAIN-COST
+ *   epoch RUN E SECONDS TRAIN-COST CPU-SECONDS
  *   test RUN ACCURACY COST
  * and with --params-out the trained parameters as raw float64 to
  * PREFIX<run>.f64 (bench/mlp_compare.py --check holds them against
@@ -34,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "blasinfo.h"
 #include "nn/nn.h"
@@ -176,12 +179,20 @@ static int warm_up(const nn_net *net, const nn_matrix *X, const nn_labels *y,
 	return rc;
 }
 
+/* CPU seconds of this process so far, all its threads. */
+static double cpu_seconds(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+	return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
 static int run_one(const struct run *r, const nn_mnist *m, nn_precision prec, size_t epochs,
 		   size_t warmup, uint32_t seed, const char *params_out, int test)
 {
 	nn_net *net = NULL;
 	nn_rng *rng = NULL;
-	nn_history h = { 0 };
+	nn_fitter *f = NULL;
 	if (r->samples > m->train_x.cols) {
 		fprintf(stderr, "nn-bench-mlp: %s: %zu samples, the data has %zu\n", r->name,
 			r->samples, m->train_x.cols);
@@ -200,14 +211,21 @@ static int run_one(const struct run *r, const nn_mnist *m, nn_precision prec, si
 	int rc = make_net(&net, r, prec);
 	if (rc == 0 && (rc = warm_up(net, &X, &y, &fo, warmup)) == 0 &&
 	    (rc = nn_rng_new(&rng, seed)) == 0)
-		rc = nn_fit(net, &h, &X, &y, &fo, rng);
-	if (rc && rc != NN_EDIVERGED) {
+		rc = nn_fitter_new(&f, net, &X, &y, &fo, rng);
+	/* nn_fit's loop, with each epoch's CPU time besides its wall time */
+	while (rc == 0 && !nn_fitter_done(f)) {
+		nn_epoch_stats st;
+		double c0 = cpu_seconds();
+		rc = nn_fitter_epoch(f, &st);
+		if (rc == 0)
+			printf("epoch %s %zu %.6f %.10g %.6f\n", r->name, st.epoch, st.seconds,
+			       st.train_cost, cpu_seconds() - c0);
+	}
+	if (rc) {
 		fprintf(stderr, "nn-bench-mlp: %s: %s\n", r->name, nn_strerror(rc));
 		goto out;
 	}
-	for (size_t e = 0; e < h.n; e++)
-		printf("epoch %s %zu %.6f %.10g\n", r->name, e, h.epochs[e].seconds,
-		       h.epochs[e].train_cost);
+	nn_fitter_finish(f, NULL);
 	double cost = 0;
 	size_t right = 0;
 	rc = 0;
@@ -218,7 +236,7 @@ static int run_one(const struct run *r, const nn_mnist *m, nn_precision prec, si
 	if (rc == 0 && params_out)
 		rc = save_params(net, params_out, r->name);
 out:
-	nn_history_free(&h);
+	nn_fitter_free(f);
 	nn_rng_free(rng);
 	nn_net_free(net);
 	return rc;

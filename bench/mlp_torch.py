@@ -111,11 +111,12 @@ class EpochRun:
     def train(self, epochs, seed):
         opt, rs = self.optimiser(self.model), np.random.RandomState(seed)
         for e in range(epochs):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             order = torch.from_numpy(rs.permutation(self.n))
             total = self.batches(self.model, opt, order)
-            t = time.perf_counter() - t0
-            print("epoch %s %d %.6f %.10g" % (self.run.name, e, t, total / self.n), flush=True)
+            t, c = time.perf_counter() - t0, time.process_time() - c0
+            print("epoch %s %d %.6f %.10g %.6f" % (self.run.name, e, t, total / self.n, c),
+                  flush=True)
 
     def test(self, x, y):
         with torch.no_grad():
