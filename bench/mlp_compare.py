@@ -3,6 +3,7 @@
 
   bench/mlp_compare.py [--quick] [-C BUILD] [-o OUT] [--reps R] [--epochs E]
                        [--threads 1,2] [--openblas both|set|unset] [--data DIR]
+                       [--lock FILE]
 
 One process tree -- this script and its children -- with interleaved
 repetitions: each repetition runs every configuration once, in an order
@@ -35,7 +36,9 @@ minima, ratios), OUT/mlp_table.md (the tables of doc/performance.md) and
 OUT/logs/. Needs BUILD configured with --buildtype=release.
 """
 import argparse
+import contextlib
 import csv
+import fcntl
 import os
 import random
 import statistics
@@ -202,13 +205,33 @@ class Bench:
         for rep in range(a.reps):
             order = jobs[:]
             random.Random(rep).shuffle(order)
-            for k, (o, t, c) in enumerate(order):
-                print("rep %d/%d  %2d/%d  %-9s %-24s %d thread%s  (load %s, %.0f s)" % (
-                    rep + 1, a.reps, k + 1, len(order), c, o, t, "s" if t > 1 else "",
-                    loadavg(), time.time() - t0), file=sys.stderr, flush=True)
-                self.job(rep, o, t, c)
-            self.loads.append(("after repetition %d" % (rep + 1), loadavg()))
+            with self.lock():
+                self.loads.append(("repetition %d" % (rep + 1), loadavg()))
+                for k, (o, t, c) in enumerate(order):
+                    print("rep %d/%d  %2d/%d  %-9s %-24s %d thread%s  (load %s, %.0f s)" % (
+                        rep + 1, a.reps, k + 1, len(order), c, o, t, "s" if t > 1 else "",
+                        loadavg(), time.time() - t0), file=sys.stderr, flush=True)
+                    self.job(rep, o, t, c)
+        self.loads.append(("end", loadavg()))
         self.seconds = time.time() - t0
+
+    @contextlib.contextmanager
+    def lock(self):
+        """--lock FILE: hold an exclusive flock(2) on FILE for one repetition, so that
+        benchmarks sharing the machine take turns (the run stays one process tree)."""
+        if not self.a.lock:
+            yield
+            return
+        with open(self.a.lock, "a") as f:
+            t = time.time()
+            fcntl.flock(f, fcntl.LOCK_EX)
+            if time.time() - t > 1:
+                print("waited %.0f s for %s" % (time.time() - t, self.a.lock), file=sys.stderr,
+                      flush=True)
+            try:
+                yield
+            finally:
+                fcntl.flock(f, fcntl.LOCK_UN)
 
     # ---- the results ----
 
@@ -404,6 +427,8 @@ def main():
     p.add_argument("--threads", default="1,2", help="thread counts (default 1,2)")
     p.add_argument("--openblas", choices=("both", "set", "unset"), default="both",
                    help="OPENBLAS_CORETYPE/L2_SIZE as the environment sets them, removed, or both")
+    p.add_argument("--lock", metavar="FILE",
+                   help="hold flock(2) on FILE during each repetition (shared benchmark machine)")
     p.add_argument("--data", default=os.path.join(os.path.dirname(ROOT), "shared", "data",
                                                   "mnist-full"),
                    help="the MNIST IDX directory (default ../shared/data/mnist-full)")

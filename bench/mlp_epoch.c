@@ -212,6 +212,10 @@ static int run_one(const struct run *r, const nn_mnist *m, nn_precision prec, si
 	if (rc == 0 && (rc = warm_up(net, &X, &y, &fo, warmup)) == 0 &&
 	    (rc = nn_rng_new(&rng, seed)) == 0)
 		rc = nn_fitter_new(&f, net, &X, &y, &fo, rng);
+	/* which first-layer path NN_INPUT_AUTO took: a comment line for the log */
+	if (rc == 0)
+		printf("# %s input %s\n", r->name,
+		       nn_fitter_input(f) == NN_INPUT_SPARSE ? "sparse" : "dense");
 	/* nn_fit's loop, with each epoch's CPU time besides its wall time */
 	while (rc == 0 && !nn_fitter_done(f)) {
 		nn_epoch_stats st;
