@@ -21,6 +21,10 @@ test evaluation, and sorts the samples taken while training into
   backward passes  delta o sigma' and the bias row sums
   update           the optimiser's pass over the parameters (Adam)
   epoch start      the permutation and the copy of the starting weights
+  sparse gather    nn__sparse_fill: the batch's columns read into compressed
+                   form (CSC and CSR) when the first layer runs sparse
+  sparse packing   the dense operand (W1, or delta1) copied into 32-row panels
+  sparse kernel    the sparse x dense products of the first layer
 and prints each part's share of the training samples and its milliseconds
 per epoch (share x the epoch's time under perf). Loading, parsing and the
 checks nn_fitter_new makes are left out. Needs perf (perf_event_paranoid
@@ -52,8 +56,13 @@ PARTS = [("nn__update_", "update"), ("nn__optim_update", "update"), ("nn_optim_s
          ("nn__copy_columns", "gather"), ("nn__input_copy", "gather"),
          ("nn_fitter_batch", "gather"),
          ("nn__forward_in_", "forward, other"), ("nn__backward_in_", "backward, other"),
-         ("nn_rng_", "epoch start"), ("nn_fitter_epoch", "epoch start")]
-ORDER = ["gemm kernel", "gemm packing", "gemm beta, other", "gather", "forward passes",
+         ("nn_rng_", "epoch start"), ("nn_fitter_epoch", "epoch start"),
+         ("nn__sparse_fill", "sparse gather"), ("fill_csc_", "sparse gather"), ("fill_csr_", "sparse gather"),
+         ("pack_job", "sparse packing"), ("nn__pack_panels_", "sparse packing"),
+         ("tile_", "sparse kernel"), ("nn__spmm_", "sparse kernel"),
+         ("spmm_job", "sparse kernel")]
+ORDER = ["gemm kernel", "gemm packing", "gemm beta, other", "gather", "sparse gather",
+         "sparse packing", "sparse kernel", "forward passes",
          "output pass", "backward passes", "update", "forward, other", "backward, other",
          "epoch start"]
 
