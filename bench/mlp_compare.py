@@ -3,7 +3,7 @@
 
   bench/mlp_compare.py [--quick] [-C BUILD] [-o OUT] [--reps R] [--epochs E]
                        [--threads 1,2] [--openblas both|set|unset] [--data DIR]
-                       [--lock FILE]
+                       [--lock FILE] [--from-logs RUN_DIR]
 
 One process tree -- this script and its children -- with interleaved
 repetitions: each repetition runs every configuration once, in an order
@@ -215,6 +215,37 @@ class Bench:
         self.loads.append(("end", loadavg()))
         self.seconds = time.time() - t0
 
+    def from_logs(self, run_dir):
+        """--from-logs: the measurements of an earlier run (cut short, or summarised
+        again) from RUN_DIR/logs, one repetition per command line in each log. nn-bench's
+        steps come from its printed table: the median of each repetition's rounds."""
+        logs = os.path.join(run_dir, "logs")
+        names = {"set": [s for s in self.settings if s != "unset"], "unset": ["unset"]}
+        for name in sorted(os.listdir(logs)):
+            f = name[:-4].rsplit("-", 2) if name.endswith(".log") else []
+            if len(f) != 3 or not names.get(f[1]) or f[2][1:] not in ("1", "2"):
+                continue
+            contender, openblas, threads = f[0], names[f[1]][0], int(f[2][1:])
+            with open(os.path.join(logs, name)) as fh:
+                reps = fh.read().split("\n$ ")
+            for rep, text in enumerate(reps):
+                if contender == "nn-bench":
+                    rows = [("step_ms", w[0], float(w[3])) for w in map(str.split,
+                            text.splitlines()) if w and w[0] in self.steps and len(w) > 3]
+                    rows, contender_as = rows, "nn-f64"
+                else:
+                    rows, blas = parse(text)
+                    contender_as = contender
+                    if blas:
+                        self.blas[(openblas, threads, contender)] = blas
+                for measure, workload, value in rows:
+                    self.raw.append((rep, openblas, threads, contender_as, measure, workload,
+                                     value))
+        self.a.reps = 1 + max([r[0] for r in self.raw] or [0])
+        self.loads.append(("(summarised from %s)" % run_dir, ""))
+        self.seconds = float("nan")
+        self.params_dir = os.path.join(run_dir, "params")
+
     @contextlib.contextmanager
     def lock(self):
         """--lock FILE: hold an exclusive flock(2) on FILE for one repetition, so that
@@ -386,7 +417,7 @@ class Bench:
     def agreement(self):
         """Rep 0's trained parameters: PyTorch's and scikit-learn's against nn's, same precision."""
         import numpy as np
-        pdir = os.path.join(self.out, "params")
+        pdir = getattr(self, "params_dir", os.path.join(self.out, "params"))
         if not os.path.isdir(pdir):
             return []
         L = ["**Same weights, same batches**: the parameters after training, each contender "
@@ -427,6 +458,9 @@ def main():
     p.add_argument("--threads", default="1,2", help="thread counts (default 1,2)")
     p.add_argument("--openblas", choices=("both", "set", "unset"), default="both",
                    help="OPENBLAS_CORETYPE/L2_SIZE as the environment sets them, removed, or both")
+    p.add_argument("--from-logs", metavar="RUN_DIR",
+                   help="run nothing: summarise the logs of an earlier run's output directory "
+                        "(the same options) into OUT")
     p.add_argument("--lock", metavar="FILE",
                    help="hold flock(2) on FILE during each repetition (shared benchmark machine)")
     p.add_argument("--data", default=os.path.join(os.path.dirname(ROOT), "shared", "data",
@@ -440,7 +474,10 @@ def main():
     if not os.path.isdir(a.data):
         sys.exit("mlp_compare: no MNIST directory %s (--data)" % a.data)
     b = Bench(a)
-    b.run()
+    if a.from_logs:
+        b.from_logs(os.path.abspath(a.from_logs))
+    else:
+        b.run()
     b.write()
     with open(os.path.join(b.out, "mlp_table.md")) as f:
         sys.stdout.write(f.read())
