@@ -3,7 +3,7 @@
 
   bench/mlp_compare.py [--quick] [-C BUILD] [-o OUT] [--reps R] [--epochs E]
                        [--threads 1,2] [--openblas both|set|unset] [--data DIR]
-                       [--lock FILE] [--from-logs RUN_DIR]
+                       [--lock FILE] [--from-logs RUN_DIR] [--steps-only]
 
 One process tree -- this script and its children -- with interleaved
 repetitions: each repetition runs every configuration once, in an order
@@ -119,12 +119,13 @@ class Bench:
             if not os.access(exe, os.X_OK):
                 sys.exit("mlp_compare: no %s (meson setup %s --buildtype=release && ninja -C %s)"
                          % (exe, a.build, a.build))
-        n_a = [10000] if a.quick else [10000, 60000]
+        n_a = [] if a.steps_only else [10000] if a.quick else [10000, 60000]
         runs = [mlp_common.make_run("adam%dk" % (n // 1000), "adam", n,
                                     os.path.join(self.out, "weights"), 1) for n in n_a]
         n_b = 10000 if a.quick else 50000
-        runs.append(mlp_common.make_run("sgd%dk" % (n_b // 1000), "sgd", n_b,
-                                        os.path.join(self.out, "weights"), 2))
+        if not a.steps_only:
+            runs.append(mlp_common.make_run("sgd%dk" % (n_b // 1000), "sgd", n_b,
+                                            os.path.join(self.out, "weights"), 2))
         self.runs = runs
         self.runs_file = os.path.join(self.out, "runs.tsv")
         with open(self.runs_file, "w") as f:
@@ -199,8 +200,9 @@ class Bench:
 
     def run(self):
         a = self.a
+        contenders = ("torch-f64", "torch-f32") if a.steps_only else CONTENDERS
         jobs = [(o, t, c) for o in self.settings for t in a.threads
-                for c in CONTENDERS + ("nn-bench",)]
+                for c in contenders + ("nn-bench",)]
         t0 = time.time()
         for rep in range(a.reps):
             order = jobs[:]
@@ -349,8 +351,9 @@ class Bench:
         L.append("**Seconds per epoch** (wall), median (minimum) over repetitions and epochs; "
                  "the ratios are PyTorch's or scikit-learn's median over nn's (> 1: nn faster; "
                  "✓/✗: the issue's goal, 1.2× for f32, 1.3× for f64).\n")
-        L += self.epoch_table(by, "epoch", a.threads)
-        if 1 in a.threads:
+        if self.runs:
+            L += self.epoch_table(by, "epoch", a.threads)
+        if 1 in a.threads and self.runs:
             L.append("**CPU seconds per epoch, 1 thread** (the process's CPU clock over the same "
                      "epochs: what a shared machine's load disturbs least), median (minimum).\n")
             L += self.epoch_table(by, "cpu", [1])
@@ -370,6 +373,13 @@ class Bench:
                         ratio(g["torch-f64"], g["nn-f64"], None),
                         ratio(g["torch-f32"], g["nn-f64"], 1.5)))
         L.append("")
+        L += self.accuracy_table() if self.runs else []
+        L += self.goal_lines(by)
+        L += self.agreement()
+        return "\n".join(L) + "\n"
+
+    def accuracy_table(self):
+        a, L = self.a, []
         L.append("**Test accuracy** (the 10,000 test images) after %d epoch%s, the same in every "
                  "configuration unless a range is shown:\n" % (a.epochs, "s" if a.epochs > 1
                                                                 else ""))
@@ -383,10 +393,7 @@ class Bench:
                 cells.append("–" if not v else "%.4f" % v[0] if max(v) - min(v) < 5e-5 else
                              "%.4f–%.4f" % (min(v), max(v)))
             L.append("| %s | %s |" % (run.name, " | ".join(cells)))
-        L.append("")
-        L += self.goal_lines(by)
-        L += self.agreement()
-        return "\n".join(L) + "\n"
+        return L + [""]
 
     def goal_lines(self, by):
         L = ["**Goals** (ratio of medians; wall time in every OpenBLAS setting and thread "
@@ -458,6 +465,8 @@ def main():
     p.add_argument("--threads", default="1,2", help="thread counts (default 1,2)")
     p.add_argument("--openblas", choices=("both", "set", "unset"), default="both",
                    help="OPENBLAS_CORETYPE/L2_SIZE as the environment sets them, removed, or both")
+    p.add_argument("--steps-only", action="store_true",
+                   help="(c) alone: nn-bench's full-batch steps against PyTorch's, no epochs")
     p.add_argument("--from-logs", metavar="RUN_DIR",
                    help="run nothing: summarise the logs of an earlier run's output directory "
                         "(the same options) into OUT")
