@@ -19,6 +19,7 @@ test=(
   clang libclang-rt-14-dev       # the fuzz targets (libFuzzer)
   python3-numpy python3-sklearn  # the fixtures' generators (dataset-fixtures)
   python3-pytest                 # the Python package's tests (suite python)
+  python3-torch                  # one training step against PyTorch (torch-cnn-step)
   libopenmpi-dev openmpi-bin     # libnn-mpi and its mpirun tests
   doxygen                        # the HTML reference and the doxygen test
   groff-base man-db              # the man pages' lint
