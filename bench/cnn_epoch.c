@@ -47,6 +47,7 @@
 #include <sys/resource.h>
 
 #include "blasinfo.h"
+#include "median.h"
 #include "nn/nn.h"
 
 #define EXIT_NOT_AVAILABLE 3
@@ -68,18 +69,6 @@ static int usage(void)
 		"[--samples N] [--test N] [--epochs E] [--batch B] [--threads T] [--precision f64|f32] "
 		"[--seed S] [--describe]\n");
 	return 2;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, size_t n)
-{
-	qsort(v, n, sizeof(*v), cmp);
-	return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
 /* The peak resident size of this process so far, MiB. */
@@ -245,7 +234,7 @@ int main(int argc, char **argv)
 	printf("framework,model,precision,threads,samples,batch,epochs,s_per_epoch,first_epoch_s,"
 	       "test_accuracy,data_rss_mib,peak_rss_mib\n");
 	printf("nn,%s,f64,%d,%zu,%zu,%zu,%.3f,%.3f,%.4f,%.1f,%.1f\n", model, bi.threads,
-	       m.train_x.cols, B, h.n, median(t, n), h.epochs[0].seconds,
+	       m.train_x.cols, B, h.n, bench_median(t, n), h.epochs[0].seconds,
 	       m.test_x.cols ? (double)correct / (double)m.test_x.cols : NAN, data_rss, peak);
 out:
 	nn_history_free(&h);

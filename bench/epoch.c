@@ -22,20 +22,9 @@
 #include <sys/stat.h>
 
 #include "nn/nn.h"
+#include "median.h"
 
 #define MAX_LAYERS 8
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, size_t n)
-{
-	qsort(v, n, sizeof(*v), cmp);
-	return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
 
 static int usage(void)
 {
@@ -190,7 +179,7 @@ int main(int argc, char **argv)
 		rc = NN_EDIVERGED;
 		goto out;
 	}
-	double ms = 1e3 * median(t, n), batches = (double)((N + B - 1) / B), flop = 0;
+	double ms = 1e3 * bench_median(t, n), batches = (double)((N + B - 1) / B), flop = 0;
 	for (size_t l = 1; l <= L; l++) /* forward, dW, and dX beyond the first layer */
 		flop += 2.0 * (double)N * (double)(sizes[l] * sizes[l - 1]) * (l > 1 ? 3 : 2);
 	printf("samples,layers,batch,optimizer,threads,ms_per_epoch,ms_per_batch,gflops\n");

@@ -18,18 +18,7 @@
 
 #include "nn/mpi.h"
 #include "nn/nn.h"
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, size_t n)
-{
-	qsort(v, n, sizeof(*v), cmp);
-	return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
+#include "median.h"
 
 int main(int argc, char **argv)
 {
@@ -96,8 +85,8 @@ int main(int argc, char **argv)
 		}
 	}
 	if (rank == 0 && !rc)
-		printf("%d,%zu,%zu,%zu,%.4f,%.4f,%zu\n", size, N, H, P - 3, median(step_ms, reps),
-		       median(red_ms, reps), P * sizeof(double));
+		printf("%d,%zu,%zu,%zu,%.4f,%.4f,%zu\n", size, N, H, P - 3,
+		       bench_median(step_ms, reps), bench_median(red_ms, reps), P * sizeof(double));
 	free(buf);
 	nn_net_free(net);
 	nn_rng_free(rng);
