@@ -98,7 +98,7 @@ done
 mkdir -p "$out/logs" || exit 1
 raw=$out/raw.csv
 header="rep,coretype,variant,framework,model,precision,threads,samples,batch,epochs"
-header+=",s_per_epoch,first_epoch_s,test_accuracy,data_rss_mib,peak_rss_mib,load1"
+header+=",s_per_epoch,cpu_s_per_epoch,first_epoch_s,test_accuracy,data_rss_mib,peak_rss_mib,load1"
 echo "$header" > "$raw"
 echo "cnn_compare: $(date -u +%FT%TZ) on $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg);" \
   "OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-(unset)} OPENBLAS_L2_SIZE=${OPENBLAS_L2_SIZE:-(unset)}"
@@ -141,8 +141,8 @@ run() {
     return 0
   fi
   echo "$rep,$ct,$variant,$line,$(cut -d' ' -f1 /proc/loadavg)" >> "$raw"
-  printf '  rep %s %-7s %-16s %-5s %s thr: %s s/epoch\n' "$rep" "$model" "$variant" "$ct" "$t" \
-    "$(cut -d, -f8 <<< "$line")"
+  printf '  rep %s %-7s %-16s %-5s %s thr: %s s/epoch (CPU %s s)\n' "$rep" "$model" "$variant" \
+    "$ct" "$t" "$(cut -d, -f8 <<< "$line")" "$(cut -d, -f9 <<< "$line")"
 }
 
 spec() { "$bench" --model "$1" --describe; }
@@ -183,12 +183,13 @@ for r in rows:
     if r["variant"] not in variants:
         variants.append(r["variant"])
 fields = ["model", "coretype", "threads", "variant", "reps", "s_per_epoch",
-          "min_s_per_epoch", "max_s_per_epoch", "over_nn_f64", "test_accuracy",
-          "peak_rss_mib"]
+          "min_s_per_epoch", "max_s_per_epoch", "over_nn_f64", "cpu_s_per_epoch",
+          "cpu_over_nn_f64", "test_accuracy", "peak_rss_mib"]
 res = []
 for m, ct, t in order:
     base = cells.get((m, ct, t, "nn-f64"))
     nn_med = statistics.median(float(r["s_per_epoch"]) for r in base) if base else None
+    nn_cpu = statistics.median(float(r["cpu_s_per_epoch"]) for r in base) if base else None
     for v in variants + na:
         rs = cells.get((m, ct, t, v))
         if not rs:
@@ -198,10 +199,13 @@ for m, ct, t in order:
             continue
         s = [float(r["s_per_epoch"]) for r in rs]
         med = statistics.median(s)
+        cpu = statistics.median(float(r["cpu_s_per_epoch"]) for r in rs)
         res.append(dict(model=m, coretype=ct, threads=t, variant=v, reps=len(s),
                         s_per_epoch=f"{med:.3f}", min_s_per_epoch=f"{min(s):.3f}",
                         max_s_per_epoch=f"{max(s):.3f}",
                         over_nn_f64=f"{med / nn_med:.2f}" if nn_med else "",
+                        cpu_s_per_epoch=f"{cpu:.3f}",
+                        cpu_over_nn_f64=f"{cpu / nn_cpu:.2f}" if nn_cpu else "",
                         test_accuracy=f"{statistics.median(float(r['test_accuracy']) for r in rs):.4f}",
                         peak_rss_mib=f"{max(float(r['peak_rss_mib']) for r in rs):.0f}"))
 with open(out_csv, "w", newline="") as f:
@@ -212,17 +216,20 @@ n = rows[0]["samples"] if rows else "?"
 with open(out_md, "w") as f:
     f.write(f"Seconds per epoch ({n} images, batch 128, Adam; median of the repetitions, "
             "range in parentheses); x nn = the time over nn f64's in the same row group "
-            "(> 1: nn is faster).\n\n")
-    f.write("| model | OPENBLAS_CORETYPE | threads | variant | s/epoch | x nn f64 | "
-            "test acc. | peak RSS MiB |\n|---|---|---:|---|---:|---:|---:|---:|\n")
+            "(> 1: nn is faster); CPU s = the process's CPU time per epoch, all its "
+            "threads.\n\n")
+    f.write("| model | OPENBLAS_CORETYPE | threads | variant | s/epoch | x nn f64 | CPU s | "
+            "CPU x nn | test acc. | peak RSS MiB |\n"
+            "|---|---|---:|---|---:|---:|---:|---:|---:|---:|\n")
     for r in res:
         if r["reps"] == 0:
             f.write(f"| {r['model']} | {r['coretype']} | {r['threads']} | {r['variant']} | "
-                    "not available yet | | | |\n")
+                    "not available yet | | | | | |\n")
             continue
         f.write(f"| {r['model']} | {r['coretype']} | {r['threads']} | {r['variant']} | "
                 f"{r['s_per_epoch']} ({r['min_s_per_epoch']}–{r['max_s_per_epoch']}) | "
-                f"{r['over_nn_f64']} | {r['test_accuracy']} | {r['peak_rss_mib']} |\n")
+                f"{r['over_nn_f64']} | {r['cpu_s_per_epoch']} | {r['cpu_over_nn_f64']} | "
+                f"{r['test_accuracy']} | {r['peak_rss_mib']} |\n")
 print(open(out_md).read())
 PY
 exit $status

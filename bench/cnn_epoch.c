@@ -31,8 +31,10 @@
  *
  * Prints the set-up, one line per epoch, then one CSV line (header first):
  *   framework,model,precision,threads,samples,batch,epochs,s_per_epoch,
- *   first_epoch_s,test_accuracy,data_rss_mib,peak_rss_mib
- * data_rss_mib is the peak resident size before training (the data and
+ *   cpu_s_per_epoch,first_epoch_s,test_accuracy,data_rss_mib,peak_rss_mib
+ * cpu_s_per_epoch is the process's CPU time (all its threads) over the same
+ * epochs: on a shared machine it shows the work where the wall time also
+ * shows the waiting. data_rss_mib is the peak resident size before training (the data and
  * the network), peak_rss_mib after the last epoch (before the evaluation).
  * Exit status 0, 1 on an error, 2 on a usage error, 3 for --precision f32
  * (not available yet: the network has no precision option).
@@ -45,6 +47,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 
 #include "blasinfo.h"
 #include "median.h"
@@ -99,11 +102,23 @@ static int set_blas_threads(size_t n)
 	return 0;
 }
 
+/* The CPU time of the process so far, all its threads, seconds. */
+static double cpu_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* user: MAX_EPOCHS + 1 CPU times, [0] before the first epoch; each epoch's
+ * end goes to [epoch + 1]. */
 static int progress(void *user, const nn_epoch_stats *e)
 {
-	(void)user;
-	printf("# epoch %zu: %.2f s, train cost %.4f, train accuracy %.4f\n", e->epoch + 1,
-	       e->seconds, e->train_cost, e->train_accuracy);
+	double *cpu = user;
+	cpu[e->epoch + 1] = cpu_seconds();
+	printf("# epoch %zu: %.2f s (CPU %.2f s), train cost %.4f, train accuracy %.4f\n",
+	       e->epoch + 1, e->seconds, cpu[e->epoch + 1] - cpu[e->epoch], e->train_cost,
+	       e->train_accuracy);
 	fflush(stdout);
 	return 0;
 }
@@ -215,15 +230,20 @@ int main(int argc, char **argv)
 	fo.batch_size = B;
 	fo.epochs = E;
 	fo.callback = progress;
+	double cpu[MAX_EPOCHS + 1];
+	fo.user = cpu;
 	double data_rss = peak_rss_mib();
+	cpu[0] = cpu_seconds();
 	if ((rc = nn_fit(net, &h, &m.train_x, &m.train_y, &fo, rng)) != 0) {
 		fprintf(stderr, "nn-bench-cnn: %s\n", nn_error_message(rc));
 		goto out;
 	}
-	double peak = peak_rss_mib(), t[MAX_EPOCHS];
+	double peak = peak_rss_mib(), t[MAX_EPOCHS], c[MAX_EPOCHS];
 	size_t n = 0;
-	for (size_t e = h.n > 1 ? 1 : 0; e < h.n; e++)
-		t[n++] = h.epochs[e].seconds;
+	for (size_t e = h.n > 1 ? 1 : 0; e < h.n; e++, n++) {
+		t[n] = h.epochs[e].seconds;
+		c[n] = cpu[e + 1] - cpu[e];
+	}
 	size_t correct = 0;
 	double cost;
 	if (m.test_x.cols &&
@@ -231,10 +251,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "nn-bench-cnn: %s\n", nn_error_message(rc));
 		goto out;
 	}
-	printf("framework,model,precision,threads,samples,batch,epochs,s_per_epoch,first_epoch_s,"
-	       "test_accuracy,data_rss_mib,peak_rss_mib\n");
-	printf("nn,%s,f64,%d,%zu,%zu,%zu,%.3f,%.3f,%.4f,%.1f,%.1f\n", model, bi.threads,
-	       m.train_x.cols, B, h.n, bench_median(t, n), h.epochs[0].seconds,
+	printf("framework,model,precision,threads,samples,batch,epochs,s_per_epoch,cpu_s_per_epoch,"
+	       "first_epoch_s,test_accuracy,data_rss_mib,peak_rss_mib\n");
+	printf("nn,%s,f64,%d,%zu,%zu,%zu,%.3f,%.3f,%.3f,%.4f,%.1f,%.1f\n", model, bi.threads,
+	       m.train_x.cols, B, h.n, bench_median(t, n), bench_median(c, n), h.epochs[0].seconds,
 	       m.test_x.cols ? (double)correct / (double)m.test_x.cols : NAN, data_rss, peak);
 out:
 	nn_history_free(&h);

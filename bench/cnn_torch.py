@@ -16,10 +16,11 @@ stride) outputs, the odd one of the padding at the bottom and right.
 Prints the set-up, one line per epoch, then the CSV line of nn-bench-cnn
 (header first):
   framework,model,precision,threads,samples,batch,epochs,s_per_epoch,
-  first_epoch_s,test_accuracy,data_rss_mib,peak_rss_mib
+  cpu_s_per_epoch,first_epoch_s,test_accuracy,data_rss_mib,peak_rss_mib
 s_per_epoch is the median over the epochs after the first (the first alone
 when E = 1); an epoch's time covers the shuffle, the batches' gathering,
-forward, backward and the update, as nn_fit's does.
+forward, backward and the update, as nn_fit's does; cpu_s_per_epoch is the process's CPU time (all threads)
+over the same epochs.
 """
 import argparse
 import gzip
@@ -171,10 +172,10 @@ def main():
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     loss_fn = nn.CrossEntropyLoss()
     data_rss = peak_rss_mib()
-    times = []
+    times, cpu = [], []
     model.train()
     for e in range(a.epochs):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         perm = torch.randperm(n)
         cost = right = 0.0
         for j in range(0, n, a.batch):
@@ -188,19 +189,20 @@ def main():
             cost += loss.item() * len(idx)
             right += (z.argmax(1) == yb).sum().item()
         times.append(time.perf_counter() - t0)
-        print(f"# epoch {e + 1}: {times[-1]:.2f} s, train cost {cost / n:.4f}, "
-              f"train accuracy {right / n:.4f}")
+        cpu.append(time.process_time() - c0)
+        print(f"# epoch {e + 1}: {times[-1]:.2f} s (CPU {cpu[-1]:.2f} s), "
+              f"train cost {cost / n:.4f}, train accuracy {right / n:.4f}")
         sys.stdout.flush()
     peak = peak_rss_mib()
     model.eval()
     with torch.no_grad():
         correct = float("nan") if not xt.shape[0] else sum((model(xt[j:j + 1000]).argmax(1) == yt[j:j + 1000]).sum().item()
                       for j in range(0, xt.shape[0], 1000))
-    timed = times[1:] if len(times) > 1 else times
-    print("framework,model,precision,threads,samples,batch,epochs,s_per_epoch,first_epoch_s,"
-          "test_accuracy,data_rss_mib,peak_rss_mib")
+    skip = 1 if len(times) > 1 else 0
+    print("framework,model,precision,threads,samples,batch,epochs,s_per_epoch,cpu_s_per_epoch,"
+          "first_epoch_s,test_accuracy,data_rss_mib,peak_rss_mib")
     print(f"torch,{a.name},{a.precision},{torch.get_num_threads()},{n},{a.batch},{a.epochs},"
-          f"{float(np.median(timed)):.3f},{times[0]:.3f},{correct / max(xt.shape[0], 1):.4f},"
+          f"{float(np.median(times[skip:])):.3f},{float(np.median(cpu[skip:])):.3f},{times[0]:.3f},{correct / max(xt.shape[0], 1):.4f},"
           f"{data_rss:.1f},{peak:.1f}")
     return 0
 
