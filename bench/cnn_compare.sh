@@ -6,7 +6,7 @@
 #   bench/cnn_compare.sh [-C BUILDDIR] [-o OUTDIR] [--quick] [--samples N]
 #                        [--test N] [--epochs E] [--reps R] [--models "convnet lenet5"]
 #                        [--threads "1 2"] [--coretypes "env unset"]
-#                        [--no-malloc-variant] [--data DIR]
+#                        [--no-malloc-variant] [--data DIR] [--lock FILE]
 #
 # BUILDDIR (default build-bench) must hold bench/nn-bench-cnn:
 #   meson setup build-bench --buildtype=release && ninja -C build-bench
@@ -24,12 +24,15 @@
 # (MALLOC_MMAP_THRESHOLD_=1e9, MALLOC_TRIM_THRESHOLD_=1e9, "torch-mmap1g"):
 # torch allocates its large tensors afresh every batch, and with glibc's
 # defaults each one is a new mmap whose pages fault in again; nn allocates
-# once per run. nn f32 prints "not available yet" until nn has a
-# precision option, and is recorded as such.
+# once per run. --lock FILE holds flock(1) on FILE for each repetition
+# (the whole grid once), so that the timings of other benchmarkers sharing
+# the machine never overlap with these.
 #
 # --quick: --samples 6000 --epochs 2 --test 2000. Default: all 60,000
 # images, 2 epochs (the first is a warm-up; an epoch's figure is the median
-# over the others), accuracy on all 10,000 test images.
+# over the others), accuracy on all 10,000 test images. With --samples N
+# below 60,000 the tables also give the time scaled to 60,000 images
+# (x 60000 / N: an epoch's cost is linear in its batches).
 #
 # OUTDIR (default cnn-results) receives raw.csv (one row a run: rep,
 # coretype, variant, the programs' CSV line, the load average after the
@@ -50,6 +53,7 @@ threads_list="1 2"
 coretypes="env unset"
 malloc_variant=1
 data=$src/../shared/data/mnist-full
+lock=
 while [ $# -gt 0 ]; do
   case $1 in
     -C) build=$2; shift 2 ;;
@@ -64,7 +68,8 @@ while [ $# -gt 0 ]; do
     --coretypes) coretypes=$2; shift 2 ;;
     --no-malloc-variant) malloc_variant=0; shift ;;
     --data) data=$2; shift 2 ;;
-    -h|--help) sed -n '2,38p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --lock) lock=$2; shift 2 ;;
+    -h|--help) sed -n '2,40p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "cnn_compare: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -105,7 +110,6 @@ echo "cnn_compare: $(date -u +%FT%TZ) on $(nproc) cores, load $(cut -d' ' -f1-3 
 echo "cnn_compare: models $models, threads $threads_list, core types $coretypes, $reps reps," \
   "$samples samples, $epochs epochs, $test_n test images -> $out"
 
-declare -A not_available=()
 status=0
 
 # run REP CORETYPE THREADS VARIANT MODEL: one program, its CSV line into raw.csv
@@ -126,14 +130,8 @@ run() {
            --data "$data" --samples "$samples" --test "$test_n" --epochs "$epochs" --threads "$t"
            --precision "${variant##*-}") ;;
   esac
-  [ -n "${not_available[$variant]:-}" ] && return 0
   env "${unset[@]}" "${envs[@]}" "${cmd[@]}" > "$log" 2>&1
   rc=$?
-  if [ $rc -eq 3 ] && [[ $variant == nn-* ]]; then
-    not_available[$variant]=1
-    echo "  $variant: $(tail -n 1 "$log")"
-    return 0
-  fi
   line=$(grep -E '^(nn|torch),' "$log" | tail -n 1)
   if [ $rc -ne 0 ] || [ -z "$line" ]; then
     echo "  $model $variant $ct $t threads: FAILED (exit $rc), see $log" >&2
@@ -152,6 +150,10 @@ variants="nn-f64 nn-f32"
 [ $have_torch -eq 1 ] && [ $malloc_variant -eq 1 ] && variants+=" torch-mmap1g-f64 torch-mmap1g-f32"
 start=$(date +%s)
 for rep in $(seq 1 "$reps"); do
+  if [ -n "$lock" ]; then
+    exec 9>> "$lock" && flock 9 || { echo "cnn_compare: cannot lock $lock" >&2; exit 1; }
+  fi
+  echo "  rep $rep: load $(cut -d' ' -f1-3 /proc/loadavg)"
   for model in $models; do
     for ct in $coretypes; do
       for t in $threads_list; do
@@ -161,74 +163,65 @@ for rep in $(seq 1 "$reps"); do
       done
     done
   done
+  [ -n "$lock" ] && exec 9>&-
 done
 echo "cnn_compare: $(( $(date +%s) - start )) s, load $(cut -d' ' -f1-3 /proc/loadavg)"
 
-/usr/bin/python3 - "$raw" "$out/results.csv" "$out/results.md" \
-  "${!not_available[*]}" <<'PY' || status=1
+/usr/bin/python3 - "$raw" "$out/results.csv" "$out/results.md" <<'PY' || status=1
 import csv, statistics, sys
-raw, out_csv, out_md, na = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4].split()
+raw, out_csv, out_md = sys.argv[1:4]
 rows = list(csv.DictReader(open(raw, newline="")))
-cells = {}
+cells, order, variants = {}, [], []
 for r in rows:
-    key = (r["model"], r["coretype"], r["threads"], r["variant"])
-    cells.setdefault(key, []).append(r)
-order = []
-for r in rows:
-    k = (r["model"], r["coretype"], r["threads"])
-    if k not in order:
-        order.append(k)
-variants = []
-for r in rows:
+    cells.setdefault((r["model"], r["coretype"], r["threads"], r["variant"]), []).append(r)
+    if (r["model"], r["coretype"], r["threads"]) not in order:
+        order.append((r["model"], r["coretype"], r["threads"]))
     if r["variant"] not in variants:
         variants.append(r["variant"])
+n = int(rows[0]["samples"]) if rows else 60000
+scale = 60000 / n
 fields = ["model", "coretype", "threads", "variant", "reps", "s_per_epoch",
           "min_s_per_epoch", "max_s_per_epoch", "over_nn_f64", "cpu_s_per_epoch",
-          "cpu_over_nn_f64", "test_accuracy", "peak_rss_mib"]
+          "cpu_over_nn_f64", "s_per_60k", "cpu_s_per_60k", "load1", "test_accuracy",
+          "peak_rss_mib"]
+med = lambda rs, k: statistics.median(float(r[k]) for r in rs)
 res = []
 for m, ct, t in order:
     base = cells.get((m, ct, t, "nn-f64"))
-    nn_med = statistics.median(float(r["s_per_epoch"]) for r in base) if base else None
-    nn_cpu = statistics.median(float(r["cpu_s_per_epoch"]) for r in base) if base else None
-    for v in variants + na:
+    for v in variants:
         rs = cells.get((m, ct, t, v))
         if not rs:
-            if v in na:
-                res.append(dict(model=m, coretype=ct, threads=t, variant=v, reps=0,
-                                s_per_epoch="not available"))
             continue
         s = [float(r["s_per_epoch"]) for r in rs]
-        med = statistics.median(s)
-        cpu = statistics.median(float(r["cpu_s_per_epoch"]) for r in rs)
+        wall, cpu = med(rs, "s_per_epoch"), med(rs, "cpu_s_per_epoch")
         res.append(dict(model=m, coretype=ct, threads=t, variant=v, reps=len(s),
-                        s_per_epoch=f"{med:.3f}", min_s_per_epoch=f"{min(s):.3f}",
+                        s_per_epoch=f"{wall:.3f}", min_s_per_epoch=f"{min(s):.3f}",
                         max_s_per_epoch=f"{max(s):.3f}",
-                        over_nn_f64=f"{med / nn_med:.2f}" if nn_med else "",
+                        over_nn_f64=f"{wall / med(base, 's_per_epoch'):.2f}" if base else "",
                         cpu_s_per_epoch=f"{cpu:.3f}",
-                        cpu_over_nn_f64=f"{cpu / nn_cpu:.2f}" if nn_cpu else "",
-                        test_accuracy=f"{statistics.median(float(r['test_accuracy']) for r in rs):.4f}",
+                        cpu_over_nn_f64=f"{cpu / med(base, 'cpu_s_per_epoch'):.2f}" if base else "",
+                        s_per_60k=f"{wall * scale:.1f}", cpu_s_per_60k=f"{cpu * scale:.1f}",
+                        load1=f"{med(rs, 'load1'):.1f}",
+                        test_accuracy=f"{med(rs, 'test_accuracy'):.4f}",
                         peak_rss_mib=f"{max(float(r['peak_rss_mib']) for r in rs):.0f}"))
 with open(out_csv, "w", newline="") as f:
     w = csv.DictWriter(f, fieldnames=fields)
     w.writeheader()
     w.writerows(res)
-n = rows[0]["samples"] if rows else "?"
 with open(out_md, "w") as f:
-    f.write(f"Seconds per epoch ({n} images, batch 128, Adam; median of the repetitions, "
-            "range in parentheses); x nn = the time over nn f64's in the same row group "
-            "(> 1: nn is faster); CPU s = the process's CPU time per epoch, all its "
-            "threads.\n\n")
+    f.write(f"Seconds per epoch of {n} images (batch 128, Adam), median of the repetitions "
+            "(range in parentheses); x nn = the time over nn f64's in the same row group "
+            "(> 1: nn is faster); CPU s = the process's CPU time per epoch, all its threads"
+            + (f"; /60k = both scaled to 60,000 images (x {scale:.3g})" if n != 60000 else "")
+            + "; load = the 1-minute load average after the runs (median).\n\n")
     f.write("| model | OPENBLAS_CORETYPE | threads | variant | s/epoch | x nn f64 | CPU s | "
-            "CPU x nn | test acc. | peak RSS MiB |\n"
-            "|---|---|---:|---|---:|---:|---:|---:|---:|---:|\n")
+            "CPU x nn | s /60k | CPU s /60k | load | test acc. | peak RSS MiB |\n"
+            "|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
     for r in res:
-        if r["reps"] == 0:
-            f.write(f"| {r['model']} | {r['coretype']} | {r['threads']} | {r['variant']} | "
-                    "not available yet | | | | | |\n")
-            continue
         f.write(f"| {r['model']} | {r['coretype']} | {r['threads']} | {r['variant']} | "
                 f"{r['s_per_epoch']} ({r['min_s_per_epoch']}–{r['max_s_per_epoch']}) | "
                 f"{r['over_nn_f64']} | {r['cpu_s_per_epoch']} | {r['cpu_over_nn_f64']} | "
+                f"{r['s_per_60k']} | {r['cpu_s_per_60k']} | {r['load1']} | "
                 f"{r['test_accuracy']} | {r['peak_rss_mib']} |\n")
 print(open(out_md).read())
 PY

@@ -9,11 +9,12 @@
  *                [--samples N] [--test N] [--epochs E] [--batch B] [--threads T]
  *                [--precision f64|f32] [--seed S] [--describe]
  *
- * The models:
- *   convnet  the Keras example mnist_convnet:
+ * The models, as nn-mnist's presets (examples/digits.c), initialisations
+ * included:
+ *   convnet  the Keras example mnist_convnet (Glorot):
  *            28x28, conv:32:3:relu, maxpool:2, conv:64:3:relu, maxpool:2,
  *            flatten, dropout:0.5, 10:softmax
- *   lenet5   LeNet-5 as it is usually written today (ReLU, max-pooling,
+ *   lenet5   LeNet-5 as it is usually written today (He; ReLU, max-pooling,
  *            every C3 map connected to every S2 map, a softmax output):
  *            28x28, conv:6:5:same:relu, maxpool:2, conv:16:5:relu,
  *            maxpool:2, flatten, 120:relu, 84:relu, 10:softmax
@@ -36,8 +37,9 @@
  * epochs: on a shared machine it shows the work where the wall time also
  * shows the waiting. data_rss_mib is the peak resident size before training (the data and
  * the network), peak_rss_mib after the last epoch (before the evaluation).
- * Exit status 0, 1 on an error, 2 on a usage error, 3 for --precision f32
- * (not available yet: the network has no precision option).
+ * --precision f32 sets the network to float32 (nn_net_set_precision) before
+ * its initialisation, as nn-mnist does. --layers networks get
+ * nn_net_init_default(). Exit status 0, 1 on an error, 2 on a usage error.
  */
 #define _GNU_SOURCE /* RTLD_DEFAULT */
 #include <dlfcn.h>
@@ -53,16 +55,16 @@
 #include "median.h"
 #include "nn/nn.h"
 
-#define EXIT_NOT_AVAILABLE 3
 #define MAX_EPOCHS 1000
 
 static const struct {
 	const char *name, *spec;
+	int (*init)(nn_net *net, nn_rng *rng);
 } models[] = {
 	{ "convnet", "28x28, conv:32:3:relu, maxpool:2, conv:64:3:relu, maxpool:2, flatten, "
-		     "dropout:0.5, 10:softmax" },
+		     "dropout:0.5, 10:softmax", nn_net_init_glorot },
 	{ "lenet5", "28x28, conv:6:5:same:relu, maxpool:2, conv:16:5:relu, maxpool:2, flatten, "
-		    "120:relu, 84:relu, 10:softmax" },
+		    "120:relu, 84:relu, 10:softmax", nn_net_init_he },
 };
 #define N_MODELS (sizeof(models) / sizeof(models[0]))
 
@@ -162,9 +164,10 @@ int main(int argc, char **argv)
 		else
 			return usage();
 	}
+	int (*init)(nn_net *, nn_rng *) = nn_net_init_default;
 	for (size_t i = 0; !spec && i < N_MODELS; i++)
 		if (!strcmp(model, models[i].name))
-			spec = models[i].spec;
+			spec = models[i].spec, init = models[i].init;
 	if (!spec) {
 		fprintf(stderr, "nn-bench-cnn: unknown model '%s' (convnet, lenet5, or --layers)\n",
 			model);
@@ -187,13 +190,6 @@ int main(int argc, char **argv)
 		nn_net_free(net);
 		return 0;
 	}
-	if (f32) {
-		/* nn's networks are double precision only; float comes with another issue */
-		fprintf(stderr, "nn-bench-cnn: --precision f32 is not available yet (include/nn/net.h "
-			"has no precision option)\n");
-		nn_net_free(net);
-		return EXIT_NOT_AVAILABLE;
-	}
 	if (T && set_blas_threads(T)) {
 		fprintf(stderr, "nn-bench-cnn: --threads: this BLAS is not OpenBLAS; set its own "
 			"variable instead\n");
@@ -208,8 +204,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "nn-bench-cnn: %s\n", m.error[0] ? m.error : nn_strerror(rc));
 		goto out;
 	}
-	if ((rc = nn_rng_new(&rng, (uint32_t)seed)) != 0) {
-		fprintf(stderr, "nn-bench-cnn: %s\n", nn_strerror(rc));
+	/* the precision first, as nn-mnist: the initialisation then draws in it */
+	if ((rc = nn_rng_new(&rng, (uint32_t)seed)) != 0 ||
+	    (f32 && (rc = nn_net_set_precision(net, NN_F32)) != 0) || (rc = init(net, rng)) != 0) {
+		fprintf(stderr, "nn-bench-cnn: %s\n", nn_error_message(rc));
 		goto out;
 	}
 	struct bench_blas_info bi;
@@ -217,8 +215,9 @@ int main(int argc, char **argv)
 	char desc[1024];
 	nn_net_describe(desc, sizeof(desc), net);
 	printf("# nn-bench-cnn: %s (%s), %zu parameters\n", model, desc, nn_net_param_count(net));
-	printf("# adam 1e-3, batch %zu, %zu epochs, f64, on the first %zu training images of %s "
-	       "(test: %zu)\n", B, E, m.train_x.cols, data, m.test_x.cols);
+	printf("# adam 1e-3, batch %zu, %zu epochs, %s, on the first %zu training images of %s "
+	       "(test: %zu)\n", B, E, f32 ? "f32" : "f64", m.train_x.cols, data,
+	       m.test_x.cols);
 	printf("# BLAS: %s, %s, %d thread(s)\n", bi.backend, bi.kernel[0] ? bi.kernel : "?",
 	       bi.threads);
 	bench_print_blas_env();
@@ -253,7 +252,8 @@ int main(int argc, char **argv)
 	}
 	printf("framework,model,precision,threads,samples,batch,epochs,s_per_epoch,cpu_s_per_epoch,"
 	       "first_epoch_s,test_accuracy,data_rss_mib,peak_rss_mib\n");
-	printf("nn,%s,f64,%d,%zu,%zu,%zu,%.3f,%.3f,%.3f,%.4f,%.1f,%.1f\n", model, bi.threads,
+	printf("nn,%s,%s,%d,%zu,%zu,%zu,%.3f,%.3f,%.3f,%.4f,%.1f,%.1f\n", model, f32 ? "f32" : "f64",
+	       bi.threads,
 	       m.train_x.cols, B, h.n, bench_median(t, n), bench_median(c, n), h.epochs[0].seconds,
 	       m.test_x.cols ? (double)correct / (double)m.test_x.cols : NAN, data_rss, peak);
 out:
