@@ -192,6 +192,60 @@ START_TEST(test_pool_ties)
 }
 END_TEST
 
+/*
+ * Max-pooling's input delta where the windows floor (7 x 11 in 3 x 3 windows
+ * leaves a row and 2 columns out): every value written -- the buffer starts
+ * as NaN, as a workspace reused from the last batch holds stale deltas --
+ * the output's delta at each window's maximum, 0 everywhere else.
+ */
+START_TEST(test_pool_backward_floors)
+{
+	enum { C = 2, H = 7, W = 11, N = 3, IN = C * H * W, OUT = C * 2 * 3 };
+	nn_net *net;
+	nn_rng *rng;
+	ck_assert_int_eq(nn_rng_new(&rng, 5), 0);
+	ck_assert_int_eq(nn_net_parse(&net, "7x11x2, maxpool:3, 2:softmax", NN_ACT_TANH,
+				      NN_ACT_SOFTMAX), 0);
+	nn_matrix X;
+	ck_assert_int_eq(nn_matrix_new(&X, IN, N), 0);
+	for (size_t i = 0; i < (size_t)IN * N; i++)
+		X.data[i] = nn_rng_random(rng);
+	nn_workspace *ws;
+	ck_assert_int_eq(nn_workspace_new(&ws, net, N), 0);
+	nn__forward(ws, net, &X, NULL, NULL);
+	double d[OUT * N], din[IN * N];
+	for (size_t o = 0; o < (size_t)OUT * N; o++)
+		d[o] = o % 5 ? nn_rng_random(rng) - 0.5 : -0.0;
+	for (size_t p = 0; p < (size_t)IN * N; p++)
+		din[p] = NAN;
+	nn__pool_backward_f64(din, IN, d, ws->idx[1], &net->layer[0], N);
+	for (size_t j = 0; j < N; j++) {
+		const double *x = X.data + j * IN, *dj = d + j * OUT, *got = din + j * IN;
+		double want[IN] = { 0 };
+		/* the naive definition: each window's first maximum, channel by channel */
+		for (size_t c = 0; c < C; c++)
+			for (size_t oy = 0; oy < 2; oy++)
+				for (size_t ox = 0; ox < 3; ox++) {
+					size_t best = SIZE_MAX;
+					for (size_t dy = 0; dy < 3; dy++)
+						for (size_t dx = 0; dx < 3; dx++) {
+							size_t p = c + C * (3 * ox + dx + W * (3 * oy + dy));
+							if (best == SIZE_MAX || x[p] > x[best])
+								best = p;
+						}
+					want[best] += dj[c + C * (ox + 3 * oy)];
+				}
+		for (size_t p = 0; p < IN; p++)
+			ck_assert_msg(memcmp(&got[p], &want[p], sizeof(double)) == 0,
+				      "sample %zu, value %zu: %g, want %g", j, p, got[p], want[p]);
+	}
+	nn_workspace_free(ws);
+	nn_net_free(net);
+	nn_rng_free(rng);
+	nn_matrix_free(&X);
+}
+END_TEST
+
 /* A batch wider than one im2col chunk takes the same numbers as one chunk. */
 START_TEST(test_chunks)
 {
@@ -427,6 +481,7 @@ Suite *layers_suite(void)
 	tcase_add_loop_test(tc, test_chunks, 0, 5);
 	tcase_add_test(tc, test_dropout_gradcheck);
 	tcase_add_test(tc, test_pool_ties);
+	tcase_add_test(tc, test_pool_backward_floors);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("networks");
