@@ -7,6 +7,7 @@
 #                        [--test N] [--epochs E] [--reps R] [--models "convnet lenet5"]
 #                        [--threads "1 2"] [--coretypes "env unset"]
 #                        [--no-malloc-variant] [--data DIR] [--lock FILE]
+#   bench/cnn_compare.sh -o OUTDIR --summary
 #
 # BUILDDIR (default build-bench) must hold bench/nn-bench-cnn:
 #   meson setup build-bench --buildtype=release && ninja -C build-bench
@@ -32,7 +33,8 @@
 # images, 2 epochs (the first is a warm-up; an epoch's figure is the median
 # over the others), accuracy on all 10,000 test images. With --samples N
 # below 60,000 the tables also give the time scaled to 60,000 images
-# (x 60000 / N: an epoch's cost is linear in its batches).
+# (x 60000 / N: an epoch's cost is linear in its batches). --summary
+# runs nothing and summarises OUTDIR/raw.csv as it stands (a run cut short).
 #
 # OUTDIR (default cnn-results) receives raw.csv (one row a run: rep,
 # coretype, variant, the programs' CSV line, the load average after the
@@ -54,6 +56,7 @@ coretypes="env unset"
 malloc_variant=1
 data=$src/../shared/data/mnist-full
 lock=
+summary_only=0
 while [ $# -gt 0 ]; do
   case $1 in
     -C) build=$2; shift 2 ;;
@@ -69,104 +72,107 @@ while [ $# -gt 0 ]; do
     --no-malloc-variant) malloc_variant=0; shift ;;
     --data) data=$2; shift 2 ;;
     --lock) lock=$2; shift 2 ;;
-    -h|--help) sed -n '2,40p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --summary) summary_only=1; shift ;;
+    -h|--help) sed -n '2,43p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "cnn_compare: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
-bench=$build/bench/nn-bench-cnn
-torch_py=$src/bench/cnn_torch.py
-if [ ! -x "$bench" ]; then
-  echo "cnn_compare: $bench not found; build it first:" >&2
-  echo "  meson setup $build --buildtype=release && ninja -C $build" >&2
-  exit 1
-fi
-have_torch=1
-if ! /usr/bin/python3 -c 'import torch' 2> /dev/null; then
-  echo "cnn_compare: /usr/bin/python3 has no torch (apt-get install python3-torch):" \
-    "nn alone" >&2
-  have_torch=0
-fi
-if [ ! -d "$data" ]; then
-  echo "cnn_compare: no MNIST directory $data (--data DIR)" >&2
-  exit 1
-fi
-for ct in $coretypes; do
-  case $ct in
-    env) [ -n "${OPENBLAS_CORETYPE:-}${OPENBLAS_L2_SIZE:-}" ] ||
-      echo "cnn_compare: OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are unset here:" \
-        "'env' runs the same as 'unset'" >&2 ;;
-    unset) ;;
-    *) echo "cnn_compare: core type '$ct' is neither env nor unset" >&2; exit 2 ;;
-  esac
-done
-
-mkdir -p "$out/logs" || exit 1
 raw=$out/raw.csv
-header="rep,coretype,variant,framework,model,precision,threads,samples,batch,epochs"
-header+=",s_per_epoch,cpu_s_per_epoch,first_epoch_s,test_accuracy,data_rss_mib,peak_rss_mib,load1"
-echo "$header" > "$raw"
-echo "cnn_compare: $(date -u +%FT%TZ) on $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg);" \
-  "OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-(unset)} OPENBLAS_L2_SIZE=${OPENBLAS_L2_SIZE:-(unset)}"
-echo "cnn_compare: models $models, threads $threads_list, core types $coretypes, $reps reps," \
-  "$samples samples, $epochs epochs, $test_n test images -> $out"
-
 status=0
-
-# run REP CORETYPE THREADS VARIANT MODEL: one program, its CSV line into raw.csv
-run() {
-  local rep=$1 ct=$2 t=$3 variant=$4 model=$5 log cmd=() envs=() rc line
-  log=$out/logs/$model-$variant-$ct-t$t-r$rep.log
-  envs=(OPENBLAS_NUM_THREADS="$t" OMP_NUM_THREADS="$t")
-  local unset=()
-  [ "$ct" = unset ] && unset=(-u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE)
-  case $variant in
-    nn-f64|nn-f32)
-      cmd=("$bench" --model "$model" --data "$data" --samples "$samples" --test "$test_n"
-           --epochs "$epochs" --threads "$t" --precision "${variant#nn-}") ;;
-    torch-f64|torch-f32|torch-mmap1g-f64|torch-mmap1g-f32)
-      [[ $variant == torch-mmap1g-* ]] &&
-        envs+=(MALLOC_MMAP_THRESHOLD_=1000000000 MALLOC_TRIM_THRESHOLD_=1000000000)
-      cmd=(/usr/bin/python3 "$torch_py" --layers "$(spec "$model")" --name "$model"
-           --data "$data" --samples "$samples" --test "$test_n" --epochs "$epochs" --threads "$t"
-           --precision "${variant##*-}") ;;
-  esac
-  env "${unset[@]}" "${envs[@]}" "${cmd[@]}" > "$log" 2>&1
-  rc=$?
-  line=$(grep -E '^(nn|torch),' "$log" | tail -n 1)
-  if [ $rc -ne 0 ] || [ -z "$line" ]; then
-    echo "  $model $variant $ct $t threads: FAILED (exit $rc), see $log" >&2
-    status=1
-    return 0
+if [ $summary_only -eq 0 ]; then
+  bench=$build/bench/nn-bench-cnn
+  torch_py=$src/bench/cnn_torch.py
+  if [ ! -x "$bench" ]; then
+    echo "cnn_compare: $bench not found; build it first:" >&2
+    echo "  meson setup $build --buildtype=release && ninja -C $build" >&2
+    exit 1
   fi
-  echo "$rep,$ct,$variant,$line,$(cut -d' ' -f1 /proc/loadavg)" >> "$raw"
-  printf '  rep %s %-7s %-16s %-5s %s thr: %s s/epoch (CPU %s s)\n' "$rep" "$model" "$variant" \
-    "$ct" "$t" "$(cut -d, -f8 <<< "$line")" "$(cut -d, -f9 <<< "$line")"
-}
-
-spec() { "$bench" --model "$1" --describe; }
-
-variants="nn-f64 nn-f32"
-[ $have_torch -eq 1 ] && variants+=" torch-f64 torch-f32"
-[ $have_torch -eq 1 ] && [ $malloc_variant -eq 1 ] && variants+=" torch-mmap1g-f64 torch-mmap1g-f32"
-start=$(date +%s)
-for rep in $(seq 1 "$reps"); do
-  if [ -n "$lock" ]; then
-    exec 9>> "$lock" && flock 9 || { echo "cnn_compare: cannot lock $lock" >&2; exit 1; }
+  have_torch=1
+  if ! /usr/bin/python3 -c 'import torch' 2> /dev/null; then
+    echo "cnn_compare: /usr/bin/python3 has no torch (apt-get install python3-torch):" \
+      "nn alone" >&2
+    have_torch=0
   fi
-  echo "  rep $rep: load $(cut -d' ' -f1-3 /proc/loadavg)"
-  for model in $models; do
-    for ct in $coretypes; do
-      for t in $threads_list; do
-        for v in $variants; do
-          run "$rep" "$ct" "$t" "$v" "$model"
+  if [ ! -d "$data" ]; then
+    echo "cnn_compare: no MNIST directory $data (--data DIR)" >&2
+    exit 1
+  fi
+  for ct in $coretypes; do
+    case $ct in
+      env) [ -n "${OPENBLAS_CORETYPE:-}${OPENBLAS_L2_SIZE:-}" ] ||
+        echo "cnn_compare: OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are unset here:" \
+          "'env' runs the same as 'unset'" >&2 ;;
+      unset) ;;
+      *) echo "cnn_compare: core type '$ct' is neither env nor unset" >&2; exit 2 ;;
+    esac
+  done
+
+  mkdir -p "$out/logs" || exit 1
+  header="rep,coretype,variant,framework,model,precision,threads,samples,batch,epochs"
+  header+=",s_per_epoch,cpu_s_per_epoch,first_epoch_s,test_accuracy,data_rss_mib,peak_rss_mib,load1"
+  echo "$header" > "$raw"
+  echo "cnn_compare: $(date -u +%FT%TZ) on $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg);" \
+    "OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-(unset)} OPENBLAS_L2_SIZE=${OPENBLAS_L2_SIZE:-(unset)}"
+  echo "cnn_compare: models $models, threads $threads_list, core types $coretypes, $reps reps," \
+    "$samples samples, $epochs epochs, $test_n test images -> $out"
+
+
+  # run REP CORETYPE THREADS VARIANT MODEL: one program, its CSV line into raw.csv
+  run() {
+    local rep=$1 ct=$2 t=$3 variant=$4 model=$5 log cmd=() envs=() rc line
+    log=$out/logs/$model-$variant-$ct-t$t-r$rep.log
+    envs=(OPENBLAS_NUM_THREADS="$t" OMP_NUM_THREADS="$t")
+    local unset=()
+    [ "$ct" = unset ] && unset=(-u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE)
+    case $variant in
+      nn-f64|nn-f32)
+        cmd=("$bench" --model "$model" --data "$data" --samples "$samples" --test "$test_n"
+             --epochs "$epochs" --threads "$t" --precision "${variant#nn-}") ;;
+      torch-f64|torch-f32|torch-mmap1g-f64|torch-mmap1g-f32)
+        [[ $variant == torch-mmap1g-* ]] &&
+          envs+=(MALLOC_MMAP_THRESHOLD_=1000000000 MALLOC_TRIM_THRESHOLD_=1000000000)
+        cmd=(/usr/bin/python3 "$torch_py" --layers "$(spec "$model")" --name "$model"
+             --data "$data" --samples "$samples" --test "$test_n" --epochs "$epochs" --threads "$t"
+             --precision "${variant##*-}") ;;
+    esac
+    env "${unset[@]}" "${envs[@]}" "${cmd[@]}" > "$log" 2>&1
+    rc=$?
+    line=$(grep -E '^(nn|torch),' "$log" | tail -n 1)
+    if [ $rc -ne 0 ] || [ -z "$line" ]; then
+      echo "  $model $variant $ct $t threads: FAILED (exit $rc), see $log" >&2
+      status=1
+      return 0
+    fi
+    echo "$rep,$ct,$variant,$line,$(cut -d' ' -f1 /proc/loadavg)" >> "$raw"
+    printf '  rep %s %-7s %-16s %-5s %s thr: %s s/epoch (CPU %s s)\n' "$rep" "$model" "$variant" \
+      "$ct" "$t" "$(cut -d, -f8 <<< "$line")" "$(cut -d, -f9 <<< "$line")"
+  }
+
+  spec() { "$bench" --model "$1" --describe; }
+
+  variants="nn-f64 nn-f32"
+  [ $have_torch -eq 1 ] && variants+=" torch-f64 torch-f32"
+  [ $have_torch -eq 1 ] && [ $malloc_variant -eq 1 ] && variants+=" torch-mmap1g-f64 torch-mmap1g-f32"
+  start=$(date +%s)
+  for rep in $(seq 1 "$reps"); do
+    if [ -n "$lock" ]; then
+      exec 9>> "$lock" && flock 9 || { echo "cnn_compare: cannot lock $lock" >&2; exit 1; }
+    fi
+    echo "  rep $rep: load $(cut -d' ' -f1-3 /proc/loadavg)"
+    for model in $models; do
+      for ct in $coretypes; do
+        for t in $threads_list; do
+          for v in $variants; do
+            run "$rep" "$ct" "$t" "$v" "$model"
+          done
         done
       done
     done
+    [ -n "$lock" ] && exec 9>&-
   done
-  [ -n "$lock" ] && exec 9>&-
-done
-echo "cnn_compare: $(( $(date +%s) - start )) s, load $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "cnn_compare: $(( $(date +%s) - start )) s, load $(cut -d' ' -f1-3 /proc/loadavg)"
 
+fi
 /usr/bin/python3 - "$raw" "$out/results.csv" "$out/results.md" <<'PY' || status=1
 import csv, statistics, sys
 raw, out_csv, out_md = sys.argv[1:4]
