@@ -139,7 +139,6 @@ static int check_options(const nn_fit_options *o)
 	return 0;
 }
 
-/* Validate what nn_fitter_new is given; 0 or an error code. */
 /* The first layer can read a batch in compressed form: it is dense, and
  * the input scaling sends 0 to 0. */
 static int sparse_ok(const nn_net *net)
@@ -152,6 +151,7 @@ static int sparse_ok(const nn_net *net)
 	return 1;
 }
 
+/* Validate what nn_fitter_new is given; 0 or an error code. */
 static int check_run(const nn_net *net, const nn_matrix *X, const nn_labels *y,
 		     const nn_matrix *Y, const nn_fit_options *o, const nn_rng *rng)
 {
@@ -202,7 +202,6 @@ static double mask_rate(const nn_net *net, const nn_fit_options *o, size_t l)
 	return L->type == NN_LAYER_DENSE || L->type == NN_LAYER_CONV2D ? o->dropout : 0;
 }
 
-/* Everything the epochs need, allocated once. */
 /*
  * The batches in compressed form, when opt.input asks or AUTO finds X
  * sparse enough for this CPU's kernels (nn_input_threshold()): room for
@@ -229,6 +228,7 @@ static int alloc_sparse(nn_fitter *f)
 	return rc;
 }
 
+/* Everything the epochs need, allocated once. */
 static int fitter_alloc(nn_fitter *f)
 {
 	const nn_net *net = f->net;
