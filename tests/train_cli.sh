@@ -55,6 +55,12 @@ cut -c1-200 "$tmp/out" | sed 's/[0-9.]* s//g' > "$tmp/again"
 "$train" "$tmp/fruit.csv" --target kind --test-size 0.25 --seed 3 --epochs 60 |
 	cut -c1-200 | sed 's/[0-9.]* s//g' | cmp -s - "$tmp/again" || fail "fruit: seed 3 twice differs"
 
+# the default step for classes (Adam 0.01) is the one --eta-min is held against
+run "$train" "$tmp/fruit.csv" --target kind --seed 3 --epochs 2 --schedule cosine --eta-min 0.005
+[ "$rc" -eq 0 ] || fail "fruit: --eta-min 0.005 under the default step: exit $rc: $(cat "$tmp/err")"
+grep -q '^training: adam eta 0.01, .*cosine schedule to 0.005' "$tmp/out" ||
+	fail "fruit: --eta-min: $(grep ^training "$tmp/out")"
+
 # ---- nn-predict on it ----------------------------------------------------------------
 run "$predict" "$tmp/fruit.nn" "$tmp/fruit.csv"
 [ "$rc" -eq 0 ] || fail "predict: exit $rc: $(cat "$tmp/err")"
