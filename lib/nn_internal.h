@@ -435,6 +435,11 @@ struct nn_sparse {
  * kernels of family simd (nn_input_threshold()). */
 double nn__sparse_threshold(int simd);
 
+/* Whether a first layer reads its input sparse: asked for, or AUTO and
+ * X's density (non-zeros / cells) at or below the family's threshold. The
+ * one rule of nn_gd and nn_fitter. */
+int nn__sparse_wanted(nn_input_mode mode, double density, int simd);
+
 /* Non-zero entries of X (count only). */
 size_t nn__count_nonzero(const nn_matrix *X);
 

@@ -94,6 +94,12 @@ double nn__sparse_threshold(int simd)
 	return simd >= 0 && simd < NN__SIMD_COUNT_ ? at[simd] : at[0];
 }
 
+int nn__sparse_wanted(nn_input_mode mode, double density, int simd)
+{
+	return mode == NN_INPUT_SPARSE ||
+	       (mode == NN_INPUT_AUTO && density <= nn__sparse_threshold(simd));
+}
+
 int nn__sparse_set_threads(nn_sparse *sp, size_t threads)
 {
 	if (threads == 0)

@@ -215,8 +215,8 @@ static int alloc_sparse(nn_fitter *f)
 	if (mode == NN_INPUT_DENSE || !sparse_ok(net))
 		return 0;
 	double cells = (double)X->rows * (double)X->cols;
-	if (mode == NN_INPUT_AUTO &&
-	    !(cells > 0 && (double)nn__count_nonzero(X) / cells <= nn__sparse_threshold(f->ws->simd)))
+	double density = cells > 0 ? (double)nn__count_nonzero(X) / cells : 1.0;
+	if (!nn__sparse_wanted(mode, density, f->ws->simd))
 		return 0;
 	size_t B = f->B < X->cols ? f->B : X->cols;
 	int rc = nn__sparse_alloc(&f->sp, net->sizes[0], B ? B : 1, nn__sparse_max_nnz(X, B),

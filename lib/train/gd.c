@@ -74,8 +74,7 @@ static int gd_apply_input(nn_gd *gd, nn_input_mode mode)
 	if (mode == NN_INPUT_SPARSE && gd->net->layer[0].type != NN_LAYER_DENSE)
 		return nn__errorf(NN_EINVAL, "the sparse input path needs a dense first layer");
 	int sparse = gd->X->cols > 0 && gd->net->layer[0].type == NN_LAYER_DENSE &&
-		     (mode == NN_INPUT_SPARSE ||
-		      (mode == NN_INPUT_AUTO && gd->density <= nn__sparse_threshold(gd->ws->simd)));
+		     nn__sparse_wanted(mode, gd->density, gd->ws->simd);
 	if (sparse && !gd->sp) {
 		int rc = nn__sparse_new(&gd->sp, gd->X, gd->net->sizes[1], gd->threads, gd->net->f32);
 		if (rc)
